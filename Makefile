@@ -1,0 +1,81 @@
+# saferhub — every target installs what it needs first; re-running is safe and fast.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.ONESHELL:
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run test lint typecheck importlint migrations-check test-sqlite test-postgres browsers benchmark clean load-essex
+
+help: ## List every target
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(STAMPS)/python: pyproject.toml uv.lock | $(UV)
+	@mkdir -p $(STAMPS)
+	$(UV) sync --frozen --all-groups --quiet
+	@touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMPS)/python $(STAMPS)/node ## Install pinned Python (uv.lock) and front-end (package-lock.json) dependencies
+
+load-essex: install ## Migrate and load the built-in Essex geography and framework
+	$(BIN)/saferhub migrate
+	$(BIN)/saferhub geography load builtin essex
+
+run: load-essex ## Install, load Essex into the default database, and serve on 127.0.0.1:$PORT
+	$(BIN)/saferhub serve --port $(PORT)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install ## mypy with django-stubs
+	$(BIN)/mypy src config
+
+importlint: install ## import-linter: the statistics and record store stay free of Django
+	$(BIN)/lint-imports
+
+migrations-check: install ## Fail if models changed without a migration
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+browsers: ## Install Debian's Chromium for the browser tests (no downloaded browser builds)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+test-sqlite: install browsers ## The whole pytest suite on SQLite
+	DATABASE_URL= $(BIN)/pytest -p no:cacheprovider
+
+test-postgres: install browsers ## The whole pytest suite on PostgreSQL (DATABASE_URL or the local server)
+	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
+	if ! $(BIN)/python -m saferhub.core.dbcheck "$$url"; then \
+	  if [ -n "$$CI" ]; then echo "PostgreSQL is unreachable at $$url and CI is set: failing." >&2; exit 1; fi; \
+	  echo "WARNING: PostgreSQL is unreachable at $$url; the PostgreSQL run was NOT done." >&2; exit 0; \
+	fi; \
+	DATABASE_URL="$$url" $(BIN)/pytest -p no:cacheprovider
+
+test: lint typecheck importlint migrations-check test-sqlite test-postgres ## Install, lint, type-check, and run every test on SQLite and PostgreSQL
+
+benchmark: install ## Run the benchmarks in benchmarks/ (each reports ratios against a baseline in the same run)
+	$(BIN)/python -m benchmarks
+
+clean: ## Remove installed environments and local data (var/)
+	rm -rf $(VENV) $(TOOLS) node_modules $(STAMPS) var

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "saferhub administration"
+admin.site.site_title = "saferhub"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("account/", include("saferhub.accounts.urls")),
+    path("", include("saferhub.web.urls")),
+]

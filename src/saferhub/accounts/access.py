@@ -1,0 +1,65 @@
+"""The one door: every decision about what a user may see or change is made here.
+
+Views, API endpoints and commands ask these functions; nothing else inspects roles. A partnership
+member's role includes the roles below it (viewer < contributor < analyst < administrator).
+Superusers are administrators of every partnership. Public pages use ``access_public_read``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from saferhub.accounts.models import Partnership, PartnershipRole, Role
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def access_role(user: Any, partnership: Partnership) -> Role | None:
+    """The user's role in the partnership, or None for anonymous users and non-members."""
+    if not _authenticated(user):
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    cache: dict[int, int] = getattr(user, "_saferhub_roles", None) or {}
+    if not cache:
+        cache = dict(PartnershipRole.objects.filter(user=user).values_list("partnership_id", "role"))
+        user._saferhub_roles = cache
+    value = cache.get(partnership.pk)
+    return Role(value) if value is not None else None
+
+
+def access_has_role(user: Any, partnership: Partnership, minimum: Role) -> bool:
+    role = access_role(user, partnership)
+    return role is not None and role >= minimum
+
+
+def access_public_read(user: Any, partnership: Partnership) -> bool:
+    """Open pages (framework, aggregate figures): public when the partnership publishes them."""
+    return partnership.publishes_performance or access_has_role(user, partnership, Role.VIEWER)
+
+
+def access_require(user: Any, partnership: Partnership, minimum: Role) -> Role:
+    """Return the user's role if it is at least ``minimum``; otherwise refuse with 403."""
+    role = access_role(user, partnership)
+    if role is None or role < minimum:
+        raise PermissionDenied(f"You need the {minimum.label.lower()} role in {partnership.name} to do this.")
+    return role
+
+
+def access_partnerships(user: Any, minimum: Role = Role.VIEWER) -> QuerySet[Partnership]:
+    """The partnerships in which the user holds at least ``minimum``."""
+    if not _authenticated(user):
+        return Partnership.objects.none()
+    if user.is_superuser:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(user_roles__user=user, user_roles__role__gte=minimum).distinct()
+
+
+def access_is_staff_admin(user: Any) -> bool:
+    """Whether the user may open the Django admin (administrators only)."""
+    return _authenticated(user) and user.is_staff

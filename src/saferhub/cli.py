@@ -1,0 +1,111 @@
+"""The ``saferhub`` command: everything an analyst scripts.
+
+Each part of the hub adds its command group in ``COMMAND_GROUPS``. Errors are one line on
+standard error, with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from saferhub.core.bootstrap import setup_django
+
+# Modules that define a click command or group called ``command``; added by each part of the hub.
+COMMAND_MODULES = [
+    "saferhub.geography.commands",
+    "saferhub.accounts.commands",
+]
+
+
+class SaferhubGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from saferhub.core.errors import SaferhubError
+
+        try:
+            return super().invoke(ctx)
+        except (SaferhubError, ImproperlyConfigured) as exc:
+            click.echo(f"saferhub: error: {exc}", err=True)
+            ctx.exit(1)
+        except Exception as exc:  # a database that is down, a missing file: one line, not a traceback
+            from django.db import DatabaseError
+
+            if isinstance(exc, (DatabaseError, OSError)):
+                click.echo(
+                    f"saferhub: error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", err=True
+                )
+                ctx.exit(1)
+            raise
+
+
+@click.group(cls=SaferhubGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="saferhub")
+def main() -> None:
+    """saferhub: the performance and intelligence hub for community safety partnerships."""
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Exit non-zero if there are migrations not yet applied.")
+def migrate(check: bool) -> None:
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    args = ["--check"] if check else []
+    call_command("migrate", *args, interactive=False, verbosity=1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8000")), show_default="PORT or 8000")
+@click.option("--workers", type=int, default=2, show_default=True, help="Web worker processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the hub with gunicorn (static files included)."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    click.echo(f"saferhub: serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.execv(  # noqa: S606 - replace this process with gunicorn
+        str(gunicorn),
+        [
+            str(gunicorn),
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ],
+    )
+
+
+@main.command()
+def check() -> None:
+    """Check the configuration, database and record store, as /healthz does."""
+    setup_django()
+    from saferhub.web.health import check_database, check_record_store
+
+    failed = False
+    for name, (ok, detail) in {"database": check_database(), "record store": check_record_store()}.items():
+        click.echo(f"{name}: {'ok' if ok else 'failing'} ({detail})")
+        failed |= not ok
+    if failed:
+        sys.exit(1)
+
+
+for _module in COMMAND_MODULES:
+    main.add_command(importlib.import_module(_module).command)

@@ -1,0 +1,24 @@
+"""The service navigation: one entry per part of the hub, in the order users meet them.
+
+Each part adds its entry here when it has a page; entries whose URL is not installed are hidden.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+NAVIGATION: list[tuple[str, str]] = [
+    ("Home", "web:start"),
+]
+
+
+def navigation_items(current_path: str) -> list[dict[str, object]]:
+    items = []
+    for label, name in NAVIGATION:
+        try:
+            href = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"label": label, "href": href, "active": active})
+    return items

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from saferhub.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
+    path("accessibility", views.accessibility, name="accessibility"),
+]
