@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "saferhub.core",
     "saferhub.accounts",
     "saferhub.geography",
+    "saferhub.ingest",
     "saferhub.web",
 ]
 
