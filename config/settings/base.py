@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "saferhub.core",
     "saferhub.accounts",
     "saferhub.geography",
+    "saferhub.framework",
+    "saferhub.measures",
+    "saferhub.delivery",
     "saferhub.ingest",
     "saferhub.web",
 ]
