@@ -97,7 +97,7 @@ def value_with_interval(
             results[level] = intervals.counts([count], confidence=level)[0]
     if results:
         computed = results[0.95].value
-        if value is not None and not math.isclose(value, computed, rel_tol=1e-3, abs_tol=0.05):
+        if value is not None and computed is not None and not math.isclose(value, computed, rel_tol=1e-3, abs_tol=0.05):
             raise ValidationProblem(
                 f"value {value:g} does not match numerator and denominator, which give {computed:.4g}", where=where
             )
