@@ -38,6 +38,7 @@ install: $(STAMPS)/python $(STAMPS)/node ## Install pinned Python (uv.lock) and 
 load-essex: install ## Migrate and load the built-in Essex geography and framework
 	$(BIN)/saferhub migrate
 	$(BIN)/saferhub geography load builtin essex
+	$(BIN)/saferhub accounts load-essex
 
 run: load-essex ## Install, load Essex into the default database, and serve on 127.0.0.1:$PORT
 	$(BIN)/saferhub serve --port $(PORT)

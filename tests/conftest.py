@@ -26,3 +26,13 @@ def essex_geography(db):
     from saferhub.geography.models import Area
 
     return {a.code: a for a in Area.objects.all()}
+
+
+@pytest.fixture
+def essex_partnerships(essex_geography):
+    """The built-in Essex geography, organisations and partnerships."""
+    from saferhub.accounts.models import Partnership
+    from saferhub.accounts.services import accounts_essex_load
+
+    accounts_essex_load()
+    return {p.slug: p for p in Partnership.objects.all()}

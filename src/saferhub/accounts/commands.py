@@ -7,12 +7,12 @@ import click
 from saferhub.core.bootstrap import setup_django
 
 
-@click.group("users")
+@click.group("accounts")
 def command() -> None:
-    """People who sign in, and their roles in partnerships."""
+    """Organisations, partnerships, people who sign in, and their roles."""
 
 
-@command.command("create")
+@command.command("create-user")
 @click.argument("username")
 @click.option("--email", required=True)
 @click.option("--partnership", "partnership_slug", default=None, help="Partnership slug to give a role in.")
@@ -35,3 +35,16 @@ def create(username: str, email: str, partnership_slug: str | None, role: str, s
     if partnership is not None:
         partnership_role_grant(user=user, partnership=partnership, role=Role[role.upper()])
     click.echo(f"created {username}" + (f", {role} of {partnership.name}" if partnership else ""))
+
+
+@command.command("load-essex")
+def load_essex() -> None:
+    """Load the built-in Essex organisations and partnerships (needs the Essex geography)."""
+    setup_django()
+    from saferhub.accounts.services import accounts_essex_load
+
+    counts = accounts_essex_load()
+    click.echo(
+        f"organisations and partnerships: {counts['created']} created, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged"
+    )

@@ -51,3 +51,64 @@ def partnership_role_grant(*, user: User, partnership: Partnership, role: Role, 
         )
         audit_record(actor=actor, action="role.grant", obj=grant, role=role.label, partnership=partnership.slug)
     return grant
+
+
+def accounts_essex_load() -> dict[str, int]:
+    """Load the built-in Essex organisations and partnerships. Twice changes nothing."""
+    from importlib import resources
+
+    import yaml
+
+    from saferhub.core.codes import validate_gss_code
+    from saferhub.geography.models import Area
+
+    spec = yaml.safe_load(
+        resources.files("saferhub.accounts").joinpath("data", "essex.yaml").read_text(encoding="utf-8")
+    )
+    codes = {o["area"] for o in spec["organisations"] + spec["partnerships"] if o.get("area")}
+    for code in codes:
+        validate_gss_code(code, where="accounts/data/essex.yaml")
+    areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    missing = sorted(codes - set(areas))
+    if missing:
+        raise ValidationProblem(
+            f"areas {', '.join(missing)} are not loaded: run `saferhub geography load builtin essex` first"
+        )
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+
+    def upsert(model: Any, slug: str, values: dict[str, Any]) -> Any:
+        obj = model.objects.filter(slug=slug).first()
+        if obj is None:
+            counts["created"] += 1
+            return model.objects.create(slug=slug, **values)
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if changed:
+            for k in changed:
+                setattr(obj, k, values[k])
+            obj.save(update_fields=[*changed, "updated_at"])
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+        return obj
+
+    with transaction.atomic():
+        for org in spec["organisations"]:
+            upsert(
+                Organisation,
+                org["slug"],
+                {"name": org["name"], "kind": org["kind"], "area": areas.get(org.get("area", ""))},
+            )
+        by_slug: dict[str, Partnership] = {}
+        for p in spec["partnerships"]:
+            by_slug[p["slug"]] = upsert(
+                Partnership,
+                p["slug"],
+                {
+                    "name": p["name"],
+                    "kind": p["kind"],
+                    "area": areas.get(p.get("area", "")),
+                    "accountable_to": by_slug.get(p.get("accountable_to", "")),
+                    "statutory_basis": p.get("statutory_basis", ""),
+                },
+            )
+    return counts

@@ -8,7 +8,9 @@ from saferhub.accounts.models import PartnershipRole
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
     roles = (
-        PartnershipRole.objects.filter(user_id=int(request.user.pk or 0)).select_related("partnership").order_by("partnership__name")
+        PartnershipRole.objects.filter(user_id=int(request.user.pk or 0))
+        .select_related("partnership")
+        .order_by("partnership__name")
     )
     return render(request, "accounts/my_account.html", {"roles": roles})
 

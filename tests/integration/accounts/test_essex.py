@@ -1,0 +1,29 @@
+"""The built-in Essex organisations and partnerships."""
+
+import pytest
+
+from saferhub.accounts.models import Organisation, Partnership
+from saferhub.accounts.services import accounts_essex_load
+from saferhub.core.errors import ValidationProblem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_csp_area_has_a_partnership_accountable_to_safer_essex(essex_geography):
+    accounts_essex_load()
+    csps = Partnership.objects.filter(kind=Partnership.Kind.CSP)
+    assert csps.count() == 14
+    assert {p.accountable_to.slug for p in csps} == {"safer-essex"}
+    assert Partnership.objects.get(slug="safer-essex").accountable_to.slug == "essex-partnership-forum"
+    assert Organisation.objects.get(slug="harlow-council").area.code == "E07000073"
+
+
+def test_loading_twice_changes_nothing(essex_geography):
+    accounts_essex_load()
+    assert accounts_essex_load()["created"] == 0 and accounts_essex_load()["updated"] == 0
+
+
+def test_needs_the_geography_first(db):
+    with pytest.raises(ValidationProblem, match="run `saferhub geography load builtin essex` first"):
+        accounts_essex_load()
+    assert Organisation.objects.count() == 0
