@@ -1,0 +1,81 @@
+"""Pure statistics for saferhub: NumPy and SciPy only, no Django (an import-linter contract keeps it so).
+
+Every result carries its value, limits, confidence level and method; bad input raises
+``saferhub.core.errors.ValidationProblem`` naming the row. Methods and deviations: docs/methods.md.
+"""
+
+from saferhub.stats.compare import (
+    Comparison,
+    Outcome,
+    SdDistance,
+    compare_estimates,
+    compare_with_benchmark,
+    distance_in_sd,
+    meets_sd_ambition,
+)
+from saferhub.stats.disparity import Gap, difference, disparity_gap, gap_between
+from saferhub.stats.forecast import Forecast, ForecastPoint, Status, TargetStatus, baseline_forecast, target_status
+from saferhub.stats.funnel import (
+    FunnelLimits,
+    FunnelResult,
+    FunnelUnit,
+    funnel_proportions,
+    funnel_rates,
+    funnel_ratios,
+    overdispersion,
+    poisson_count_limits,
+    proportion_funnel_limits,
+    rate_funnel_limits,
+    ratio_funnel_limits,
+)
+from saferhub.stats.intervals import byar_limits, counts, dsr, exact_poisson_limits, rates, wilson
+from saferhub.stats.results import Estimate, Polarity
+from saferhub.stats.spc import SpcOptions, SpcPoint, SpcResult, SpcSegment, xmr
+from saferhub.stats.trend import Trend, TrendResult, recent_trend
+
+__all__ = [
+    "Comparison",
+    "Estimate",
+    "Forecast",
+    "ForecastPoint",
+    "FunnelLimits",
+    "FunnelResult",
+    "FunnelUnit",
+    "Gap",
+    "Outcome",
+    "Polarity",
+    "SdDistance",
+    "SpcOptions",
+    "SpcPoint",
+    "SpcResult",
+    "SpcSegment",
+    "Status",
+    "TargetStatus",
+    "Trend",
+    "TrendResult",
+    "baseline_forecast",
+    "byar_limits",
+    "compare_estimates",
+    "compare_with_benchmark",
+    "counts",
+    "difference",
+    "disparity_gap",
+    "distance_in_sd",
+    "dsr",
+    "exact_poisson_limits",
+    "funnel_proportions",
+    "funnel_rates",
+    "funnel_ratios",
+    "gap_between",
+    "meets_sd_ambition",
+    "overdispersion",
+    "poisson_count_limits",
+    "proportion_funnel_limits",
+    "rate_funnel_limits",
+    "rates",
+    "ratio_funnel_limits",
+    "recent_trend",
+    "target_status",
+    "wilson",
+    "xmr",
+]
