@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "saferhub.framework",
     "saferhub.measures",
     "saferhub.delivery",
+    "saferhub.risks",
+    "saferhub.finance",
     "saferhub.ingest",
     "saferhub.web",
 ]

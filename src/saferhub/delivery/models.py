@@ -25,6 +25,8 @@ class ActionPlan(TimeStampedModel):
         "framework.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_plans"
     )
     source = models.CharField(max_length=300, blank=True)
+    period_label = models.CharField(max_length=40, blank=True, help_text="As the plan writes it, e.g. 2008/09–2010/11.")
+    description = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -44,7 +46,11 @@ class Action(TimeStampedModel):
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     reference = models.CharField(max_length=40, blank=True, help_text="e.g. CSA3/2")
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="The group the plan lists it under, e.g. 'Year 3 2010/11'."
+    )
     title = models.TextField()
+    description = models.TextField(blank=True, help_text="Detail or sub-actions, as the source gives them.")
     theme = models.ForeignKey(
         "framework.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
@@ -69,8 +75,16 @@ class Action(TimeStampedModel):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     progress_summary = models.TextField(blank=True, help_text="Progress as the source states it.")
+    budget_risk = models.TextField(blank=True, help_text="Risk areas for a budget reduction, as the plan states them.")
+    indicator_refs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The indicators as the source names them (framework code or national indicator), kept so "
+        "links can be made again when an indicator is loaded later.",
+    )
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
+    source_note = models.TextField(blank=True, help_text="How this was transcribed, where the source is ambiguous.")
     history = HistoricalRecords()
 
     class Meta:
@@ -88,6 +102,7 @@ class ProgressUpdate(TimeStampedModel):
     )
     text = models.TextField()
     status_after = models.CharField(max_length=16, choices=Action.Status.choices, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "-on", "-id"]
