@@ -22,6 +22,7 @@ class Polarity(models.TextChoices):
 class ValueType(models.TextChoices):
     COUNT = "count", "Count"
     RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
+    RATE_PER_10000 = "rate_per_10000", "Rate per 10,000"
     RATE_PER_100000 = "rate_per_100000", "Rate per 100,000"
     PERCENTAGE = "percentage", "Percentage"
     SCORE = "score", "Score"
@@ -31,6 +32,7 @@ class ValueType(models.TextChoices):
 
 VALUE_TYPE_MULTIPLIER = {
     ValueType.RATE_PER_1000: 1_000,
+    ValueType.RATE_PER_10000: 10_000,
     ValueType.RATE_PER_100000: 100_000,
     ValueType.PERCENTAGE: 100,
 }
@@ -80,6 +82,7 @@ class Outcome(TimeStampedModel):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order", "code"]
@@ -98,6 +101,7 @@ class Theme(TimeStampedModel):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order", "code"]
@@ -161,9 +165,13 @@ class PolarityChange(TimeStampedModel):
     effective_from = models.DateField()
     polarity = models.CharField(max_length=24, choices=Polarity.choices)
     reason = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "effective_from"], name="one_polarity_change_per_date"),
+        ]
 
 
 class IndicatorMembership(TimeStampedModel):
@@ -174,15 +182,26 @@ class IndicatorMembership(TimeStampedModel):
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="memberships")
     code = models.CharField(max_length=40, blank=True, help_text="The plan's own code: 2a, NI 17, LI 7.2.")
+    reference = models.CharField(
+        max_length=200, blank=True, help_text="The plan's reference column as written, e.g. 'NI 18; LAA 2'."
+    )
+    context = models.BooleanField(
+        default=False,
+        help_text="A context measure: a figure the plan's story cites, not one of the plan's own indicators.",
+    )
     title_in_plan = models.CharField(max_length=500, blank=True, help_text="The plan's own wording, if different.")
     target_lead = models.CharField(max_length=200, blank=True, help_text="Lead named by this plan (a role).")
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["framework", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "indicator"], name="indicator_once_per_framework"),
+            models.UniqueConstraint(
+                fields=["framework", "code"], condition=~models.Q(code=""), name="membership_code_once_per_framework"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +217,7 @@ class Target(TimeStampedModel):
         THREE_YEARS = "3y", "3 years"
         FIVE_YEARS = "5y", "5 years"
         DATE = "date", "By a date"
+        PLAN = "plan", "Across the plan period"
 
     class Direction(models.TextChoices):
         INCREASE = "increase", "Increase"
@@ -214,7 +234,14 @@ class Target(TimeStampedModel):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+    key = models.CharField(
+        max_length=80, blank=True, help_text="Identifies a loaded target within its framework and indicator."
+    )
     area = models.ForeignKey("geography.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ambition = models.TextField(
+        blank=True, help_text="The ambition this target belongs to, as the plan writes it ('the curve to turn')."
+    )
+    order = models.PositiveIntegerField(default=0)
     horizon = models.CharField(max_length=8, choices=Horizon.choices, default=Horizon.ONE_YEAR)
     target_date = models.DateField(null=True, blank=True, help_text="When the ambition falls due.")
     period_label = models.CharField(max_length=40, blank=True, help_text="The period the ambition is for, e.g. 2015.")
@@ -226,11 +253,27 @@ class Target(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "target_date", "horizon"]
+        ordering = ["indicator", "framework", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "indicator", "key"], condition=~models.Q(key=""), name="target_key_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.slug}: {self.wording[:60]}"
 
 
 class Baseline(TimeStampedModel):
+    """A baseline or a stated position as a plan gives it: a value for a period, or only words
+    ("over 700", "period not stated") where the plan gives no exact figure or period."""
+
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="baselines"
+    )
+    key = models.CharField(max_length=80, blank=True)
+    order = models.PositiveIntegerField(default=0)
     area = models.ForeignKey("geography.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     period_label = models.CharField(max_length=40)
     value = models.FloatField(null=True, blank=True)
@@ -239,7 +282,12 @@ class Baseline(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "period_label"]
+        ordering = ["indicator", "framework", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "indicator", "key"], condition=~models.Q(key=""), name="baseline_key_once"
+            ),
+        ]
 
 
 class Story(TimeStampedModel):
@@ -253,6 +301,17 @@ class Story(TimeStampedModel):
 
     class Meta:
         verbose_name_plural = "stories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"], condition=models.Q(indicator__isnull=False), name="one_story_per_indicator"
+            ),
+            models.UniqueConstraint(
+                fields=["theme"], condition=models.Q(theme__isnull=False), name="one_story_per_theme"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Story of {self.indicator or self.theme}"
 
 
 class PartnerContribution(TimeStampedModel):
@@ -264,6 +323,14 @@ class PartnerContribution(TimeStampedModel):
         "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     partner_name = models.CharField(max_length=300, help_text="As the plan names the partner.")
-    contribution = models.TextField(blank=True)
+    contribution = models.TextField(blank=True, help_text="How they will contribute to addressing these issues.")
+    how_we_work = models.TextField(blank=True, help_text="How we will work with them.")
+    order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["theme", "indicator", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.partner_name
