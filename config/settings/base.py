@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "saferhub.risks",
     "saferhub.finance",
     "saferhub.ingest",
+    "saferhub.performance",
     "saferhub.web",
 ]
 
@@ -95,6 +96,9 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vega", NODE_MODULES / "vega" / "build"),
+    ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
+    ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
 ]
 # govuk-frontend's stylesheet asks for its fonts and images at /assets/.
 GOVUK_ASSETS_DIR = NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets"
