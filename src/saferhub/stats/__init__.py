@@ -30,7 +30,7 @@ from saferhub.stats.funnel import (
 )
 from saferhub.stats.intervals import byar_limits, counts, dsr, exact_poisson_limits, rates, wilson
 from saferhub.stats.results import Estimate, Polarity
-from saferhub.stats.spc import SpcOptions, SpcPoint, SpcResult, SpcSegment, xmr
+from saferhub.stats.spc import SpcOptions, SpcPoint, SpcResult, SpcSegment, assurance_type, xmr
 from saferhub.stats.trend import Trend, TrendResult, recent_trend
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "TargetStatus",
     "Trend",
     "TrendResult",
+    "assurance_type",
     "baseline_forecast",
     "byar_limits",
     "compare_estimates",

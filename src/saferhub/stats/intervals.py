@@ -53,8 +53,9 @@ def wilson_limits(x: FloatArray, n: FloatArray, confidence: float) -> tuple[Floa
     # max(…, 0) guards rounding below zero when x = n.
     spread = z * np.sqrt(np.maximum(z**2 + 4 * x * (1 - p), 0))
     denominator = 2 * (n + z**2)
-    lower = np.clip((centre - spread) / denominator, 0, 1)
-    upper = np.clip((centre + spread) / denominator, 0, 1)
+    # The score interval always contains p (exactly 0 at x = 0 and 1 at x = n); rounding must not move it off.
+    lower = np.where(x == 0, 0.0, np.clip(np.minimum((centre - spread) / denominator, p), 0, 1))
+    upper = np.where(x == n, 1.0, np.clip(np.maximum((centre + spread) / denominator, p), 0, 1))
     return lower, upper
 
 

@@ -163,6 +163,23 @@ def _rebase_indices(rebase_at: Sequence[Any], dates: list[Any] | None, n: int) -
     return tuple(sorted(indices))
 
 
+def assurance_type(lower_limit: float, upper_limit: float, target: float, polarity: Polarity | str) -> str | None:
+    """The Making Data Count assurance icon: where the target lies against the process limits.
+
+    Beyond the limits on the good side: ``consistent_pass`` (the process will meet it); on the bad side:
+    ``consistent_fail``; between the limits: ``inconsistent`` (hit and miss). None without a polarity.
+    """
+    pol = Polarity.parse(polarity)
+    if pol is Polarity.NO_JUDGEMENT:
+        return None
+    higher = pol is Polarity.HIGHER_IS_BETTER
+    if (target < lower_limit) if higher else (target > upper_limit):
+        return "consistent_pass"
+    if (target > upper_limit) if higher else (target < lower_limit):
+        return "consistent_fail"
+    return "inconsistent"
+
+
 def xmr(
     values: Sequence[Any] | FloatArray,
     *,
@@ -328,19 +345,11 @@ def xmr(
         variation = f"{kind}_{last.direction}"
 
     assurance = None
-    if target is not None and pol is not Polarity.NO_JUDGEMENT:
+    if target is not None:
         final = segments[-1]
-        passing_side_beyond = (
-            target < final.lower_limit if pol is Polarity.HIGHER_IS_BETTER else target > final.upper_limit
-        )
-        failing_side_beyond = (
-            target > final.upper_limit if pol is Polarity.HIGHER_IS_BETTER else target < final.lower_limit
-        )
-        assurance = (
-            "consistent_pass" if passing_side_beyond else "consistent_fail" if failing_side_beyond else "inconsistent"
-        )
-    elif target is not None:
-        notes.append("no assurance icon: the indicator has no polarity, so a target cannot be passed or failed")
+        assurance = assurance_type(final.lower_limit, final.upper_limit, target, pol)
+        if assurance is None:
+            notes.append("no assurance icon: the indicator has no polarity, so a target cannot be passed or failed")
 
     options = SpcOptions(
         screen_outliers=bool(screen_outliers),

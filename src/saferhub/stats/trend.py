@@ -200,10 +200,16 @@ def recent_trend(
 
     slope = fit_slope(np.ones(POINTS, dtype=bool))
     loo = tuple(fit_slope(np.arange(POINTS) != i) for i in range(POINTS))
-    sign = np.sign(slope)
+    # A slope within rounding of zero (e.g. four equal values left) has no direction.
+    scale = 1.0 if value_type == "proportion" else float(np.max(np.abs(a))) or 1.0
+
+    def direction(value: float) -> int:
+        return 0 if abs(value) <= 1e-9 * scale else int(np.sign(value))
+
+    sign = direction(slope)
     if statistic <= THRESHOLD:
         outcome, reason = Trend.NO_SIGNIFICANT_CHANGE, f"X² {statistic:.4g} is not above {THRESHOLD}"
-    elif sign == 0 or any(np.sign(s) != sign for s in loo):
+    elif sign == 0 or any(direction(s) != sign for s in loo):
         outcome, reason = Trend.NO_SIGNIFICANT_CHANGE, "leaving one point out changes the direction of the slope"
     else:
         outcome = Trend.INCREASING if sign > 0 else Trend.DECREASING
