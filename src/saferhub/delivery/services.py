@@ -198,3 +198,140 @@ def action_progress_add(
             action.save(update_fields=["status", "updated_at"])
         audit_record(actor=author, action="action.progress", obj=action, on=on.isoformat(), status=status_after)
     return update
+
+
+# --- loading the built-in Essex action plans ----------------------------------------------------
+
+
+def _theme_for(framework: Any, code: str) -> Any:
+    from saferhub.framework.models import Theme
+
+    if framework is None or not code:
+        return None
+    wanted = code.strip("() ").lower()
+    for theme in Theme.objects.filter(framework=framework):
+        if theme.code.strip("() ").lower() == wanted:
+            return theme
+    return None
+
+
+def delivery_essex_load() -> dict[str, Any]:
+    """Load the Essex action plans from ``delivery/data/essex.yaml``: the CSA's key activities for
+    years 1–3 and its 2010/11 actions by priority (seed 001), and the commissioning strategy's
+    strategic actions (seed 000).
+
+    Creates what is missing and never overwrites an action that exists (people own it once it is
+    loaded); links indicators that the framework has and reports the ones it does not. Twice changes
+    nothing. Needs the Essex partnerships (``saferhub accounts load-essex``).
+    """
+    from importlib import resources
+
+    import yaml
+
+    from saferhub.accounts.models import Organisation, Partnership
+    from saferhub.delivery.links import IndicatorResolver
+
+    spec = yaml.safe_load(
+        resources.files("saferhub.delivery").joinpath("data", "essex.yaml").read_text(encoding="utf-8")
+    )
+    where_file = "delivery/data/essex.yaml"
+    partnerships = {p.slug: p for p in Partnership.objects.all()}
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    # Validate everything first.
+    for plan in spec["plans"]:
+        if plan["partnership"] not in partnerships:
+            raise ValidationProblem(
+                f"partnership {plan['partnership']!r} is not loaded: run `saferhub accounts load-essex` first",
+                where=f"{where_file}, plan {plan['slug']}",
+            )
+        refs = [a["ref"] for a in plan["actions"]]
+        if len(refs) != len(set(refs)):
+            raise ValidationProblem("an action reference is repeated", where=f"{where_file}, plan {plan['slug']}")
+        for a in plan["actions"]:
+            where = f"{where_file}, plan {plan['slug']}, action {a['ref']}"
+            heading = plan["headings"].get(a["heading"])
+            if heading is None:
+                raise ValidationProblem(f"heading {a['heading']!r} is not listed under headings", where=where)
+            org = a.get("lead_org") or heading.get("lead_org")
+            if org and org not in organisations:
+                raise ValidationProblem(f"organisation {org!r} is not loaded", where=where)
+            _check_dates(start_date=heading.get("start"), due_date=heading.get("due"), where=where)
+            if a.get("amount") is not None:
+                _check_amount(Decimal(str(a["amount"])), where=where)
+
+    resolver = IndicatorResolver()
+    counts: dict[str, Any] = {"plans_created": 0, "actions_created": 0, "unchanged": 0, "links_added": 0}
+    missing: dict[str, list[str]] = {}
+    with transaction.atomic():
+        for plan_spec in spec["plans"]:
+            framework = resolver.framework(seed=plan_spec.get("framework_seed"), slug=plan_spec.get("framework"))
+            plan = ActionPlan.objects.filter(slug=plan_spec["slug"]).first()
+            if plan is None:
+                plan = ActionPlan.objects.create(
+                    slug=plan_spec["slug"],
+                    title=plan_spec["title"],
+                    partnership=partnerships[plan_spec["partnership"]],
+                    framework=framework,
+                    source=plan_spec["source"][:300],
+                    period_label=plan_spec.get("period_label", ""),
+                    description=(plan_spec.get("description", "") + "\n\n" + plan_spec.get("source_note", "")).strip(),
+                )
+                counts["plans_created"] += 1
+            elif plan.framework_id is None and framework is not None:
+                plan.framework = framework
+                plan.save(update_fields=["framework", "updated_at"])
+                counts["links_added"] += 1
+            existing = {a.reference: a for a in plan.actions.prefetch_related("indicators")}
+            for order, a in enumerate(plan_spec["actions"], start=1):
+                heading = plan_spec["headings"][a["heading"]]
+                refs = a.get("indicators", heading.get("indicators", []))
+                indicators, not_found = resolver.resolve_all(refs, default_seed=plan_spec.get("framework_seed"))
+                for label in not_found:
+                    missing.setdefault(label, []).append(a["ref"])
+                action = existing.get(a["ref"])
+                if action is None:
+                    progress = str(a.get("progress", "")).strip()
+                    status = (
+                        Action.Status.COMPLETE
+                        if progress.lower() == "completed"
+                        else Action.Status.IN_PROGRESS
+                        if progress
+                        else Action.Status.NOT_STARTED
+                    )
+                    group = a.get("group")
+                    action = Action.objects.create(
+                        plan=plan,
+                        reference=a["ref"],
+                        heading=(a["heading"] + (f" – {group}" if group else ""))[:200],
+                        title=a["title"],
+                        description=a.get("description", ""),
+                        theme=_theme_for(framework, str(heading.get("theme_code", ""))),
+                        lead_organisation=organisations.get(a.get("lead_org") or heading.get("lead_org") or ""),
+                        lead_role=a.get("lead_role") or heading.get("lead_role", ""),
+                        resources=a.get("resources", ""),
+                        resources_amount=Decimal(str(a["amount"])) if a.get("amount") is not None else None,
+                        impact=a.get("impact", ""),
+                        priority=a.get("priority", ""),
+                        start_date=heading.get("start"),
+                        due_date=heading.get("due"),
+                        status=status,
+                        progress_summary=progress,
+                        budget_risk=a.get("budget_risk", ""),
+                        indicator_refs=list(refs),
+                        order=order,
+                        source=plan_spec["source"][:300],
+                        source_note=(a.get("note") or plan_spec.get("source_note", "")).strip(),
+                    )
+                    if indicators:
+                        action.indicators.set(indicators)
+                    counts["actions_created"] += 1
+                    continue
+                have = {i.pk for i in action.indicators.all()}
+                new = [i for i in indicators if i.pk not in have]
+                if new:
+                    action.indicators.add(*new)
+                    counts["links_added"] += len(new)
+                else:
+                    counts["unchanged"] += 1
+    counts["missing_indicators"] = {k: sorted(set(v)) for k, v in sorted(missing.items())}
+    return counts
