@@ -39,6 +39,7 @@ load-essex: install ## Migrate and load the built-in Essex geography and framewo
 	$(BIN)/saferhub migrate
 	$(BIN)/saferhub geography load builtin essex
 	$(BIN)/saferhub accounts load-essex
+	$(BIN)/saferhub delivery load-essex
 
 run: load-essex ## Install, load Essex into the default database, and serve on 127.0.0.1:$PORT
 	$(BIN)/saferhub serve --port $(PORT)
