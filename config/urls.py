@@ -7,5 +7,6 @@ admin.site.site_title = "saferhub"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("saferhub.accounts.urls")),
+    path("", include("saferhub.performance.urls")),
     path("", include("saferhub.web.urls")),
 ]

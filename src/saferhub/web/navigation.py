@@ -9,6 +9,9 @@ from django.urls import NoReverseMatch, reverse
 
 NAVIGATION: list[tuple[str, str]] = [
     ("Home", "web:start"),
+    ("Scorecards", "performance:scorecards"),
+    ("Areas", "performance:areas"),
+    ("Maps", "performance:maps"),
 ]
 
 

@@ -1,0 +1,165 @@
+"""Performance pages: scorecards, indicator performance, "why" panels, district profiles and maps.
+
+Views parse input, decide access through ``saferhub.accounts.access``, call one selector and render.
+Figures are read from stored summaries; nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from saferhub.accounts.access import access_public_read
+from saferhub.accounts.models import Partnership
+from saferhub.core.exports import export_response
+from saferhub.framework.models import Framework, Indicator
+from saferhub.geography.models import Area
+from saferhub.geography.selectors import area_by_code
+from saferhub.performance import selectors
+
+
+class _Refused(Exception):
+    pass
+
+
+def _check(request: HttpRequest, partnerships: Iterable[Partnership]) -> None:
+    """Figures are open when one of their partnerships publishes them or the user is a member;
+    figures that belong to no partnership are for signed-in users. Refused: anonymous users are sent
+    to sign in, others get 403."""
+    partnerships = list(partnerships)
+    allowed = (
+        any(access_public_read(request.user, p) for p in partnerships)
+        if partnerships
+        else request.user.is_authenticated
+    )
+    if allowed:
+        return
+    if not request.user.is_authenticated:
+        raise _Refused
+    raise PermissionDenied("These figures belong to a partnership you are not a member of.")
+
+
+def _guarded(view):  # type: ignore[no-untyped-def]
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        try:
+            return view(request, *args, **kwargs)
+        except _Refused:
+            return redirect_to_login(request.get_full_path())
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _area(code: str | None) -> Area | None:
+    if not code:
+        return None
+    area = area_by_code(code=code.strip().upper())
+    if area is None:
+        raise Http404(f"There is no area with the code {code}.")
+    return area
+
+
+@_guarded
+def scorecards(request: HttpRequest) -> HttpResponse:
+    """The frameworks whose scorecards this user may read."""
+    frameworks = [
+        f for f in Framework.objects.select_related("owner").order_by("title") if access_public_read(request.user, f.owner)
+    ]
+    return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": selectors.NO_FRAMEWORK_HELP})
+
+
+@_guarded
+def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
+    """One row per indicator: latest value, interval, status, SPC, benchmark, trend, freshness."""
+    framework = get_object_or_404(Framework.objects.select_related("owner", "area"), slug=slug)
+    _check(request, [framework.owner])
+    areas = list(selectors.scorecard_areas(framework=framework))
+    code = request.GET.get("area", "")
+    area = next((a for a in areas if a.code == code), None) if code else None
+    if code and area is None:
+        area = _area(code)
+    if area is None:
+        area = selectors.scorecard_default_area(framework=framework, areas=areas)
+    theme = request.GET.get("theme", "")
+    lead = request.GET.get("lead", "")
+    fmt = request.GET.get("format", "")
+    rows = selectors.scorecard_rows(
+        framework=framework, area=area, theme=theme, lead=lead, today=dt.date.today(), sparklines=not fmt
+    )
+    if fmt in ("csv", "xlsx"):
+        name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
+        return export_response(fmt, name, selectors.EXPORT_HEADER, selectors.scorecard_export_rows(rows=rows, area=area))
+    memberships = framework.memberships.select_related("indicator", "indicator__lead_organisation")
+    leads = sorted({selectors.membership_lead(m) for m in memberships} - {""})
+    context = {
+        "framework": framework,
+        "rows": rows,
+        "area": area,
+        "areas": areas,
+        "themes": framework.themes.all(),
+        "theme": theme,
+        "leads": leads,
+        "lead": lead,
+        "has_values": any(r.summary for r in rows),
+        "help": selectors.NO_VALUES_HELP,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "performance/scorecard.html", context)
+
+
+@_guarded
+def indicator(request: HttpRequest, slug: str) -> HttpResponse:
+    """An indicator's performance on its own page (the framework's indicator page includes the same section)."""
+    ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
+    _check(request, selectors.indicator_partnerships(indicator=ind))
+    area = _area(request.GET.get("area"))
+    context = selectors.indicator_performance_context(indicator=ind, area=area)
+    context["indicator"] = ind
+    return render(request, "performance/indicator.html", context)
+
+
+@_guarded
+def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Why each colour and icon is what it is: the values, intervals and the rule that fired."""
+    ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
+    _check(request, selectors.indicator_partnerships(indicator=ind))
+    area = _area(code)
+    assert area is not None
+    return render(request, "performance/why.html", selectors.why_context(indicator=ind, area=area))
+
+
+@_guarded
+def areas(request: HttpRequest) -> HttpResponse:
+    """Every community safety partnership area, each with its profile."""
+    return render(request, "performance/areas.html", {"areas": selectors.profile_areas()})
+
+
+@_guarded
+def area_profile(request: HttpRequest, code: str) -> HttpResponse:
+    """A district's profile: every indicator against the county and comparators, and its crime by type."""
+    area = _area(code)
+    assert area is not None
+    _check(request, selectors.area_partnerships(area=area))
+    return render(request, "performance/area_profile.html", selectors.area_profile_context(area=area))
+
+
+@_guarded
+def maps(request: HttpRequest) -> HttpResponse:
+    """District choropleth of an indicator, and incidents by LSOA in a district for a month."""
+    slug = request.GET.get("indicator", "")
+    ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug) if slug else None
+    if ind is not None:
+        _check(request, selectors.indicator_partnerships(indicator=ind))
+    area = _area(request.GET.get("area"))
+    if area is not None:
+        _check(request, selectors.area_partnerships(area=area))
+    context = selectors.maps_context(indicator=ind, area=area, month=request.GET.get("month", ""))
+    if context.get("indicator") is not None and ind is None:
+        _check(request, selectors.indicator_partnerships(indicator=context["indicator"]))
+    return render(request, "performance/maps.html", context)
