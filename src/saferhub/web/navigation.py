@@ -9,6 +9,9 @@ from django.urls import NoReverseMatch, reverse
 
 NAVIGATION: list[tuple[str, str]] = [
     ("Home", "web:start"),
+    ("Actions", "delivery:action_list"),
+    ("Risks", "risks:overview"),
+    ("Money", "finance:overview"),
     ("Scorecards", "performance:scorecards"),
     ("Areas", "performance:areas"),
     ("Maps", "performance:maps"),
