@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.utils import timezone
 
 from saferhub.delivery.models import Action
@@ -62,9 +62,19 @@ def actions_due_soon(
     )
 
 
-def actions_for_indicator(*, indicator: Any) -> QuerySet[Action]:
-    """The actions that serve an indicator (for the indicator page)."""
-    return actions_list(indicator=indicator)
+def actions_for_indicator(*, indicator: Any, partnerships: Any = None, today: date | None = None) -> QuerySet[Action]:
+    """The actions that serve an indicator (for the indicator page), each with ``is_overdue``
+    computed in the database; limited to ``partnerships`` when given."""
+    qs = actions_list(indicator=indicator).annotate(
+        is_overdue=Case(
+            When(status__in=OPEN_STATUSES, due_date__lt=_today(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    if partnerships is not None:
+        qs = qs.filter(plan__partnership__in=partnerships)
+    return qs
 
 
 def action_is_overdue(action: Action, *, today: date | None = None) -> bool:
