@@ -1,0 +1,1 @@
+from tests.integration.delivery.fixtures import *  # noqa: F403
