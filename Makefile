@@ -40,6 +40,7 @@ load-essex: install ## Migrate and load the built-in Essex geography and framewo
 	$(BIN)/saferhub geography load builtin essex
 	$(BIN)/saferhub accounts load-essex
 	$(BIN)/saferhub delivery load-essex
+	$(BIN)/saferhub governance load-essex
 
 run: load-essex ## Install, load Essex into the default database, and serve on 127.0.0.1:$PORT
 	$(BIN)/saferhub serve --port $(PORT)
@@ -62,6 +63,10 @@ browsers: ## Install Debian's Chromium for the browser tests (no downloaded brow
 	  echo "Installing Debian's chromium for browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "Installing Debian's poppler-utils (pdftotext, pdftoppm) for the PDF tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; fi; }
 
 test-sqlite: install browsers ## The whole pytest suite on SQLite
 	DATABASE_URL= $(BIN)/pytest -p no:cacheprovider

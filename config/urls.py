@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/", include("saferhub.delivery.urls")),
     path("risks/", include("saferhub.risks.urls")),
     path("finance/", include("saferhub.finance.urls")),
+    path("governance/", include("saferhub.governance.urls")),
     path("", include("saferhub.performance.urls")),
     path("", include("saferhub.web.urls")),
 ]

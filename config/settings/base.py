@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "saferhub.delivery",
     "saferhub.risks",
     "saferhub.finance",
+    "saferhub.governance",
     "saferhub.ingest",
     "saferhub.performance",
     "saferhub.web",

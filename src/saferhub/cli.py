@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "saferhub.delivery.commands",
     "saferhub.risks.commands",
     "saferhub.finance.commands",
+    "saferhub.governance.commands",
     "saferhub.performance.commands",
 ]
 

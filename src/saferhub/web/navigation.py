@@ -12,6 +12,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("Actions", "delivery:action_list"),
     ("Risks", "risks:overview"),
     ("Money", "finance:overview"),
+    ("Governance", "governance:index"),
     ("Scorecards", "performance:scorecards"),
     ("Areas", "performance:areas"),
     ("Maps", "performance:maps"),
