@@ -2,12 +2,42 @@
 
 This module is the one door to the store; it takes a storage URL (a local folder, or later an
 ``s3://`` prefix) and imports no Django.
+
+Layout under the store's folder::
+
+    manifest.json                                   the committed state: which file holds each partition
+    records/source=police-uk/dataset=street/month=2024-01/part=essex-police/<token>.parquet
+    lookups/lsoa_districts.parquet                  LSOA → district lookups (optional)
+    staging/<token>.json                            an import in progress (its marker and changes)
+
+A *partition* is one source, dataset (street, outcomes, collision, casualty…), month and part (the
+force for police.uk and STATS19, the mapping's name for a partner layout). An import writes whole
+partitions. New Parquet files get a name nobody else uses, so they are invisible until the manifest
+names them; committing is one atomic rename of ``manifest.json``. So a reader always sees a whole
+import or none of it, and an import that fails or is killed part-way leaves the committed state
+exactly as it was.
+
+The ingest layer commits its database rows first and the manifest second, holding
+:meth:`RecordStore.lock` across both; a process killed between the two is rolled forward by
+:meth:`RecordStore.recover`, which asks the caller whether the import's database transaction committed.
 """
+
+# ruff: noqa: S608 - DuckDB SQL is assembled from this module's own fragments; file contents reach it only as
+# column values, and the few literals (paths, months, slugs) go through sql_literal().
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
+import shutil
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -16,6 +46,142 @@ from saferhub.core.errors import SaferhubError
 
 class RecordStoreError(SaferhubError):
     """The record store cannot be read or written."""
+
+
+# Every record, whatever its source, has these columns (Parquet keeps the empty ones almost free).
+RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "VARCHAR"),  # police-uk, stats19, mapped
+    ("kind", "VARCHAR"),  # crime, asb, outcome, collision, casualty, vehicle
+    ("record_id", "VARCHAR"),  # Crime ID, collision index, casualty key, partner reference
+    ("parent_id", "VARCHAR"),  # the collision of a casualty or vehicle
+    ("force", "VARCHAR"),  # the force (police.uk "Falls within", STATS19 police_force) or the supplier
+    ("force_code", "VARCHAR"),  # GSS code of the police force area when known
+    ("month", "VARCHAR"),  # YYYY-MM
+    ("date", "DATE"),
+    ("category", "VARCHAR"),  # crime type, collision or casualty severity, vehicle type
+    ("outcome", "VARCHAR"),  # last outcome category, outcome type
+    ("severity", "VARCHAR"),  # fatal, serious, slight
+    ("road_user", "VARCHAR"),  # pedestrian, pedal-cyclist, motorcyclist, car-occupant, other
+    ("age", "SMALLINT"),
+    ("longitude", "DOUBLE"),
+    ("latitude", "DOUBLE"),
+    ("location", "VARCHAR"),
+    ("lsoa_code", "VARCHAR"),
+    ("lsoa_name", "VARCHAR"),
+    ("lsoa_vintage", "VARCHAR"),
+    ("district_code", "VARCHAR"),  # the district or unitary the record lies in, as far as known
+    ("area_code", "VARCHAR"),  # the area it was assigned to (within the import's areas), else empty
+    ("area_status", "VARCHAR"),  # assigned, outside, no_location
+    ("import_id", "BIGINT"),
+    ("file_name", "VARCHAR"),
+    ("row_number", "BIGINT"),
+    ("part", "VARCHAR"),  # the partition's part: the force (as a slug) or the partner layout's name
+)
+COLUMN_NAMES = tuple(name for name, _ in RECORD_COLUMNS)
+PARTITION_COLUMNS = ("source", "dataset", "month", "part")
+
+MANIFEST = "manifest.json"
+
+
+def _empty_relation_sql() -> str:
+    casts = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in RECORD_COLUMNS)
+    return f"(SELECT {casts} WHERE false)"
+
+
+def sql_literal(text: str) -> str:
+    """A SQL string literal (for file paths, which DuckDB table functions take as constants)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True, order=True)
+class PartitionKey:
+    source: str
+    dataset: str
+    month: str
+    part: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}/{self.dataset}/{self.month}/{self.part}"
+
+    @classmethod
+    def parse(cls, text: str) -> PartitionKey:
+        source, dataset, month, part = text.split("/")
+        return cls(source, dataset, month, part)
+
+    def folder(self) -> str:
+        return f"records/source={self.source}/dataset={self.dataset}/month={self.month}/part={self.part}"
+
+
+@dataclass
+class Partition:
+    """One committed (or staged) partition: its files relative to the store's folder, and facts about it."""
+
+    files: list[str]
+    rows: int
+    import_id: int | None
+    fingerprint: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Partition:
+        return cls(
+            files=list(data["files"]),
+            rows=int(data["rows"]),
+            import_id=data.get("import_id"),
+            fingerprint=str(data.get("fingerprint", "")),
+            meta=dict(data.get("meta") or {}),
+        )
+
+
+@dataclass
+class Manifest:
+    version: int = 0
+    partitions: dict[str, Partition] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "partitions": {k: asdict(v) for k, v in sorted(self.partitions.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(
+            version=int(data.get("version", 0)),
+            partitions={k: Partition.from_json(v) for k, v in (data.get("partitions") or {}).items()},
+        )
+
+    def select(
+        self,
+        *,
+        sources: Iterable[str] | None = None,
+        datasets: Iterable[str] | None = None,
+        months: Iterable[str] | None = None,
+        parts: Iterable[str] | None = None,
+    ) -> dict[PartitionKey, Partition]:
+        """Partitions matching every filter given (partition pruning, before any file is opened)."""
+        want = [None if f is None else set(f) for f in (sources, datasets, months, parts)]
+        out = {}
+        for key_id, partition in self.partitions.items():
+            key = PartitionKey.parse(key_id)
+            values = (key.source, key.dataset, key.month, key.part)
+            if all(w is None or v in w for w, v in zip(want, values, strict=True)):
+                out[key] = partition
+        return out
+
+
+def pid_alive(info: dict[str, Any]) -> bool:
+    """Whether the process that wrote a staging marker is still running (on this host)."""
+    if info.get("host") != socket.gethostname():
+        return True  # cannot tell: another machine's import is assumed alive until it is old
+    try:
+        os.kill(int(info.get("pid", 0)), 0)
+    except (ProcessLookupError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class RecordStore:
@@ -30,6 +196,8 @@ class RecordStore:
             )
         self.root = Path(text)
 
+    # --- health and connections --------------------------------------------------------------
+
     def check(self) -> None:
         """Raise ``RecordStoreError`` unless the store's folder is writable and DuckDB runs."""
         try:
@@ -39,4 +207,416 @@ class RecordStore:
         if not os.access(self.root, os.W_OK):
             raise RecordStoreError(f"record store {self.root}: the folder is not writable")
         with duckdb.connect(":memory:") as con:
-            con.execute("SELECT 1").fetchone()
+            con.execute("SELECT 1").fetchall()[0]
+
+    def connect(self, *, memory_limit: str = "1GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection with bounded memory, spilling to the store's own temp folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(":memory:")
+        tmp = self.root / "tmp"
+        tmp.mkdir(exist_ok=True)
+        con.execute(f"SET memory_limit = {sql_literal(memory_limit)}").fetchall()
+        con.execute(f"SET temp_directory = {sql_literal(str(tmp))}").fetchall()
+        con.execute("SET preserve_insertion_order = false").fetchall()
+        if threads:
+            con.execute(f"SET threads = {int(threads)}").fetchall()
+        return con
+
+    # --- the manifest ------------------------------------------------------------------------
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def manifest(self) -> Manifest:
+        """The committed state (an empty store has version 0 and no partitions)."""
+        try:
+            text = self.manifest_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Manifest()
+        try:
+            return Manifest.from_json(json.loads(text))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RecordStoreError(f"record store {self.root}: manifest.json is damaged ({exc})") from None
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        tmp = self.root / f".{MANIFEST}.{os.getpid()}.tmp"
+        with tmp.open("w", encoding="utf-8") as handle:
+            json.dump(manifest.to_json(), handle, indent=1, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(self.manifest_path)  # the commit point: atomic on POSIX file systems
+        _fsync_dir(self.root)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the store's write lock (one committer at a time, across processes on this machine)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def relation_sql(self, partitions: Iterable[Partition]) -> str:
+        """SQL for a relation over the given partitions' files (an empty relation if there are none)."""
+        files = [str(self.root / f) for p in partitions for f in p.files]
+        if not files:
+            return _empty_relation_sql()
+        listed = ", ".join(sql_literal(f) for f in files)
+        return f"read_parquet([{listed}])"
+
+    def records_sql(
+        self,
+        *,
+        manifest: Manifest | None = None,
+        sources: Iterable[str] | None = None,
+        datasets: Iterable[str] | None = None,
+        months: Iterable[str] | None = None,
+        parts: Iterable[str] | None = None,
+    ) -> str:
+        """SQL for the committed records (or those of ``manifest``, e.g. a staged view) matching the filters."""
+        chosen = (manifest or self.manifest()).select(sources=sources, datasets=datasets, months=months, parts=parts)
+        return self.relation_sql(chosen.values())
+
+    def counts(
+        self,
+        *,
+        by: list[str],
+        sources: Iterable[str] | None = None,
+        datasets: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+        months: Iterable[str] | None = None,
+        assigned_only: bool = False,
+        manifest: Manifest | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Record counts grouped by record columns (``area_code``, ``month``, ``category``…), sorted."""
+        unknown = [c for c in by if c not in COLUMN_NAMES]
+        if unknown:
+            raise RecordStoreError(f"cannot group by {', '.join(unknown)}: columns are {', '.join(COLUMN_NAMES)}")
+        relation = self.records_sql(manifest=manifest, sources=sources, datasets=datasets, months=months)
+        conditions = ["area_status = 'assigned'"] if assigned_only else []
+        if kinds is not None:
+            conditions.append(f"kind IN ({', '.join(sql_literal(k) for k in kinds) or 'NULL'})")
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        cols = ", ".join(by)
+        sql = (
+            f"SELECT {cols}{', ' if cols else ''}count(*) AS records FROM {relation} {where} "
+            f"{'GROUP BY ' + cols + ' ORDER BY ' + cols if cols else ''}"
+        )
+        own = con is None
+        connection = con or self.connect()
+        try:
+            return connection.execute(sql).fetchall()
+        finally:
+            if own:
+                connection.close()
+
+    # --- lookups -----------------------------------------------------------------------------
+
+    def lookup_path(self, name: str) -> Path:
+        return self.root / "lookups" / f"{name}.parquet"
+
+    def lookup_write(self, con: duckdb.DuckDBPyConnection, *, name: str, select_sql: str) -> int:
+        """Replace a lookup table atomically with the result of ``select_sql``; return its rows."""
+        target = self.lookup_path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            con.execute(f"COPY ({select_sql}) TO {sql_literal(str(tmp))} (FORMAT parquet)").fetchall()
+            rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_literal(str(tmp))})").fetchall()[0]
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return int(rows[0]) if rows else 0
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def begin(self, *, token: str, import_id: int | None) -> StoreTransaction:
+        """Start writing partitions for one import. Nothing is visible until :meth:`StoreTransaction.commit`."""
+        return StoreTransaction(self, token=token, import_id=import_id)
+
+    def transaction(self, token: str) -> StoreTransaction:
+        """Reopen a transaction started earlier (perhaps by another process), e.g. to confirm a preview."""
+        info = self._marker(token)
+        if info is None:
+            raise RecordStoreError(f"record store: there is no staged import {token!r} (it was committed or removed)")
+        txn = StoreTransaction(self, token=token, import_id=info.get("import_id"), _new=False)
+        txn.changes = {k: (Partition.from_json(v) if v is not None else None) for k, v in info["changes"].items()}
+        txn.written = list(info.get("written") or [])
+        txn.batches = int(info.get("batches", 0))
+        txn.state = info.get("state", "open")
+        return txn
+
+    def _marker_path(self, token: str) -> Path:
+        return self.root / "staging" / f"{token}.json"
+
+    def _marker(self, token: str) -> dict[str, Any] | None:
+        try:
+            return dict(json.loads(self._marker_path(token).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return None
+
+    def staged_tokens(self) -> list[str]:
+        folder = self.root / "staging"
+        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+    def recover(self, decide: Callable[[str, dict[str, Any]], str]) -> dict[str, list[str]]:
+        """Finish or undo imports left by processes that stopped part-way, then remove unused files.
+
+        ``decide(token, marker)`` answers ``"commit"`` (the import's database rows committed: roll the
+        store forward), ``"abort"`` (they did not: remove its files) or ``"keep"`` (still in progress
+        or waiting to be confirmed).
+        """
+        report: dict[str, list[str]] = {"committed": [], "aborted": [], "kept": []}
+        with self.lock():
+            for token in self.staged_tokens():
+                info = self._marker(token)
+                if info is None:
+                    continue
+                answer = decide(token, info)
+                txn = self.transaction(token)
+                if answer == "commit":
+                    txn._apply_locked()
+                    report["committed"].append(token)
+                elif answer == "abort":
+                    txn.abort()
+                    report["aborted"].append(token)
+                else:
+                    report["kept"].append(token)
+            self._collect_garbage_locked()
+        return report
+
+    def _collect_garbage_locked(self) -> None:
+        """Delete Parquet files that neither the manifest nor a staged import names, and empty folders."""
+        records = self.root / "records"
+        if not records.is_dir():
+            return
+        keep = {f for p in self.manifest().partitions.values() for f in p.files}
+        for token in self.staged_tokens():
+            info = self._marker(token) or {}
+            keep.update(info.get("written") or [])
+        for path in records.rglob("*.parquet"):
+            if str(path.relative_to(self.root)) not in keep:
+                path.unlink(missing_ok=True)
+        for folder in sorted((p for p in records.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds when empty
+
+
+class StoreTransaction:
+    """The partitions one import writes: staged on disk, recorded in a marker, committed atomically."""
+
+    def __init__(self, store: RecordStore, *, token: str, import_id: int | None, _new: bool = True) -> None:
+        if not token or not all(c.isalnum() or c in "-_" for c in token):
+            raise RecordStoreError(f"record store: {token!r} is not a usable import token")
+        self.store = store
+        self.token = token
+        self.import_id = import_id
+        self.changes: dict[str, Partition | None] = {}
+        self.written: list[str] = []
+        self.state = "open"
+        self.batches = 0
+        if _new:
+            if store._marker_path(token).exists():
+                raise RecordStoreError(f"record store: an import with token {token!r} is already staged")
+            self._save()
+
+    # The marker is rewritten after every step, so another process (or recovery) knows exactly
+    # which files belong to this import.
+    def _save(self) -> None:
+        path = self.store._marker_path(self.token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "token": self.token,
+            "import_id": self.import_id,
+            "state": self.state,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "updated": time.time(),
+            "written": self.written,
+            "batches": self.batches,
+            "changes": {k: (asdict(v) if v is not None else None) for k, v in sorted(self.changes.items())},
+        }
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        tmp.replace(path)
+
+    def _file_for(self, key: PartitionKey, n: int = 0) -> str:
+        suffix = f"-{n}" if n else ""
+        return f"{key.folder()}/{self.token}{suffix}.parquet"
+
+    def write(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        key: PartitionKey,
+        select_sql: str,
+        meta: dict[str, Any] | None = None,
+    ) -> Partition:
+        """Write one whole partition from ``select_sql`` (which must yield :data:`RECORD_COLUMNS`)."""
+        if self.state != "open":
+            raise RecordStoreError(f"record store: import {self.token} is {self.state}; no more writes")
+        if key.id in self.changes:
+            raise RecordStoreError(f"record store: partition {key.id} was written twice by one import")
+        relative = self._file_for(key)
+        target = self.store.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.written.append(relative)
+        self._save()  # name the file before it exists, so recovery can remove it
+        columns = ", ".join(COLUMN_NAMES)
+        con.execute(
+            f"COPY (SELECT {columns} FROM ({select_sql})) TO {sql_literal(str(target))} "
+            "(FORMAT parquet, COMPRESSION zstd)"
+        ).fetchall()
+        row = con.execute(
+            f"SELECT count(*), {FINGERPRINT_SQL} FROM read_parquet({sql_literal(str(target))})"
+        ).fetchall()[0]
+        assert row is not None
+        partition = Partition(
+            files=[relative], rows=int(row[0]), import_id=self.import_id, fingerprint=str(row[1]), meta=meta or {}
+        )
+        self.changes[key.id] = partition
+        self._save()
+        return partition
+
+    def write_batch(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        source: str,
+        dataset: str,
+        table: str,
+        partitions: dict[tuple[str, str], tuple[int, str, dict[str, Any]]],
+    ) -> None:
+        """Write many partitions of ``table`` in one pass (``COPY … PARTITION_BY (month, part)``).
+
+        ``partitions`` maps each (month, part) in the table to its rows, fingerprint and facts; the
+        caller computes them in the same query that checks the table, so nothing is read twice.
+        """
+        if self.state != "open":
+            raise RecordStoreError(f"record store: import {self.token} is {self.state}; no more writes")
+        keys = {pair: PartitionKey(source, dataset, pair[0], pair[1]) for pair in partitions}
+        for key in keys.values():
+            if key.id in self.changes:
+                raise RecordStoreError(f"record store: partition {key.id} was written twice by one import")
+        self.batches += 1
+        work = self.store.root / "staging" / f"{self.token}-{self.batches}"
+        targets = {pair: self._file_for(key) for pair, key in keys.items()}
+        self.written.extend(targets.values())
+        self._save()  # name the files before they exist, so recovery can remove them
+        columns = ", ".join(COLUMN_NAMES)
+        con.execute(
+            f"COPY (SELECT {columns} FROM {table}) TO {sql_literal(str(work))} "
+            "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month, part), WRITE_PARTITION_COLUMNS true, "
+            "FILENAME_PATTERN 'data_{i}')"
+        ).fetchall()
+        try:
+            for pair, relative in targets.items():
+                produced = sorted((work / f"month={pair[0]}" / f"part={pair[1]}").glob("*.parquet"))
+                if len(produced) != 1:
+                    raise RecordStoreError(
+                        f"record store: expected one file for partition {keys[pair].id}, found {len(produced)}"
+                    )
+                target = self.store.root / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                produced[0].replace(target)
+                rows, fingerprint, meta = partitions[pair]
+                self.changes[keys[pair].id] = Partition(
+                    files=[relative], rows=rows, import_id=self.import_id, fingerprint=fingerprint, meta=meta
+                )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        self._save()
+
+    def hold(self) -> None:
+        """Keep the staged files until someone confirms or discards the import (a preview)."""
+        self.state = "held"
+        self._save()
+
+    def remove(self, key: PartitionKey) -> None:
+        """Remove a partition when this import commits."""
+        self.changes[key.id] = None
+        self._save()
+
+    def view(self) -> Manifest:
+        """The committed manifest with this import's changes applied: what readers will see after commit."""
+        current = self.store.manifest()
+        partitions = dict(current.partitions)
+        for key_id, partition in self.changes.items():
+            if partition is None:
+                partitions.pop(key_id, None)
+            else:
+                partitions[key_id] = partition
+        return Manifest(version=current.version + 1, partitions=partitions)
+
+    def prepare(self) -> None:
+        """Mark the import ready to commit: from here, recovery rolls it forward if its database rows committed."""
+        self.state = "prepared"
+        self._save()
+
+    def commit(self) -> Manifest:
+        """Make the import's partitions the committed ones (one atomic rename), then delete replaced files.
+
+        Call while holding :meth:`RecordStore.lock` if database rows must commit in the same order.
+        """
+        return self._apply_locked()
+
+    def _apply_locked(self) -> Manifest:
+        current = self.store.manifest()
+        replaced = [
+            f for key_id in self.changes if (old := current.partitions.get(key_id)) is not None for f in old.files
+        ]
+        manifest = self.view()
+        self.store._write_manifest(manifest)
+        kept = {f for p in manifest.partitions.values() for f in p.files}
+        for relative in replaced:
+            if relative not in kept:
+                (self.store.root / relative).unlink(missing_ok=True)
+        self.state = "committed"
+        self.store._marker_path(self.token).unlink(missing_ok=True)
+        return manifest
+
+    def abort(self) -> None:
+        """Delete everything this import wrote; the committed state is untouched."""
+        committed = {f for p in self.store.manifest().partitions.values() for f in p.files}
+        for relative in self.written:
+            if relative not in committed:
+                (self.store.root / relative).unlink(missing_ok=True)
+                folder = (self.store.root / relative).parent
+                while folder != self.store.root and folder.is_dir():
+                    try:
+                        folder.rmdir()
+                    except OSError:
+                        break
+                    folder = folder.parent
+        self.state = "aborted"
+        staging = self.store.root / "staging"
+        for work in staging.glob(f"{self.token}-*"):
+            shutil.rmtree(work, ignore_errors=True)
+        self.store._marker_path(self.token).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            staging.rmdir()
+
+
+# A partition's fingerprint: an order-independent hash of its content (provenance columns left out),
+# so that re-importing the same records is recognised as "unchanged".
+_FINGERPRINT_COLUMNS = tuple(c for c in COLUMN_NAMES if c not in {"import_id", "file_name", "row_number"})
+FINGERPRINT_SQL = f"coalesce(sum(hash({', '.join(_FINGERPRINT_COLUMNS)})), 0)::VARCHAR"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a working folder, ignoring one that is already gone."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -40,12 +40,35 @@ class Import(models.Model):
     rows_rejected = models.BigIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    store_token = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="Names this import's staged files in the record store."
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.source} {self.file_name} ({self.status})"
+
+
+class ImportFile(models.Model):
+    """One file an import read (a zip's members each count as a file), so the same file twice is recognised."""
+
+    import_run = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.BigIntegerField(default=0)
+    rows_read = models.BigIntegerField(default=0)
+    dataset = models.CharField(max_length=40, blank=True, help_text="street, outcomes, collision, casualty…")
+
+    class Meta:
+        ordering = ["import_run", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ImportRejection(models.Model):

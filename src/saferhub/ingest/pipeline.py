@@ -1,0 +1,593 @@
+"""The one pipeline every importer shares.
+
+read → check encoding and columns → validate rows → stage → compare with what is stored → commit.
+
+* Validation finds every problem before anything is written; any rejected row refuses the whole
+  import (status ``rejected``), with each rejection recorded for download.
+* Staged Parquet files are invisible until the store's manifest names them; database rows
+  (indicator values, provenance) commit in one transaction; then the manifest is renamed into
+  place. On any failure the staged files are removed and the transaction rolls back, so the
+  store and the database are exactly as before.
+* A process killed part-way is tidied by :func:`saferhub.ingest.services.records_recover`, which
+  runs before every import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from saferhub.core.audit import audit_record
+from saferhub.core.errors import SaferhubError
+from saferhub.incidents.store import Manifest, PartitionKey, RecordStore, StoreTransaction, remove_tree
+from saferhub.ingest.geo import Geography
+from saferhub.ingest.intake import InputFile, Limits, expand
+from saferhub.ingest.models import Import, ImportFile, ImportRejection
+from saferhub.ingest.problems import AlreadyImported, ImportRefused, Rejection, Rejections
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+
+def _checkpoint(name: str) -> None:
+    """A named point in the pipeline. Does nothing; tests replace it to fail or kill the process there."""
+
+
+def record_store() -> RecordStore:
+    return RecordStore(settings.SAFERHUB_RECORD_STORE)
+
+
+def limits() -> Limits:
+    max_file = int(settings.SAFERHUB_MAX_UPLOAD_BYTES)
+    return Limits(
+        max_file_bytes=max_file, max_total_bytes=int(getattr(settings, "SAFERHUB_MAX_IMPORT_BYTES", 0)) or 20 * max_file
+    )
+
+
+@dataclass
+class IndicatorSpec:
+    slug: str
+    title: str
+    value_type: str = "count"
+    unit: str = ""
+    polarity: str = "lower_is_better"
+    frequency: str = "monthly"
+    definition: str = ""
+    data_source: str = ""
+
+
+@dataclass
+class IndicatorRows:
+    spec: IndicatorSpec
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class StageResult:
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rejections: Rejections = field(default_factory=Rejections)
+    notes: list[str] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    partitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)  # dataset → count name → count
+    values: list[IndicatorRows] = field(default_factory=list)  # importers that write values directly
+
+    def add_total(self, dataset: str, name: str, amount: int) -> None:
+        bucket = self.totals.setdefault(dataset, {})
+        bucket[name] = bucket.get(name, 0) + int(amount)
+
+    def total(self, name: str) -> int:
+        return sum(bucket.get(name, 0) for bucket in self.totals.values())
+
+
+@dataclass
+class Context:
+    import_run: Import
+    store: RecordStore
+    con: duckdb.DuckDBPyConnection
+    txn: StoreTransaction | None
+    geography: Geography | None
+    progress: Progress
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def import_id(self) -> int:
+        return int(self.import_run.pk)
+
+
+class Importer(Protocol):
+    source: str
+    suffixes: tuple[str, ...]
+    uses_store: bool
+
+    def stage(self, ctx: Context, files: list[InputFile]) -> StageResult: ...
+
+    def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]: ...
+
+
+@dataclass
+class ImportOutcome:
+    import_run: Import
+    stage: StageResult
+    compare: dict[str, int]
+    values: dict[str, int]
+    awaiting_confirmation: bool = False
+
+
+def _display_name(paths: list[Path]) -> str:
+    if len(paths) == 1:
+        return paths[0].name or str(paths[0])
+    return f"{len(paths)} paths: " + ", ".join(p.name for p in paths[:5]) + (" …" if len(paths) > 5 else "")
+
+
+def _combined_sha256(files: list[InputFile]) -> str:
+    if len(files) == 1:
+        return files[0].sha256
+    digest = hashlib.sha256()
+    for item in sorted(files, key=lambda f: f.sha256):
+        digest.update(f"{item.sha256} {item.name}\n".encode())
+    return digest.hexdigest()
+
+
+def _check_already_imported(source: str, files: list[InputFile], store: RecordStore, uses_store: bool) -> list[str]:
+    """Refuse when every file was imported before and is still current; note those that were."""
+    earlier = {
+        f.sha256: f
+        for f in ImportFile.objects.filter(
+            sha256__in=[item.sha256 for item in files],
+            import_run__source=source,
+            import_run__status=Import.Status.COMMITTED,
+        ).select_related("import_run")
+    }
+    if uses_store:
+        current_imports = {p.import_id for p in store.manifest().partitions.values()}
+        earlier = {sha: f for sha, f in earlier.items() if f.import_run_id in current_imports}
+    notes = [
+        f"{item.name} was imported before (import {earlier[item.sha256].import_run_id}); "
+        "its records are compared and kept as they are"
+        for item in files
+        if item.sha256 in earlier
+    ]
+    if files and all(item.sha256 in earlier for item in files):
+        first = earlier[files[0].sha256].import_run
+        when = timezone.localtime(first.finished_at or first.started_at).strftime("%d %B %Y %H:%M")
+        raise AlreadyImported(
+            f"{files[0].name if len(files) == 1 else 'every file given'} was already imported "
+            f"(import {first.pk}, {when}); nothing has changed. Use --again to import it again."
+        )
+    return notes
+
+
+def run_import(
+    importer: Importer,
+    *,
+    paths: list[Path],
+    user: Any = None,
+    partnership: Any = None,
+    again: bool = False,
+    confirm: bool = True,
+    progress: Progress | None = None,
+    options: dict[str, Any] | None = None,
+    import_run: Import | None = None,
+) -> ImportOutcome:
+    """Run ``importer`` over ``paths``. With ``confirm=False`` stop after the preview: the import
+    waits, staged, for :func:`confirm_import`."""
+    from saferhub.ingest.geo import geography_for_import, register_geography
+    from saferhub.ingest.services import records_recover
+
+    store = record_store()
+    records_recover()
+    if import_run is None:
+        import_run = Import.objects.create(
+            source=importer.source,
+            file_name=_display_name(paths)[:500],
+            sha256="",
+            user=user if getattr(user, "is_authenticated", False) else None,
+            partnership=partnership,
+            status=Import.Status.STAGED,
+            store_token=uuid.uuid4().hex,
+        )
+    tick = _progress_writer(import_run, progress)
+    work_dir = Path(tempfile.mkdtemp(prefix="saferhub-import-"))
+    txn: StoreTransaction | None = None
+    files: list[InputFile] = []
+    con = store.connect(memory_limit=str(getattr(settings, "SAFERHUB_DUCKDB_MEMORY", "1GB")))
+    try:
+        tick(0, 1, "Checking the files")
+        files = expand(paths, work_dir=work_dir, limits=limits(), suffixes=importer.suffixes)
+        import_run.sha256 = _combined_sha256(files)
+        import_run.size_bytes = sum(f.size for f in files)
+        import_run.save(update_fields=["sha256", "size_bytes"])
+        notes = [] if again else _check_already_imported(importer.source, files, store, importer.uses_store)
+        geography = geography_for_import(partnership=partnership) if importer.uses_store else None
+        if geography is not None:
+            register_geography(con, geography=geography, store=store)
+            txn = store.begin(token=import_run.store_token, import_id=import_run.pk)
+        ctx = Context(import_run, store, con, txn, geography, tick, dict(options or {}))
+        stage = importer.stage(ctx, files)
+        stage.notes[:0] = notes
+        if stage.rejections:
+            _record_files(import_run, files, stage)
+            raise ImportRefused.from_rejections(stage.rejections)
+        _checkpoint("staged")
+        compare = _compare(store, txn) if txn is not None else {}
+        tick(len(files), len(files), "Working out indicator values")
+        view = txn.view() if txn is not None else Manifest()
+        values = importer.indicator_rows(ctx, stage, view)
+        if not confirm:
+            preview = _preview_values(values)
+            _save_staged(import_run, stage, compare, preview, values)
+            if txn is not None:
+                txn.hold()
+            tick(1, 1, "Ready to confirm")
+            return ImportOutcome(import_run, stage, compare, preview, awaiting_confirmation=True)
+        written = _commit(import_run, store, txn, stage, compare, values, files, user=user)
+        tick(1, 1, "Imported")
+        return ImportOutcome(import_run, stage, compare, written)
+    except (ImportRefused, AlreadyImported, SaferhubError) as exc:
+        _abort(txn)
+        _record_refusal(import_run, exc, files)
+        raise
+    except BaseException as exc:
+        _abort(txn)
+        _record_failure(import_run, exc)
+        raise
+    finally:
+        con.close()
+        remove_tree(work_dir)
+
+
+def confirm_import(*, import_run: Import, user: Any = None, progress: Progress | None = None) -> ImportOutcome:
+    """Commit an import that was staged for preview (the second step of an upload)."""
+    from saferhub.ingest.services import records_recover
+
+    if import_run.status != Import.Status.STAGED or not import_run.summary.get("awaiting_confirmation"):
+        raise SaferhubError(
+            f"import {import_run.pk} is {import_run.get_status_display().lower()}, not waiting to be confirmed"
+        )
+    store = record_store()
+    records_recover()
+    txn = store.transaction(import_run.store_token) if import_run.summary.get("uses_store") else None
+    if txn is not None:
+        txn.state = "open"
+    stage = StageResult(
+        rows_read=import_run.rows_read,
+        rows_accepted=import_run.rows_accepted,
+        notes=list(import_run.summary.get("notes", [])),
+        files=list(import_run.summary.get("files", [])),
+        partitions=dict(import_run.summary.get("partitions", {})),
+        totals=dict(import_run.summary.get("totals", {})),
+    )
+    values = [
+        IndicatorRows(IndicatorSpec(**item["spec"]), item["rows"])
+        for item in import_run.summary.get("staged_values", [])
+    ]
+    tick = _progress_writer(import_run, progress)
+    try:
+        # Recompute against what is stored now, in case another import committed since the preview.
+        if txn is not None:
+            from saferhub.ingest.sources import importer_for
+
+            ctx = Context(import_run, store, store.connect(), txn, None, tick, {})
+            try:
+                values = importer_for(import_run.source).indicator_rows(ctx, stage, txn.view())
+            finally:
+                ctx.con.close()
+        compare = _compare(store, txn) if txn is not None else {}
+        files = [InputFile(path=Path(), name=f["name"], size=f["size"], sha256=f["sha256"]) for f in stage.files]
+        written = _commit(import_run, store, txn, stage, compare, values, files, user=user)
+    except BaseException as exc:
+        _abort(txn)
+        _record_failure(import_run, exc)
+        raise
+    tick(1, 1, "Imported")
+    return ImportOutcome(import_run, stage, compare, written)
+
+
+def discard_import(*, import_run: Import, user: Any = None) -> None:
+    """Throw away a staged import without changing anything."""
+    if import_run.status != Import.Status.STAGED:
+        raise SaferhubError(
+            f"import {import_run.pk} is {import_run.get_status_display().lower()}; only staged imports can be discarded"
+        )
+    store = record_store()
+    if import_run.summary.get("uses_store"):
+        with contextlib.suppress(SaferhubError):
+            store.transaction(import_run.store_token).abort()
+    import_run.status = Import.Status.FAILED
+    import_run.error = "Discarded before it was confirmed; nothing was changed."
+    import_run.finished_at = timezone.now()
+    import_run.summary = {k: v for k, v in import_run.summary.items() if k != "staged_values"}
+    import_run.save(update_fields=["status", "error", "finished_at", "summary"])
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+
+def _progress_writer(import_run: Import, progress: Progress | None) -> Progress:
+    state = {"last": 0.0}
+
+    def tick(done: int, total: int, note: str) -> None:
+        if progress is not None:
+            progress(done, total, note)
+        now = timezone.now().timestamp()
+        if now - state["last"] >= 0.5 or done >= total:
+            state["last"] = now
+            Import.objects.filter(pk=import_run.pk).update(
+                progress_done=done, progress_total=total, progress_note=note[:200]
+            )
+
+    return tick
+
+
+def _compare(store: RecordStore, txn: StoreTransaction | None) -> dict[str, int]:
+    """How the staged partitions differ from the stored ones: new, replaced (changed), unchanged."""
+    counts = {"new": 0, "replaced": 0, "unchanged": 0, "rows_before": 0, "rows_after": 0}
+    if txn is None:
+        return counts
+    current = store.manifest()
+    for key_id, partition in txn.changes.items():
+        old = current.partitions.get(key_id)
+        if partition is None:
+            continue
+        counts["rows_after"] += partition.rows
+        if old is None:
+            counts["new"] += 1
+        else:
+            counts["rows_before"] += old.rows
+            counts[
+                "unchanged" if old.fingerprint == partition.fingerprint and old.rows == partition.rows else "replaced"
+            ] += 1
+    return counts
+
+
+def _preview_values(values: list[IndicatorRows]) -> dict[str, int]:
+    """What confirming would do to indicator values: new, changed and unchanged, without writing."""
+    from saferhub.framework.models import Indicator
+    from saferhub.measures.services import indicator_values_write
+
+    totals = {"new": 0, "changed": 0, "unchanged": 0}
+    for item in values:
+        indicator = Indicator.objects.filter(slug=item.spec.slug).first()
+        if indicator is None:
+            totals["new"] += len(item.rows)
+            continue
+        summary = indicator_values_write(indicator=indicator, rows=item.rows, dry_run=True)
+        totals["new"] += summary.created
+        totals["changed"] += summary.updated
+        totals["unchanged"] += summary.unchanged
+    return totals
+
+
+def _indicator_for(spec: IndicatorSpec) -> Any:
+    from saferhub.framework.models import Indicator
+
+    indicator, _ = Indicator.objects.get_or_create(
+        slug=spec.slug,
+        defaults={
+            "title": spec.title,
+            "value_type": spec.value_type,
+            "unit": spec.unit,
+            "polarity": spec.polarity,
+            "frequency": spec.frequency,
+            "definition": spec.definition,
+            "data_source": spec.data_source,
+        },
+    )
+    return indicator
+
+
+def _commit(
+    import_run: Import,
+    store: RecordStore,
+    txn: StoreTransaction | None,
+    stage: StageResult,
+    compare: dict[str, int],
+    values: list[IndicatorRows],
+    files: list[InputFile],
+    *,
+    user: Any,
+) -> dict[str, int]:
+    from saferhub.measures.services import indicator_values_write
+
+    written = {"new": 0, "changed": 0, "unchanged": 0}
+    with store.lock():
+        if txn is not None:
+            txn.prepare()
+        try:
+            with transaction.atomic():
+                for item in values:
+                    if not item.rows:
+                        continue
+                    indicator = _indicator_for(item.spec)
+                    summary = indicator_values_write(
+                        indicator=indicator, rows=item.rows, source_import=import_run, actor=user
+                    )
+                    written["new"] += summary.created
+                    written["changed"] += summary.updated
+                    written["unchanged"] += summary.unchanged
+                _checkpoint("values-written")
+                import_run.status = Import.Status.COMMITTED
+                import_run.finished_at = timezone.now()
+                import_run.rows_read = stage.rows_read
+                import_run.rows_accepted = stage.rows_accepted
+                import_run.rows_rejected = 0
+                import_run.summary = _summary(stage, compare, written)
+                import_run.error = ""
+                import_run.save()
+                if not ImportFile.objects.filter(import_run=import_run).exists():
+                    _create_files(import_run, files, stage)
+                if txn is not None:
+                    replaced = {
+                        p.import_id
+                        for key_id in txn.changes
+                        if (p := store.manifest().partitions.get(key_id)) is not None and p.import_id
+                    }
+                    still_used = {p.import_id for p in txn.view().partitions.values()}
+                    Import.objects.filter(pk__in=replaced - still_used - {import_run.pk}).update(
+                        status=Import.Status.REPLACED
+                    )
+                audit_record(
+                    actor=user,
+                    action="import.commit",
+                    obj=import_run,
+                    source=import_run.source,
+                    rows=stage.rows_accepted,
+                    values=written,
+                )
+            _checkpoint("database-committed")
+        except BaseException:
+            _abort(txn)
+            raise
+        if txn is not None:
+            txn.commit()
+    return written
+
+
+def _summary(stage: StageResult, compare: dict[str, int], values: dict[str, int]) -> dict[str, Any]:
+    return {
+        "files": stage.files,
+        "partitions": stage.partitions,
+        "totals": stage.totals,
+        "notes": stage.notes,
+        "compare": compare,
+        "values": values,
+    }
+
+
+def _save_staged(
+    import_run: Import,
+    stage: StageResult,
+    compare: dict[str, int],
+    preview: dict[str, int],
+    values: list[IndicatorRows],
+) -> None:
+    import_run.rows_read = stage.rows_read
+    import_run.rows_accepted = stage.rows_accepted
+    summary = _summary(stage, compare, preview)
+    summary["awaiting_confirmation"] = True
+    summary["uses_store"] = bool(stage.partitions)
+    summary["staged_values"] = [
+        {"spec": item.spec.__dict__, "rows": [_jsonable(r) for r in item.rows]} for item in values
+    ]
+    import_run.summary = summary
+    import_run.save(update_fields=["rows_read", "rows_accepted", "summary"])
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if isinstance(v, (str, int, float, list, type(None)))}
+
+
+def _create_files(import_run: Import, files: list[InputFile], stage: StageResult) -> None:
+    rows = {f["name"]: f for f in stage.files}
+    ImportFile.objects.bulk_create(
+        [
+            ImportFile(
+                import_run=import_run,
+                name=item.name[:500],
+                sha256=item.sha256,
+                size_bytes=item.size,
+                rows_read=int(rows.get(item.name, {}).get("rows", 0)),
+                dataset=str(rows.get(item.name, {}).get("dataset", ""))[:40],
+            )
+            for item in files
+        ]
+    )
+
+
+def _record_files(import_run: Import, files: list[InputFile], stage: StageResult) -> None:
+    import_run.rows_read = stage.rows_read
+    import_run.rows_accepted = stage.rows_accepted - 0
+    import_run.rows_rejected = stage.rejections.rows_rejected
+    import_run.summary = {"files": stage.files, "notes": stage.notes, "problems": stage.rejections.total}
+
+
+def _abort(txn: StoreTransaction | None) -> None:
+    if txn is None:
+        return
+    try:
+        txn.abort()
+    except Exception:  # cleaning up must never hide the error that caused it
+        log.exception("could not remove the staged files of import %s", txn.token)
+
+
+def _record_refusal(import_run: Import, exc: BaseException, files: list[InputFile]) -> None:
+    rejections: list[Rejection] = list(getattr(exc, "rejections", []) or [])
+    if not rejections:
+        where = getattr(exc, "where", None) or ""
+        rejections = [Rejection(where.split(",")[0] if where else "", None, "", "", getattr(exc, "message", str(exc)))]
+        row = next((p for p in where.split(", ") if p.startswith("row ")), None)
+        column = next((p for p in where.split(", ") if p.startswith("column ")), None)
+        rejections[0] = Rejection(
+            rejections[0].file_name,
+            int(row[4:]) if row and row[4:].isdigit() else None,
+            column[7:] if column else "",
+            "",
+            rejections[0].reason,
+        )
+    with transaction.atomic():
+        import_run.status = (
+            Import.Status.REJECTED if isinstance(exc, (ImportRefused, AlreadyImported)) else Import.Status.FAILED
+        )
+        import_run.error = str(exc)[:5000]
+        import_run.finished_at = timezone.now()
+        import_run.rows_rejected = max(int(getattr(exc, "rows_rejected", 0) or 0), import_run.rows_rejected)
+        import_run.save()
+        if files and not ImportFile.objects.filter(import_run=import_run).exists():
+            known = {f["name"]: f for f in (import_run.summary or {}).get("files", [])}
+            ImportFile.objects.bulk_create(
+                [
+                    ImportFile(
+                        import_run=import_run,
+                        name=f.name[:500],
+                        sha256=f.sha256,
+                        size_bytes=f.size,
+                        rows_read=int(known.get(f.name, {}).get("rows", 0)),
+                        dataset=str(known.get(f.name, {}).get("dataset", ""))[:40],
+                    )
+                    for f in files
+                ]
+            )
+        ImportRejection.objects.bulk_create(
+            [
+                ImportRejection(
+                    import_run=import_run,
+                    file_name=r.file_name[:500],
+                    row_number=r.row_number,
+                    column=r.column[:200],
+                    value=r.value[:1000],
+                    reason=r.reason,
+                )
+                for r in rejections
+            ]
+        )
+
+
+def _record_failure(import_run: Import, exc: BaseException) -> None:
+    try:
+        Import.objects.filter(pk=import_run.pk).update(
+            status=Import.Status.FAILED,
+            error=(f"{type(exc).__name__}: {exc}" if not isinstance(exc, SaferhubError) else str(exc))[:5000]
+            or type(exc).__name__,
+            finished_at=timezone.now(),
+        )
+    except Exception:
+        log.exception("could not record the failure of import %s", import_run.pk)
+
+
+def partition_key(source: str, dataset: str, month: str, part: str) -> PartitionKey:
+    return PartitionKey(source, dataset, month, part)

@@ -1,0 +1,336 @@
+"""police.uk street-level crime and anti-social behaviour files, and outcomes files.
+
+Accepts single files, folders in the archive's ``YYYY-MM/`` layout and zips of either; the
+standard header and the lower-case-with-underscores variant. Each file's rows for one force and
+month become one partition, so re-importing a month replaces exactly that month for that force.
+
+Each row is assigned to a district or unitary by its LSOA code (the store's LSOA lookup and the
+hub's LSOA areas), falling back to the LSOA name without its last token ("Colchester 012F" →
+Colchester). Rows outside the import's areas and rows with no location are kept in the store,
+counted and reported; they count towards the force's total but no district's.
+"""
+
+# ruff: noqa: S608 - DuckDB SQL is assembled from this module's own fragments; file contents reach it only as
+# column values, and the few literals (paths, months, slugs) go through sql_literal().
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+from saferhub.incidents.store import Manifest
+from saferhub.ingest.csvread import ColumnSpec, Layout
+from saferhub.ingest.geo import Geography, assign_sql
+from saferhub.ingest.intake import InputFile
+from saferhub.ingest.pipeline import Context, IndicatorRows, StageResult
+from saferhub.ingest.staging import (
+    Check,
+    batches,
+    length_checks,
+    register_batch,
+    run_checks,
+    slug_sql,
+    write_partitions,
+)
+
+SOURCE = "police-uk"
+
+# The police.uk crime types, with those used before May 2013 (still in older archives).
+CRIME_TYPES = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+    "Violent crime",
+    "Public disorder and weapons",
+)
+ASB = "Anti-social behaviour"
+
+_COMMON = (
+    ColumnSpec("crime_id", "Crime ID"),
+    ColumnSpec("month", "Month"),
+    ColumnSpec("reported_by", "Reported by"),
+    ColumnSpec("falls_within", "Falls within"),
+    ColumnSpec("longitude", "Longitude"),
+    ColumnSpec("latitude", "Latitude"),
+    ColumnSpec("location", "Location"),
+    ColumnSpec("lsoa_code", "LSOA code"),
+    ColumnSpec("lsoa_name", "LSOA name"),
+)
+STREET = Layout(
+    name="police.uk street-level",
+    dataset="street",
+    columns=(
+        *_COMMON,
+        ColumnSpec("crime_type", "Crime type"),
+        ColumnSpec("last_outcome_category", "Last outcome category"),
+        ColumnSpec("context", "Context", required=False),
+    ),
+    marker="crime_type",
+)
+OUTCOMES = Layout(
+    name="police.uk outcomes",
+    dataset="outcomes",
+    columns=(*_COMMON, ColumnSpec("outcome_type", "Outcome type")),
+    marker="outcome_type",
+)
+
+_MONTH_OK = "regexp_full_match(trim(month), '[0-9]{4}-(0[1-9]|1[0-2])')"
+
+
+def _checks(layout: Layout) -> list[Check]:
+    this_month = date.today().strftime("%Y-%m")
+    checks = [
+        Check("month", f"NOT {_MONTH_OK}", "'is not a month: expected YYYY-MM, such as 2024-01'"),
+        Check(
+            "month",
+            f"{_MONTH_OK} AND (trim(month) > '{this_month}' OR trim(month) < '2000-01')",
+            f"'is not a possible month: expected a month from 2000-01 to {this_month}'",
+        ),
+        Check(
+            "month",
+            f"{_MONTH_OK} AND f.name_month IS NOT NULL AND trim(month) <> f.name_month",
+            "'is ' || trim(month) || ' but the file name says ' || f.name_month || "
+            "'; expected every row to be for the month the file is for'",
+        ),
+        Check("falls_within", "trim(falls_within) = ''", "'is empty: expected the police force, such as Essex Police'"),
+        Check("reported_by", "trim(reported_by) = ''", "'is empty: expected the police force, such as Essex Police'"),
+        Check(
+            "longitude",
+            "trim(longitude) <> '' AND TRY_CAST(trim(longitude) AS DOUBLE) IS NULL",
+            "'is not a number: expected a longitude in decimal degrees, such as 0.471'",
+        ),
+        Check(
+            "longitude",
+            "NOT TRY_CAST(trim(longitude) AS DOUBLE) BETWEEN -180 AND 180",
+            "'is outside -180 to 180: expected a longitude in decimal degrees'",
+        ),
+        Check(
+            "latitude",
+            "trim(latitude) <> '' AND TRY_CAST(trim(latitude) AS DOUBLE) IS NULL",
+            "'is not a number: expected a latitude in decimal degrees, such as 51.73'",
+        ),
+        Check(
+            "latitude",
+            "NOT TRY_CAST(trim(latitude) AS DOUBLE) BETWEEN -90 AND 90",
+            "'is outside -90 to 90: expected a latitude in decimal degrees'",
+        ),
+        Check(
+            "latitude",
+            "(trim(longitude) = '') <> (trim(latitude) = '')",
+            "'expected both a longitude and a latitude, or neither (a row with no location)'",
+        ),
+        Check(
+            "lsoa_code",
+            "trim(lsoa_code) <> '' AND NOT regexp_full_match(trim(lsoa_code), '[EW]01[0-9]{6}')",
+            "'is not an LSOA code: expected E01 or W01 and six digits, such as E01021237'",
+        ),
+        *length_checks(layout),
+    ]
+    if layout is STREET:
+        listed = ", ".join(CRIME_TYPES[:14])
+        checks += [
+            Check(
+                "crime_type", "trim(crime_type) = ''", "'is empty: expected a police.uk crime type, such as Burglary'"
+            ),
+            Check(
+                "crime_type",
+                "trim(crime_type) <> '' AND lower(trim(crime_type)) NOT IN (SELECT key FROM crime_types)",
+                f"'is not a police.uk crime type: expected one of {listed}'",
+            ),
+        ]
+    else:
+        checks += [
+            Check("crime_id", "trim(crime_id) = ''", "'is empty: an outcome needs the Crime ID it belongs to'"),
+            Check(
+                "outcome_type", "trim(outcome_type) = ''", "'is empty: expected the outcome, such as Offender fined'"
+            ),
+        ]
+    return checks
+
+
+def _lsoa_vintage_sql() -> str:
+    # 2011 LSOA codes run to E01033768 (England) and W01001958 (Wales); higher codes are 2021 LSOAs.
+    # A file with any 2021-only code is a 2021-vintage file.
+    number = "TRY_CAST(substr(trim(lsoa_code), 4) AS INTEGER)"
+    return f"""
+        SELECT _file, CASE WHEN bool_or(
+            (regexp_full_match(trim(lsoa_code), 'E01[0-9]{{6}}') AND {number} > 33768)
+            OR (regexp_full_match(trim(lsoa_code), 'W01[0-9]{{6}}') AND {number} > 1958)
+        ) THEN '2021' ELSE '2011' END AS vintage FROM raw GROUP BY _file"""
+
+
+def _staged_sql(layout: Layout, import_id: int) -> str:
+    if layout is STREET:
+        kind = f"CASE WHEN lower(trim(crime_type)) = '{ASB.lower()}' THEN 'asb' ELSE 'crime' END"
+        category = "ct.label"
+        outcome = "nullif(trim(last_outcome_category), '')"
+        join_types = "LEFT JOIN crime_types ct ON ct.key = lower(trim(crime_type))"
+    else:
+        kind = "'outcome'"
+        category = "NULL::VARCHAR"
+        outcome = "nullif(trim(outcome_type), '')"
+        join_types = ""
+    status = assign_sql(lsoa="lsoa", lsoa_name="lsoa_nm", district="district", force="force_name")
+    # Districts are worked out once per distinct (LSOA, LSOA name, force), not once per row.
+    return f"""
+    CREATE OR REPLACE TEMP TABLE places AS
+    WITH p AS (
+        SELECT DISTINCT trim(lsoa_code) AS lsoa_raw, trim(lsoa_name) AS name_raw, trim(falls_within) AS force_name
+        FROM raw
+    ), d AS (
+        SELECT p.*, nullif(lsoa_raw, '') AS lsoa, nullif(name_raw, '') AS lsoa_nm,
+               coalesce(l.district_code, n.code) AS district
+        FROM p
+        LEFT JOIN geo_lsoa l ON l.lsoa_code = nullif(p.lsoa_raw, '')
+        LEFT JOIN geo_names n ON n.name_key = name_key(regexp_replace(nullif(p.name_raw, ''), '\\s+\\S+$', ''))
+    )
+    SELECT d.*, {status} AS area_status, fo.code AS force_code, {slug_sql("force_name")} AS part
+    FROM d LEFT JOIN geo_forces fo ON fo.force_key = name_key(force_name);
+
+    CREATE OR REPLACE TEMP TABLE staged AS
+    SELECT
+        '{SOURCE}' AS source,
+        {kind} AS kind,
+        nullif(trim(crime_id), '') AS record_id,
+        NULL::VARCHAR AS parent_id,
+        pl.force_name AS force,
+        pl.force_code,
+        trim(month) AS month,
+        NULL::DATE AS date,
+        {category} AS category,
+        {outcome} AS outcome,
+        NULL::VARCHAR AS severity,
+        NULL::VARCHAR AS road_user,
+        NULL::SMALLINT AS age,
+        TRY_CAST(nullif(trim(longitude), '') AS DOUBLE) AS longitude,
+        TRY_CAST(nullif(trim(latitude), '') AS DOUBLE) AS latitude,
+        nullif(trim(location), '') AS location,
+        pl.lsoa AS lsoa_code,
+        pl.lsoa_nm AS lsoa_name,
+        CASE WHEN pl.lsoa IS NULL THEN NULL ELSE v.vintage END AS lsoa_vintage,
+        pl.district AS district_code,
+        CASE WHEN pl.area_status = 'assigned' THEN pl.district END AS area_code,
+        pl.area_status,
+        {int(import_id)}::BIGINT AS import_id,
+        f.file_name,
+        _row AS row_number,
+        pl.part
+    FROM raw
+    JOIN files f USING (_file)
+    JOIN vintages v USING (_file)
+    JOIN places pl ON pl.lsoa_raw = trim(raw.lsoa_code) AND pl.name_raw = trim(raw.lsoa_name)
+                  AND pl.force_name = trim(raw.falls_within)
+    {join_types}
+    """
+
+
+def partition_meta(geography: Geography, info: dict[str, Any]) -> dict[str, Any]:
+    """Facts kept with a partition: its force, and the areas it speaks for (where a month with no
+    records of a type is a true zero): the force's areas, or those its records were assigned to."""
+    force = str(info["force"])
+    scope = geography.scope_for(force) if geography.force_has_areas(force) else set(info["observed"] or [])
+    return {"force": force, "force_code": info["force_code"], "scope": sorted(scope)}
+
+
+class PoliceUkImporter:
+    source = SOURCE
+    suffixes = (".csv",)
+    uses_store = True
+
+    def stage(self, ctx: Context, files: list[InputFile]) -> StageResult:
+        from saferhub.ingest.pipeline import limits
+
+        result = StageResult()
+        wanted = []
+        for item in files:
+            base = item.name.rsplit("/", 1)[-1].lower()
+            if base.endswith("-stop-and-search.csv"):
+                result.notes.append(f"{item.name}: stop and search files are not imported; skipped")
+            else:
+                wanted.append(item)
+        import pyarrow as pa
+
+        ctx.con.register(
+            "crime_types_arrow",
+            pa.table(
+                {
+                    "key": pa.array([t.lower() for t in CRIME_TYPES]),
+                    "label": pa.array(list(CRIME_TYPES)),
+                }
+            ),
+        )
+        ctx.con.execute("CREATE OR REPLACE TEMP TABLE crime_types AS SELECT * FROM crime_types_arrow").fetchall()
+        ctx.con.unregister("crime_types_arrow")
+        outside: dict[str, int] = {}
+        duplicate_ids = 0
+        for batch, table in batches(
+            ctx,
+            wanted,
+            result,
+            layouts=[STREET, OUTCOMES],
+            what="police.uk street-level or outcomes",
+            max_bytes=limits().max_file_bytes,
+        ):
+            if table.num_rows == 0:
+                continue
+            register_batch(ctx, batch, table, wanted)
+            if run_checks(ctx, batch, _checks(batch.layout), result) or result.rejections:
+                continue  # keep checking the other files, but stage nothing once a problem is found
+            ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE vintages AS {_lsoa_vintage_sql()}").fetchall()
+            ctx.con.execute(_staged_sql(batch.layout, ctx.import_id)).fetchall()
+            assert ctx.geography is not None
+            meta_for = partial(partition_meta, ctx.geography)
+            write_partitions(
+                ctx,
+                result,
+                source=SOURCE,
+                dataset=batch.layout.dataset,
+                table="staged",
+                meta_for=meta_for,
+                extra_counts={"asb": "kind = 'asb'", "asb_assigned": "kind = 'asb' AND area_status = 'assigned'"},
+            )
+            for name, count in ctx.con.execute(
+                """SELECT coalesce(regexp_replace(lsoa_name, '\\s+\\S+$', ''), lsoa_code) AS place, count(*)
+                   FROM staged WHERE area_status = 'outside' GROUP BY 1"""
+            ).fetchall():
+                outside[str(name)] = outside.get(str(name), 0) + int(count)
+            row = ctx.con.execute(
+                """SELECT count(*) FROM (SELECT 1 FROM staged WHERE record_id IS NOT NULL AND kind <> 'outcome'
+                   GROUP BY month, part, record_id HAVING count(*) > 1)"""
+            ).fetchall()[0]
+            duplicate_ids += int(row[0]) if row else 0
+        if outside:
+            top = sorted(outside.items(), key=lambda kv: (-kv[1], kv[0]))
+            listed = ", ".join(f"{name} {count:,}" for name, count in top[:8]) + (" …" if len(top) > 8 else "")
+            result.notes.append(
+                f"{sum(outside.values()):,} rows lie outside the areas records are assigned to ({listed}); "
+                "they are kept and count towards their force's total only"
+            )
+        if result.total("no_location"):
+            result.notes.append(
+                f"{result.total('no_location'):,} rows have no location (no LSOA); they are kept and count "
+                "towards their force's total only"
+            )
+        if duplicate_ids:
+            result.notes.append(
+                f"{duplicate_ids:,} Crime IDs appear on more than one row of the same month; police.uk publishes "
+                "them so, and every row is kept"
+            )
+        return result
+
+    def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]:
+        from saferhub.ingest.indicators import crime_indicator_rows
+
+        return crime_indicator_rows(ctx=ctx, stage=stage, view=view)
