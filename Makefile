@@ -39,6 +39,7 @@ load-essex: install ## Migrate and load the built-in Essex geography and framewo
 	$(BIN)/saferhub migrate
 	$(BIN)/saferhub geography load builtin essex
 	$(BIN)/saferhub accounts load-essex
+	$(BIN)/saferhub framework load essex
 	$(BIN)/saferhub delivery load-essex
 	$(BIN)/saferhub governance load-essex
 

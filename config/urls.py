@@ -7,6 +7,7 @@ admin.site.site_title = "saferhub"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("saferhub.accounts.urls")),
+    path("", include("saferhub.framework.urls")),
     path("actions/", include("saferhub.delivery.urls")),
     path("risks/", include("saferhub.risks.urls")),
     path("finance/", include("saferhub.finance.urls")),

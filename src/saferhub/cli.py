@@ -20,6 +20,7 @@ from saferhub.core.bootstrap import setup_django
 COMMAND_MODULES = [
     "saferhub.geography.commands",
     "saferhub.accounts.commands",
+    "saferhub.framework.commands",
     "saferhub.stats_cli",
     "saferhub.delivery.commands",
     "saferhub.risks.commands",

@@ -20,7 +20,7 @@ from saferhub.core.exports import export_safe_cell
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-class Node(dict):  # type: ignore[type-arg]
+class Node(dict[str, Any]):
     """A mapping that remembers where it, and each of its keys, was written."""
 
     where: str = ""
@@ -35,7 +35,7 @@ class Node(dict):  # type: ignore[type-arg]
         return self.key_where.get(key, self.where)
 
 
-class NodeList(list):  # type: ignore[type-arg]
+class NodeList(list[Any]):
     where: str = ""
 
     def __init__(self, items: Iterable[Any] = (), *, where: str = "") -> None:
@@ -70,7 +70,9 @@ def _yaml_loader(name: str) -> type[yaml.SafeLoader]:
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)):
-                raise ValidationProblem("a key must be plain text", where=f"{name}, line {key_node.start_mark.line + 1}")
+                raise ValidationProblem(
+                    "a key must be plain text", where=f"{name}, line {key_node.start_mark.line + 1}"
+                )
             key = str(key)
             where = f"{name}, line {key_node.start_mark.line + 1}"
             if key in out:
@@ -391,7 +393,9 @@ def read_xlsx(content: bytes, *, name: str) -> Node:
         row["partners"] = NodeList(where=row.where)
         if outcome_ref:
             if outcome_ref not in by_outcome:
-                raise ValidationProblem(f"outcome {outcome_ref!r} is not on the Outcomes sheet", where=row.at("outcome"))
+                raise ValidationProblem(
+                    f"outcome {outcome_ref!r} is not on the Outcomes sheet", where=row.at("outcome")
+                )
             by_outcome[outcome_ref]["themes"].append(row)
         else:
             loose.append(row)
@@ -442,7 +446,9 @@ def read_xlsx(content: bytes, *, name: str) -> Node:
         else:
             raise ValidationProblem(f"theme {theme_ref!r} is not on the Themes sheet", where=row.where)
     for slug, row in definitions.items():
-        raise ValidationProblem(f"indicator {slug!r} is defined but not listed on the Memberships sheet", where=row.where)
+        raise ValidationProblem(
+            f"indicator {slug!r} is defined but not listed on the Memberships sheet", where=row.where
+        )
     if outcomes:
         spec["outcomes"] = outcomes
     if loose:

@@ -269,9 +269,7 @@ class Baseline(TimeStampedModel):
     ("over 700", "period not stated") where the plan gives no exact figure or period."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
-    framework = models.ForeignKey(
-        Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="baselines"
-    )
+    framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="baselines")
     key = models.CharField(max_length=80, blank=True)
     order = models.PositiveIntegerField(default=0)
     area = models.ForeignKey("geography.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

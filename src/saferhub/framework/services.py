@@ -149,7 +149,7 @@ def _write(plan: LoadPlan, *, actor: Any = None) -> LoadSummary:
         summary.frameworks.append(fplan.slug)
         order = 0
 
-        def theme_write(tp: ThemePlan, outcome: Outcome | None, position: int) -> None:
+        def theme_write(framework: Framework, tp: ThemePlan, outcome: Outcome | None, position: int) -> None:
             nonlocal order
             lookup: dict[str, Any] = {"framework": framework}
             if tp.values["code"]:
@@ -170,9 +170,11 @@ def _write(plan: LoadPlan, *, actor: Any = None) -> LoadSummary:
                 )
             for mp in tp.memberships:
                 order += 1
-                membership_write(mp, theme, outcome, order)
+                membership_write(framework, mp, theme, outcome, order)
 
-        def membership_write(mp: MembershipPlan, theme: Theme, outcome: Outcome | None, position: int) -> None:
+        def membership_write(
+            framework: Framework, mp: MembershipPlan, theme: Theme, outcome: Outcome | None, position: int
+        ) -> None:
             indicator = indicators[mp.indicator]
             _upsert(
                 IndicatorMembership,
@@ -217,9 +219,9 @@ def _write(plan: LoadPlan, *, actor: Any = None) -> LoadSummary:
                 Outcome, lookup, {**op.values, "order": position}, summary
             )
             for tposition, tp in enumerate(op.themes, start=1):
-                theme_write(tp, outcome, position * 100 + tposition)
+                theme_write(framework, tp, outcome, position * 100 + tposition)
         for tposition, tp in enumerate(fplan.themes, start=1):
-            theme_write(tp, None, 10_000 + tposition)
+            theme_write(framework, tp, None, 10_000 + tposition)
     for slug, rows in rows_by_indicator.items():
         if not rows:
             continue
@@ -286,7 +288,12 @@ def framework_builtin_load(*, name: str, actor: Any = None) -> LoadSummary:
     specs = []
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".yaml"):
-            specs.append((f"{name}/{item.name}", fileformat.read_yaml(item.read_text(encoding="utf-8"), name=f"{name}/{item.name}")))
+            specs.append(
+                (
+                    f"{name}/{item.name}",
+                    fileformat.read_yaml(item.read_text(encoding="utf-8"), name=f"{name}/{item.name}"),
+                )
+            )
     return framework_specs_load(specs=specs, actor=actor)
 
 

@@ -9,6 +9,7 @@ hub already holds (partnerships, organisations, areas, catalogue indicators).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -122,7 +123,9 @@ class _Checker:
     def unknown_keys(self, node: Node, allowed: set[str], what: str) -> None:
         for key in node:
             if key not in allowed:
-                self.problem(node.at(key), f"{key!r} is not a field of {what} (expected one of {', '.join(sorted(allowed))})")
+                self.problem(
+                    node.at(key), f"{key!r} is not a field of {what} (expected one of {', '.join(sorted(allowed))})"
+                )
 
     def text(self, node: Node, key: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
         value = node.get(key)
@@ -171,7 +174,7 @@ class _Checker:
         except (TypeError, ValueError):
             self.problem(node.at(key), f"{key} {value!r} is not a number")
             return None
-        if number != number or number in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             self.problem(node.at(key), f"{key} {value!r} is not a number")
             return None
         return number
@@ -437,7 +440,9 @@ def framework_specs_check(specs: list[tuple[str, Node]]) -> LoadPlan:
                     node.where, f"indicator {slug!r} is defined twice (first at {plan.indicators[slug].where})"
                 )
             else:
-                plan.indicators[slug] = IndicatorPlan(slug=slug, where=node.where, values=values, polarity_changes=changes)
+                plan.indicators[slug] = IndicatorPlan(
+                    slug=slug, where=node.where, values=values, polarity_changes=changes
+                )
         return slug
 
     def membership(node: Node, framework_slug: str, codes: dict[str, str], listed: dict[str, str]) -> MembershipPlan:
@@ -464,7 +469,8 @@ def framework_specs_check(specs: list[tuple[str, Node]]) -> LoadPlan:
         if slug:
             if slug in listed:
                 check.problem(
-                    node.where, f"indicator {slug!r} is listed twice in framework {framework_slug!r} (first at {listed[slug]})"
+                    node.where,
+                    f"indicator {slug!r} is listed twice in framework {framework_slug!r} (first at {listed[slug]})",
                 )
             listed[slug] = node.where
         m = MembershipPlan(
@@ -552,10 +558,12 @@ def framework_specs_check(specs: list[tuple[str, Node]]) -> LoadPlan:
                 flags = []
             source = check.text(item, "source", max_length=300)
             quote = check.text(item, "quote", max_length=2000)
-            row = {
-                "area": check.area(item, "area", plan.areas, required=True),
+            area_code = check.area(item, "area", plan.areas, required=True)
+            breakdown = check.text(item, "breakdown", max_length=120)
+            row: dict[str, Any] = {
+                "area": area_code,
                 "period": check.text(item, "period", required=True, max_length=40),
-                "breakdown": check.text(item, "breakdown", max_length=120),
+                "breakdown": breakdown,
                 "value": check.number(item, "value"),
                 "numerator": check.number(item, "numerator"),
                 "denominator": check.number(item, "denominator"),
@@ -572,25 +580,30 @@ def framework_specs_check(specs: list[tuple[str, Node]]) -> LoadPlan:
                 except ValidationProblem as exc:
                     check.problem(item.at("period"), f"period: {exc.message}")
                     label = ""
-                if slug and row["area"] and label:
-                    identity = (slug, row["area"], label, row["breakdown"])
+                if slug and area_code and label:
+                    identity = (slug, area_code, label, breakdown)
                     if identity in seen_values:
                         check.problem(
                             item.where,
-                            f"{slug} {row['area']} {label}{' ' + row['breakdown'] if row['breakdown'] else ''} "
+                            f"{slug} {area_code} {label}{' ' + breakdown if breakdown else ''} "
                             f"is given twice (first at {seen_values[identity]})",
                         )
                     seen_values[identity] = item.where
             m.rows.append(row)
         return m
 
-    def theme(node: Node, framework_slug: str, refs: dict[str, str], codes: dict[str, str], listed: dict[str, str]) -> ThemePlan:
+    def theme(
+        node: Node, framework_slug: str, refs: dict[str, str], codes: dict[str, str], listed: dict[str, str]
+    ) -> ThemePlan:
         check.unknown_keys(node, THEME_KEYS, "a theme")
         code = check.text(node, "code", max_length=40)
         title = check.text(node, "title", required=True, max_length=500)
         ref = (code or title).lower()
         if ref in refs:
-            check.problem(node.where, f"theme {code or title!r} appears twice in framework {framework_slug!r} (first at {refs[ref]})")
+            check.problem(
+                node.where,
+                f"theme {code or title!r} appears twice in framework {framework_slug!r} (first at {refs[ref]})",
+            )
         refs[ref] = node.where
         t = ThemePlan(
             where=node.where,

@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 
 NAVIGATION: list[tuple[str, str]] = [
     ("Home", "web:start"),
+    ("Frameworks", "framework:list"),
+    ("Indicators", "framework:indicators"),
     ("Actions", "delivery:action_list"),
     ("Risks", "risks:overview"),
     ("Money", "finance:overview"),

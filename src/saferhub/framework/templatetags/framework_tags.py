@@ -1,0 +1,78 @@
+"""Figures and periods written the way people read them: "1,139", "59%", "4.85 per 1,000",
+"31 January 2014", "1 April 2013 to 31 October 2013"."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import template
+
+from saferhub.framework.models import ValueType
+
+register = template.Library()
+
+_RATE_WORDS = {
+    ValueType.RATE_PER_1000: "per 1,000",
+    ValueType.RATE_PER_10000: "per 10,000",
+    ValueType.RATE_PER_100000: "per 100,000",
+}
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def format_figure(value: Any, value_type: str) -> str:
+    """A value in the indicator's unit, or an en dash when there is none."""
+    if value is None or value == "":
+        return "–"
+    number = float(value)
+    if value_type == ValueType.PERCENTAGE:
+        return f"{_number(number)}%"
+    if value_type in _RATE_WORDS:
+        return f"{_number(number)} {_RATE_WORDS[value_type]}"  # type: ignore[index]
+    if value_type == ValueType.CURRENCY:
+        return f"£{_number(number)}"
+    return _number(number)
+
+
+@register.filter
+def figure(value: Any, indicator: Any) -> str:
+    return format_figure(value, getattr(indicator, "value_type", ValueType.COUNT))
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def format_period(label: str) -> str:
+    """Canonical period labels (core.codes) as words; other labels as written."""
+    from saferhub.core.codes import parse_period
+    from saferhub.core.errors import ValidationProblem
+
+    text = str(label or "")
+    if ".." not in text and not (len(text) == 7 and text[4] == "-" and text[5:].isdigit()):
+        return text
+    try:
+        period = parse_period(text)
+    except ValidationProblem:
+        return text
+    if period.kind == "month":
+        return f"{period.start:%B %Y}"
+    if period.start == period.end:
+        return _day(period.start)
+    return f"{_day(period.start)} to {_day(period.end)}"
+
+
+@register.filter
+def period(label: Any) -> str:
+    return format_period(str(label or ""))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,209 @@
+"""Pages of the outcomes framework. Views parse input, ask ``selectors`` or ``services``, and render;
+who may see or change what is decided by ``saferhub.accounts.access`` (through the selectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from saferhub.accounts.access import access_require
+from saferhub.accounts.models import Role
+from saferhub.core.errors import ValidationProblem
+from saferhub.framework import selectors, services
+from saferhub.framework.forms import StoryForm, TargetForm, error_list
+from saferhub.framework.models import Framework, Indicator, Target
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    """Anonymous users are asked to sign in; signed-in users without a role are refused."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied("You do not have access to this page.")
+
+
+def framework_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "framework/list.html", {"frameworks": selectors.frameworks_for_user(request.user)})
+
+
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = selectors.framework_by_slug(slug)
+    if framework is None:
+        raise Http404("There is no framework with that name.")
+    if not selectors.framework_readable(request.user, framework):
+        return _refuse(request)
+    return render(request, "framework/detail.html", selectors.framework_page_context(request.user, framework))
+
+
+def framework_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The framework as a file another partnership can import (the plan, without values)."""
+    from saferhub.core.exports import XLSX_CONTENT_TYPE
+    from saferhub.framework import fileformat
+
+    if fmt not in ("yaml", "xlsx"):
+        raise Http404("Frameworks can be downloaded as .yaml or .xlsx.")
+    framework = selectors.framework_by_slug(slug)
+    if framework is None:
+        raise Http404("There is no framework with that name.")
+    if not selectors.framework_readable(request.user, framework):
+        return _refuse(request)
+    spec = selectors.framework_spec(framework)
+    if fmt == "xlsx":
+        response = HttpResponse(fileformat.write_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(fileformat.write_yaml(spec), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{framework.slug}.{fmt}"'
+    return response
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.CatalogueFilters(
+        framework=request.GET.get("framework", "")[:100],
+        theme=request.GET.get("theme", "")[:12],
+        lead=request.GET.get("lead", "")[:100],
+        q=request.GET.get("q", "")[:100].strip(),
+    )
+    return render(
+        request, "framework/indicator_list.html", selectors.indicator_catalogue(request.user, filters=filters)
+    )
+
+
+def _indicator_or_refuse(request: HttpRequest, slug: str) -> Indicator | HttpResponse:
+    indicator = selectors.indicator_by_slug(slug)
+    if indicator is None:
+        raise Http404("There is no indicator with that name.")
+    if not selectors.indicator_readable(request.user, indicator):
+        return _refuse(request)
+    return indicator
+
+
+def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = _indicator_or_refuse(request, slug)
+    if isinstance(indicator, HttpResponse):
+        return indicator
+    context = selectors.indicator_page_context(request.user, indicator, area_code=request.GET.get("area"))
+    return render(request, "framework/indicator_detail.html", context)
+
+
+def _editable(request: HttpRequest, slug: str) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
+    if indicator.owner is None:
+        raise PermissionDenied(
+            "This indicator has no owning partnership, so nobody can edit it here yet. An administrator can set one."
+        )
+    access_require(request.user, indicator.owner, Role.CONTRIBUTOR)
+    return indicator
+
+
+@login_required
+def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = _editable(request, slug)
+    story = indicator.stories.first()
+    if request.method == "POST":
+        form = StoryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.story_update(
+                    indicator=indicator,
+                    text=form.cleaned_data["text"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ValidationProblem as exc:
+                form.add_error("text", exc.message)
+            else:
+                messages.success(request, "The story behind the baseline has been saved.")
+                return redirect("framework:indicator", slug=indicator.slug)
+    else:
+        form = StoryForm(initial={"text": story.text if story else ""})
+    return render(
+        request,
+        "framework/story_edit.html",
+        {"indicator": indicator, "form": form, "errors": error_list(form), "story": story},
+    )
+
+
+def _history_allowed(request: HttpRequest, indicator: Indicator) -> None:
+    """Who changed what is for members of the owning partnership."""
+    if indicator.owner is None:
+        raise PermissionDenied("This indicator has no owning partnership.")
+    access_require(request.user, indicator.owner, Role.VIEWER)
+
+
+@login_required
+def story_history(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
+    _history_allowed(request, indicator)
+    return render(
+        request,
+        "framework/story_history.html",
+        {"indicator": indicator, "versions": selectors.story_history(indicator)},
+    )
+
+
+def _frameworks_of(indicator: Indicator) -> list[Framework]:
+    return list(Framework.objects.filter(memberships__indicator=indicator).order_by("title"))
+
+
+def _target_form_page(request: HttpRequest, indicator: Indicator, target: Target | None) -> HttpResponse:
+    frameworks = _frameworks_of(indicator)
+    if request.method == "POST":
+        form = TargetForm(request.POST, frameworks=frameworks)
+        if form.is_valid():
+            values = form.service_values()
+            try:
+                if target is None:
+                    services.target_create(
+                        indicator=indicator,
+                        framework=form.cleaned_data["framework_obj"],
+                        actor=request.user,
+                        **values,
+                    )
+                else:
+                    services.target_update(target=target, actor=request.user, **values)
+            except ValidationProblem as exc:
+                field = exc.where if exc.where in form.fields else None
+                if exc.where == "target_date":
+                    field = "due_day"
+                form.add_error(field, exc.message)
+            else:
+                messages.success(request, "The target has been saved.")
+                return redirect(reverse("framework:indicator", args=[indicator.slug]) + "#targets")
+    else:
+        initial: dict[str, Any] = TargetForm.initial_for(target) if target else {"horizon": "plan", "kind": "value"}
+        form = TargetForm(initial=initial, frameworks=frameworks)
+    return render(
+        request,
+        "framework/target_form.html",
+        {"indicator": indicator, "form": form, "errors": error_list(form), "target": target},
+    )
+
+
+@login_required
+def target_add(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = _editable(request, slug)
+    return _target_form_page(request, indicator, None)
+
+
+@login_required
+def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    indicator = _editable(request, slug)
+    target = get_object_or_404(Target.objects.select_related("framework", "area"), pk=pk, indicator=indicator)
+    return _target_form_page(request, indicator, target)
+
+
+@login_required
+def target_history(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
+    _history_allowed(request, indicator)
+    return render(
+        request,
+        "framework/target_history.html",
+        {"indicator": indicator, "entries": selectors.target_history(indicator)},
+    )
