@@ -73,7 +73,9 @@ def test_update_checks_the_new_due_date_against_the_existing_start(plan):
 def test_progress_is_logged_with_its_author_and_moves_the_status(plan, django_user_model):
     author = django_user_model.objects.create_user("officer", password="x-very-long-password")
     action = action_create(plan=plan, reference="X/1", title="One")
-    action_progress_add(action=action, on=date(2025, 5, 1), text="Contract let", author=author, status_after="in_progress")
+    action_progress_add(
+        action=action, on=date(2025, 5, 1), text="Contract let", author=author, status_after="in_progress"
+    )
     action.refresh_from_db()
     assert action.status == "in_progress"
     assert ProgressUpdate.objects.get().author == author

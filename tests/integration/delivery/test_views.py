@@ -74,7 +74,9 @@ def test_my_actions_are_those_i_own(plan, member, signed_in):
     assert "MINE" in page and "THEIRS" not in page
 
 
-def test_the_list_uses_a_bounded_number_of_queries(plan, member, signed_in, django_assert_max_num_queries, framework_stub):
+def test_the_list_uses_a_bounded_number_of_queries(
+    plan, member, signed_in, django_assert_max_num_queries, framework_stub
+):
     client = signed_in(member(plan.partnership, Role.VIEWER))
     for i in range(3):
         action_create(plan=plan, reference=f"A{i}", title="a", indicators=[framework_stub["indicators"]["2c"]])
@@ -101,7 +103,9 @@ def test_a_contributor_adds_progress_and_a_viewer_cannot(overdue_action, member,
     assert overdue_action.status == "complete"
 
 
-def test_an_edit_with_the_due_date_before_the_start_is_refused_with_an_error_summary(overdue_action, member, signed_in, plan):
+def test_an_edit_with_the_due_date_before_the_start_is_refused_with_an_error_summary(
+    overdue_action, member, signed_in, plan
+):
     client = signed_in(member(plan.partnership, Role.CONTRIBUTOR))
     response = client.post(
         f"/actions/{overdue_action.pk}/edit/",

@@ -40,14 +40,16 @@ def seed_rows(text: str, start: str, stop: str) -> list[list[str]]:
 
 def test_the_2015_16_reduction_table_is_reproduced_cell_for_cell(essex_loaded, seed_text):
     text = seed_text("000_7340f0633c80a1b1.txt")
-    rows = seed_rows(text, "Revenue Budget area\t2015/16 Budget as per MTRS", "** The Council is budgeted to spend a further £2.0m")
+    rows = seed_rows(
+        text, "Revenue Budget area\t2015/16 Budget as per MTRS", "** The Council is budgeted to spend a further £2.0m"
+    )
     view = budget_view(table=BudgetTable.objects.get(slug="ecc-safe-communities-revenue-2015-16"))
     assert view.percents == [Decimal("10.00"), Decimal("20.00")]
     lines = {r.line.area_of_spend: r for r in view.lines}
     totals = {t.total.label: t for t in view.totals}
     checked = 0
-    for label, *cells in rows:
-        label = label.strip("* ").strip()
+    for raw_label, *cells in rows:
+        label = raw_label.strip("* ").strip()
         # The seed prints "Safe Communities - Hospital Admissions" with two figures per cell (two lines).
         figures = [cell.split() for cell in cells]
         if label in totals:
@@ -77,7 +79,10 @@ def test_stated_totals_that_do_not_add_up_are_kept_and_flagged(essex_loaded):
 
 def test_the_2014_15_revenue_and_capital_tables_and_their_totals(essex_loaded, seed_text):
     text = seed_text("000_7340f0633c80a1b1.txt")
-    revenue = {r[0].strip("* -").strip(): Decimal(r[1]) for r in seed_rows(text, "Revenue Budget area\t2014/15 Budget (£m)", "** The Council")}
+    revenue = {
+        r[0].strip("* -").strip(): Decimal(r[1])
+        for r in seed_rows(text, "Revenue Budget area\t2014/15 Budget (£m)", "** The Council")
+    }
     view = budget_view(table=BudgetTable.objects.get(slug="ecc-safe-communities-revenue-2014-15"))
     shown = {r.line.area_of_spend.replace("Safe Communities – ", ""): r.shown for r in view.lines}
     shown |= {t.total.label: t.shown_stated for t in view.totals}

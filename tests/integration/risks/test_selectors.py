@@ -17,12 +17,34 @@ def risks(essex_partnerships, framework_stub):
     b = RiskRegister.objects.create(slug="b", title="B", partnership=essex_partnerships["basildon-csp"])
     ind = framework_stub["indicators"]["3a"]
     return [
-        risk_create(register=a, reference="A1", event="e", inherent_impact=4, inherent_likelihood=4,
-                    controlled_impact=2, controlled_likelihood=1, next_review_date=date(2025, 1, 1), indicators=[ind]),
-        risk_create(register=a, reference="A2", event="e", inherent_impact=4, inherent_likelihood=4,
-                    next_review_date=date(2025, 12, 1)),
-        risk_create(register=a, reference="A3", event="e", status="closed", inherent_impact=1, inherent_likelihood=1,
-                    next_review_date=date(2020, 1, 1)),
+        risk_create(
+            register=a,
+            reference="A1",
+            event="e",
+            inherent_impact=4,
+            inherent_likelihood=4,
+            controlled_impact=2,
+            controlled_likelihood=1,
+            next_review_date=date(2025, 1, 1),
+            indicators=[ind],
+        ),
+        risk_create(
+            register=a,
+            reference="A2",
+            event="e",
+            inherent_impact=4,
+            inherent_likelihood=4,
+            next_review_date=date(2025, 12, 1),
+        ),
+        risk_create(
+            register=a,
+            reference="A3",
+            event="e",
+            status="closed",
+            inherent_impact=1,
+            inherent_likelihood=1,
+            next_review_date=date(2020, 1, 1),
+        ),
         risk_create(register=b, reference="B1", event="e", next_review_date=date(2024, 1, 1)),
     ]
 

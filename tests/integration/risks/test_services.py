@@ -35,7 +35,10 @@ def test_a_risk_is_rated_from_the_matrix(register):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"inherent_impact": 2, "inherent_likelihood": 5}, "likelihood before controls 5 is off the corporate risk matrix"),
+        (
+            {"inherent_impact": 2, "inherent_likelihood": 5},
+            "likelihood before controls 5 is off the corporate risk matrix",
+        ),
         ({"controlled_impact": 0, "controlled_likelihood": 1}, "impact with controls 0 is off"),
         ({"inherent_impact": 2}, "give both impact and likelihood before controls"),
         ({"approach": "ignore"}, "must be treat, tolerate, transfer or terminate"),
@@ -58,13 +61,17 @@ def test_an_update_to_likelihood_5_changes_nothing(register):
 
 def test_a_review_sets_the_next_review_from_the_period(register):
     risk = risk_create(register=register, reference="R1", event="E", review_period_months=3)
-    risk_review_record(risk=risk, reviewed_on=date(2025, 11, 30), note="Still live", controlled_impact=2, controlled_likelihood=2)
+    risk_review_record(
+        risk=risk, reviewed_on=date(2025, 11, 30), note="Still live", controlled_impact=2, controlled_likelihood=2
+    )
     risk.refresh_from_db()
     assert risk.next_review_date == date(2026, 2, 28)
     assert risk.last_reviewed_on == date(2025, 11, 30)
     assert str(risk.controlled_rating) == "Medium (4)"
     with pytest.raises(ValidationProblem, match="off the corporate risk matrix"):
-        risk_review_record(risk=risk, reviewed_on=date(2026, 1, 1), note="x", controlled_impact=5, controlled_likelihood=1)
+        risk_review_record(
+            risk=risk, reviewed_on=date(2026, 1, 1), note="x", controlled_impact=5, controlled_likelihood=1
+        )
     assert RiskReview.objects.count() == 1
 
 

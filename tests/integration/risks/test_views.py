@@ -56,11 +56,21 @@ def test_a_viewer_cannot_add_a_risk_and_a_contributor_gets_a_clear_error_for_lik
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "govuk-error-summary" in page and 'href="#inherent_likelihood"' in page and "likelihood before controls 5" in page
+    assert (
+        "govuk-error-summary" in page
+        and 'href="#inherent_likelihood"' in page
+        and "likelihood before controls 5" in page
+    )
     assert Risk.objects.count() == 0
     response = client.post(
         "/risks/registers/reg/new/",
-        {"reference": "R1", "event": "Something", "inherent_impact": "2", "inherent_likelihood": "4", "approach": "treat"},
+        {
+            "reference": "R1",
+            "event": "Something",
+            "inherent_impact": "2",
+            "inherent_likelihood": "4",
+            "approach": "treat",
+        },
     )
     assert response.status_code == 302
     assert str(Risk.objects.get().inherent_rating) == "High (8)"
@@ -72,9 +82,15 @@ def test_a_contributor_records_a_review(late_risk, register, member, signed_in):
     response = client.post(
         f"/risks/{late_risk.pk}/review/",
         {
-            "reviewed_on-day": today.day, "reviewed_on-month": today.month, "reviewed_on-year": today.year,
-            "note": "Controls working", "controlled_impact": "2", "controlled_likelihood": "2",
-            "next_review-day": "1", "next_review-month": "1", "next_review-year": str(today.year + 1),
+            "reviewed_on-day": today.day,
+            "reviewed_on-month": today.month,
+            "reviewed_on-year": today.year,
+            "note": "Controls working",
+            "controlled_impact": "2",
+            "controlled_likelihood": "2",
+            "next_review-day": "1",
+            "next_review-month": "1",
+            "next_review-year": str(today.year + 1),
         },
     )
     assert response.status_code == 302

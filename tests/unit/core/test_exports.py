@@ -21,7 +21,7 @@ def test_numbers_stay_numbers():
 
 
 def test_csv_and_xlsx_hold_escaped_text():
-    rows = [["=HYPERLINK(\"http://x\")", Decimal("1.50")]]
+    rows = [['=HYPERLINK("http://x")', Decimal("1.50")]]
     body = export_csv_response("t", ["a", "b"], rows).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     sheet = load_workbook(io.BytesIO(export_xlsx_bytes(["a", "b"], rows))).active
