@@ -176,10 +176,10 @@ def comparison_bars(*, title: str, districts: dict[str, Any], highlight: str | N
         "width": 560, "height": {"step": 22},
         "data": {"values": data},
         "layer": [
-            {"mark": {"type": "bar", "color": c.LIGHT_GREY, "stroke": c.MID_GREY},
-             "encoding": {"y": y, "x": {"field": "value", "type": "quantitative", "title": "Value"}}},
-            {"mark": {"type": "rule", "color": c.BLACK},
-             "encoding": {"y": y, "x": {"field": "lower", "type": "quantitative"}, "x2": {"field": "upper"}}},
+            {"mark": {"type": "rule", "color": c.BLACK, "strokeWidth": 2},
+             "encoding": {"y": y, "x": {"field": "lower", "type": "quantitative", "title": "Value with 95% interval",
+                                        "scale": {"zero": False}},
+                          "x2": {"field": "upper"}}},
             {"mark": {"type": "point", "filled": True, "size": 90, "stroke": c.BLACK, "strokeWidth": 1},
              "encoding": {"y": y, "x": {"field": "value", "type": "quantitative"},
                           "color": {"field": "outcome", "type": "nominal", "title": f"Compared with {bench['name']}",
@@ -272,7 +272,7 @@ def breaks_for(values: Sequence[float], classes: int = 5) -> list[float]:
     for k in range(1, classes):
         q = ordered[min(len(ordered) - 1, round(k * len(ordered) / classes))]
         rounded = float(f"{q:.3g}")
-        if rounded not in out and ordered[0] < rounded <= ordered[-1]:
+        if rounded not in out and ordered[0] < rounded < ordered[-1]:
             out.append(rounded)
     return out
 
@@ -300,7 +300,8 @@ def choropleth(*, chart_id: str, title: str, features: list[dict[str, Any]], val
     colours = [item["colour"] for item in legend] or [c.MID_GREY]
     spec = {
         "width": 520, "height": 420,
-        "data": {"values": features, "format": {"type": "json"}},
+        "data": {"values": [{**f, "geometry": c.d3_winding(f["geometry"])} for f in features],
+                 "format": {"type": "json"}},
         "projection": {"type": "mercator"},
         "mark": {"type": "geoshape", "stroke": c.WHITE, "strokeWidth": 1},
         "encoding": {

@@ -41,20 +41,20 @@ BENCHMARK = {
 
 # NHS "Making Data Count" variation icons: improvement blue, concern orange, neutral purple.
 VARIATION = {
-    "common_cause": Label("Common cause variation", "grey", "~", "spc"),
-    "improvement_high": Label("Improvement (higher)", "blue", "H↑", "spc"),
-    "improvement_low": Label("Improvement (lower)", "blue", "L↓", "spc"),
-    "concern_high": Label("Concern (higher)", "orange", "H↑", "spc"),
-    "concern_low": Label("Concern (lower)", "orange", "L↓", "spc"),
-    "neutral_high": Label("Special cause (higher)", "purple", "H", "spc"),
-    "neutral_low": Label("Special cause (lower)", "purple", "L", "spc"),
+    "common_cause": Label("Common cause", "grey", "~", "spc"),
+    "improvement_high": Label("Improving (high)", "blue", "H↑", "spc"),
+    "improvement_low": Label("Improving (low)", "blue", "L↓", "spc"),
+    "concern_high": Label("Concern (high)", "orange", "H↑", "spc"),
+    "concern_low": Label("Concern (low)", "orange", "L↓", "spc"),
+    "neutral_high": Label("Special cause (high)", "purple", "H", "spc"),
+    "neutral_low": Label("Special cause (low)", "purple", "L", "spc"),
     "": Label("No SPC chart", "grey", "–", "spc"),
 }
 
 ASSURANCE = {
-    "consistent_pass": Label("Consistently passing the target", "blue", "P", "spc"),
-    "consistent_fail": Label("Consistently failing the target", "orange", "F", "spc"),
-    "inconsistent": Label("Hit and miss against the target", "grey", "?", "spc"),
+    "consistent_pass": Label("Passing the target", "blue", "P", "spc"),
+    "consistent_fail": Label("Failing the target", "orange", "F", "spc"),
+    "inconsistent": Label("Hit and miss", "grey", "?", "spc"),
     "": Label("No assurance (no target)", "grey", "–", "spc"),
 }
 

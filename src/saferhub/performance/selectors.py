@@ -383,7 +383,7 @@ def maps_context(*, indicator: Indicator | None, area: Area | None, month: str =
     if indicator is None and indicators:
         indicator = next((i for i in indicators if i.slug == "all-crime"), indicators[0])
         ctx["indicator"] = indicator
-    ctx["districts_list"] = list(Area.objects.filter(area_type__in=CSP_AREA_TYPES).order_by("name"))
+    ctx["districts_list"] = list(profile_areas())
     if indicator is not None:
         parents = IndicatorSummary.objects.filter(indicator=indicator, area__area_type__in=["county", "police_force_area"])
         parent = sorted(parents, key=lambda s: s.area.area_type != "police_force_area")  # the force covers all 14
@@ -461,7 +461,14 @@ def lsoa_incident_map(*, area: Area, month: str = "") -> dict[str, Any]:
 
 
 def profile_areas() -> QuerySet[Area]:
-    return Area.objects.filter(area_type__in=CSP_AREA_TYPES).order_by("name")
+    """Community safety partnership areas the hub knows as such: placed in a county or force area, or
+    with figures (a national boundary file alone does not add every district in England)."""
+    return (
+        Area.objects.filter(area_type__in=CSP_AREA_TYPES)
+        .filter(Q(parent__isnull=False) | Q(force_area__isnull=False) | Q(indicator_summaries__isnull=False))
+        .distinct()
+        .order_by("name")
+    )
 
 
 def area_profile_context(*, area: Area) -> dict[str, Any]:
@@ -597,3 +604,13 @@ def why_context(*, indicator: Indicator, area: Area) -> dict[str, Any]:
         for t in (summary.detail.get("target") or {}).get("targets", [])
     ]
     return ctx
+
+
+def indicator_background(*, indicator: Indicator) -> dict[str, Any]:
+    """The story behind the baseline, the partners and the strategic actions (three queries), for the
+    stand-alone indicator page; the framework's indicator page shows its own."""
+    return {
+        "stories": list(indicator.stories.all()),
+        "partners": list(indicator.partners.select_related("organisation")),
+        "actions": list(indicator.actions.select_related("plan").order_by("plan__title", "order", "reference")),
+    }

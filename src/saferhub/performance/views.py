@@ -121,6 +121,7 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     area = _area(request.GET.get("area"))
     context = selectors.indicator_performance_context(indicator=ind, area=area)
     context["indicator"] = ind
+    context.update(selectors.indicator_background(indicator=ind))
     return render(request, "performance/indicator.html", context)
 
 

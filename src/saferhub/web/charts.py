@@ -50,6 +50,8 @@ OUTCOME_STYLE: dict[str, tuple[str, str, str]] = {
 
 SVG_CACHE_SECONDS = 60 * 60 * 24
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>", re.IGNORECASE)
+# Vega writes ARIA roles on its groups; inside a chart whose root is role="img" they only confuse.
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 
 def base_config() -> dict[str, Any]:
@@ -107,7 +109,7 @@ def render_svg(spec: dict[str, Any], *, label: str) -> str:
 def label_svg(svg: str, label: str) -> str:
     """Give the root ``<svg>`` an accessible name; the chart's table and summary say the rest."""
     attrs = f' role="img" aria-label="{html.escape(label, quote=True)}" focusable="false"'
-    return _SVG_OPEN.sub(lambda m: f"<svg{m.group(1)}{attrs}>", svg, count=1)
+    return _SVG_OPEN.sub(lambda m: f"<svg{m.group(1)}{attrs}>", _INNER_ARIA.sub("", svg), count=1)
 
 
 @dataclass
@@ -151,3 +153,29 @@ def number(value: float | None, *, digits: int = 1) -> str:
     if float(value).is_integer():
         digits = 0
     return f"{value:,.{digits}f}"
+
+
+def _ring_area(ring: list[list[float]]) -> float:
+    """Twice the signed planar area of a ring in longitude/latitude: positive when anticlockwise."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
+
+
+def d3_winding(geometry: dict[str, Any]) -> dict[str, Any]:
+    """The geometry with rings wound as d3-geo (and so Vega) expects: outer rings clockwise, holes
+    anticlockwise. GeoJSON files (RFC 7946) often wind the other way, which d3 reads as "the whole
+    globe except this area"."""
+
+    def polygon(rings: list[Any]) -> list[Any]:
+        out = []
+        for i, ring in enumerate(rings):
+            clockwise = _ring_area(ring) < 0
+            want_clockwise = i == 0
+            out.append(ring if clockwise == want_clockwise else list(reversed(ring)))
+        return out
+
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return {**geometry, "coordinates": polygon(geometry["coordinates"])}
+    if kind == "MultiPolygon":
+        return {**geometry, "coordinates": [polygon(p) for p in geometry["coordinates"]]}
+    return geometry

@@ -1,0 +1,101 @@
+"""The performance pages in a real browser: each page type renders with its charts and maps, the
+screenshots are saved, and axe-core finds no serious or critical problems."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.integration.performance import builders
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def essex_with_figures(essex_partnerships, shared_data, tmp_path):
+    from saferhub.geography.models import Area
+    from saferhub.geography.services import geography_boundaries_load
+    from saferhub.performance.services import performance_refresh
+
+    # The ONS district boundaries, cut to the 14 Essex areas so the test loads only what it maps.
+    national = json.loads((shared_data / "boundaries" / "lad" / "ltla-2016-bsc.geojson").read_text())
+    essex = {**national, "features": [f for f in national["features"] if f["properties"]["areacd"] in builders.CSP_CODES]}
+    path = tmp_path / "essex-districts.geojson"
+    path.write_text(json.dumps(essex))
+    geography_boundaries_load(path=path, vintage="2016")
+    geography_boundaries_load(path=shared_data / "boundaries" / "essex-lsoa-2011" / "E07000073.json", vintage="2011")
+
+    crime = builders.make_indicator("all-crime", title="All crime")
+    asb = builders.make_indicator("anti-social-behaviour", title="Anti-social behaviour", lead_role="ASB lead")
+    builders.write_monthly(crime, base=600, step=2)
+    builders.write_monthly(asb, base=150)
+    framework = builders.make_framework(essex_partnerships["safer-essex"], indicators=[crime, asb])
+    builders.add_target(crime, framework, value=6.0, due=date(2025, 3, 31), area=Area.objects.get(code=builders.COUNTY))
+    performance_refresh()
+    return framework
+
+
+def _visit(page, url):
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return failed, errors
+
+
+def test_scorecard(page, live_server, essex_with_figures):
+    failed, errors = _visit(page, live_server.url + "/scorecards/essex-safer-communities/")
+    assert page.locator("h1").inner_text() == "People in Essex live in safe communities"
+    assert page.locator("table.saferhub-scorecard tbody tr").count() == 2
+    assert failed == [] and errors == []
+    assert_accessible(page, "performance-scorecard")
+    # Every tag is one click from its reason.
+    page.locator("table.saferhub-scorecard a.saferhub-tag-link").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "How each status is worked out"
+    assert_accessible(page, "performance-why")
+
+
+def test_indicator_page_charts_are_enhanced_with_tooltips(page, live_server, essex_with_figures):
+    failed, errors = _visit(page, live_server.url + "/performance/indicators/all-crime/?area=E10000012")
+    assert failed == [] and errors == []
+    assert page.locator("#turn-the-curve svg").count() == 1
+    page.wait_for_selector("[data-saferhub-chart-enhanced]", timeout=10_000)
+    # Essex county holds 12 districts; Southend-on-Sea and Thurrock are unitaries outside it.
+    assert page.locator(".saferhub-map .leaflet-interactive").count() == 12
+    assert_accessible(page, "performance-indicator")
+
+
+def test_indicator_page_without_javascript_shows_server_charts(browser, live_server, essex_with_figures):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/performance/indicators/all-crime/?area=E07000073")
+    assert page.locator("figure.saferhub-chart svg[role=img]").count() >= 4
+    assert page.locator("#district-map svg").count() == 1
+    from tests.browser.conftest import screenshot
+
+    screenshot(page, "performance-indicator-no-js")
+    context.close()
+
+
+def test_district_profile_and_maps(page, live_server, essex_with_figures):
+    failed, errors = _visit(page, live_server.url + "/areas/E07000073/")
+    assert page.locator("h1").inner_text() == "Harlow"
+    assert failed == [] and errors == []
+    assert_accessible(page, "performance-area-harlow")
+    failed, errors = _visit(page, live_server.url + "/maps/")
+    assert failed == [] and errors == []
+    assert_accessible(page, "performance-maps")
+
+
+def test_empty_hub_pages_explain_what_is_missing(page, live_server, essex_partnerships):
+    for url, name in (("/scorecards/", "performance-empty-scorecards"), ("/areas/E07000073/", "performance-empty-area"),
+                      ("/maps/", "performance-empty-maps")):
+        _visit(page, live_server.url + url)
+        assert "saferhub" in page.locator(".govuk-inset-text").first.inner_text()
+        assert_accessible(page, name)
