@@ -145,8 +145,8 @@ def _detail_context(request: HttpRequest, action: Action) -> dict[str, Any]:
         "action": action,
         "is_overdue": selectors.action_is_overdue(action, today=today),
         "indicators": indicators,
-        "risks": list(action.risks.select_related("register")),  # type: ignore[attr-defined]
-        "budget_lines": list(action.budget_lines.select_related("table")),  # type: ignore[attr-defined]
+        "risks": list(action.risks.select_related("register")),
+        "budget_lines": list(action.budget_lines.select_related("table")),
         "updates": list(action.progress_updates.select_related("author")),
         "can_edit": access_has_role(request.user, action.plan.partnership, Role.CONTRIBUTOR),
         "statuses": Action.Status.choices,
@@ -233,7 +233,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
                 messages.success(request, f"Action {action.reference} saved")
                 return redirect("delivery:action_detail", pk=pk)
-        form = {k: data.get(k, "") for k in data}
+        form: dict[str, Any] = {k: data.get(k, "") for k in data}
         form["start"] = {p: data.get(f"start_date-{p}", "") for p in ("day", "month", "year")}
         form["due"] = {p: data.get(f"due_date-{p}", "") for p in ("day", "month", "year")}
     else:

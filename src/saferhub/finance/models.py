@@ -14,8 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from saferhub.core.models import TimeStampedModel
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-
 
 class BudgetKind(models.TextChoices):
     CAPITAL = "capital", "Capital"
@@ -53,7 +51,7 @@ class BudgetLine(TimeStampedModel):
     area_of_spend = models.CharField(max_length=300)
     year = models.CharField(max_length=20, help_text="Financial year 2015/16, or a span 2014/15-2016/17.")
     kind = models.CharField(max_length=8, choices=BudgetKind.choices)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
     in_reported_total = models.BooleanField(
         default=True, help_text="False for money the source lists but leaves out of its totals."
     )
@@ -80,7 +78,7 @@ class StatedTotal(TimeStampedModel):
     key = models.SlugField(max_length=100)
     label = models.CharField(max_length=300)
     year = models.CharField(max_length=20, blank=True)
-    amount = models.DecimalField(**MONEY, help_text="As stated in the source.")
+    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text="As stated in the source.")
     lines = models.ManyToManyField(BudgetLine, related_name="stated_totals")
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
@@ -128,7 +126,9 @@ class FundingAllocation(TimeStampedModel):
 
     stream = models.ForeignKey(FundingStream, on_delete=models.CASCADE, related_name="allocations")
     year = models.CharField(max_length=20)
-    amount = models.DecimalField(**MONEY, null=True, blank=True, help_text="Empty when the source says 'tbc'.")
+    amount = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Empty when the source says 'tbc'."
+    )
     stated = models.CharField(max_length=200, blank=True, help_text="The cell as the source prints it.")
     cut_percent = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, blank=True, help_text="An announced cut to this amount."
@@ -148,9 +148,11 @@ class PipelineBid(TimeStampedModel):
     key = models.SlugField(max_length=100)
     title = models.CharField(max_length=300)
     funders = models.CharField(max_length=300, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
     success_percent = models.DecimalField(max_digits=5, decimal_places=2)
-    stated_expected = models.DecimalField(**MONEY, null=True, blank=True, help_text="As the source states it.")
+    stated_expected = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="As the source states it."
+    )
     year = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
@@ -168,7 +170,7 @@ class Fund(TimeStampedModel):
     title = models.CharField(max_length=300)
     partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="funds")
     year = models.CharField(max_length=20)
-    stated_total = models.DecimalField(**MONEY, null=True, blank=True)
+    stated_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
@@ -190,7 +192,7 @@ class FundSection(TimeStampedModel):
     fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     title = models.CharField(max_length=300)
-    stated_total = models.DecimalField(**MONEY, null=True, blank=True)
+    stated_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     stated_total_note = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
@@ -209,7 +211,7 @@ class CommissionedService(TimeStampedModel):
     description = models.TextField(blank=True)
     location = models.CharField(max_length=100, help_text="As the source names it: Essex, Southend, All Essex.")
     area = models.ForeignKey("geography.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
     provisional = models.BooleanField(default=False)
     stated_components = models.JSONField(
         default=list, blank=True, help_text="Contributions the source lists inside this amount: [{label, amount}]."

@@ -161,7 +161,7 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Budget line saved")
             return redirect("finance:budget_detail", slug=line.table.slug)
-        form = {k: data.get(k, "") for k in ("area_of_spend", "year", "kind", "amount", "note")}
+        form: dict[str, Any] = {k: data.get(k, "") for k in ("area_of_spend", "year", "kind", "amount", "note")}
     else:
         form = {
             "area_of_spend": line.area_of_spend,

@@ -69,7 +69,7 @@ def _clean(values: dict[str, Any], *, where: str) -> dict[str, Any]:
         out["review_period_months"] = None
     else:
         try:
-            out["review_period_months"] = int(period)
+            out["review_period_months"] = int(str(period))
         except (TypeError, ValueError):
             raise ValidationProblem(f"review period {period!r} is not a number of months", where=where) from None
         if not 1 <= out["review_period_months"] <= 36:
