@@ -398,7 +398,13 @@ def _meeting_flags(record: MeetingRecord, *, today: date) -> list[Flag]:
                     meeting=meeting,
                 )
             )
-        unminuted = [i.number for i in record.items if not i.minutes.strip() and not list(i.decisions.all())]
+        unminuted = [
+            i.number
+            for i in record.items
+            if not i.minutes.strip()
+            and not i.decisions.all()
+            and not (i.kind == AgendaItem.Kind.DECLARATIONS and record.declarations)
+        ]
         if unminuted:
             flags.append(Flag(f"Items with no minutes yet: {', '.join(unminuted)}.", meeting=meeting))
     return flags
