@@ -16,6 +16,7 @@ from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
 from saferhub.delivery import selectors
 from saferhub.delivery.forms import FormErrors, date_parts, indicator_href, problem_field, read_date, read_decimal
+from saferhub.delivery.links import indicator_ref_label
 from saferhub.delivery.models import Action
 from saferhub.delivery.services import action_progress_add, action_update
 from saferhub.framework.models import Indicator
@@ -145,6 +146,7 @@ def _detail_context(request: HttpRequest, action: Action) -> dict[str, Any]:
         "action": action,
         "is_overdue": selectors.action_is_overdue(action, today=today),
         "indicators": indicators,
+        "ref_labels": [indicator_ref_label(r) for r in action.indicator_refs if isinstance(r, dict)],
         "risks": list(action.risks.select_related("register")),
         "budget_lines": list(action.budget_lines.select_related("table")),
         "updates": list(action.progress_updates.select_related("author")),
