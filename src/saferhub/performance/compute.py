@@ -265,8 +265,16 @@ def spc_summary(points: Sequence[Point], *, polarity: str, target: float | None)
 # --- benchmarks -------------------------------------------------------------------------------
 
 
-def compare(latest: Point | None, benchmarks: Sequence[Benchmark], *, polarity: str) -> list[dict[str, Any]]:
-    """Compare the latest value's 95% and 99.8% intervals with each benchmark (Fingertips rule)."""
+COUNTS_NOT_COMPARED = "counts are not compared between areas of different sizes: compare the rate instead"
+
+
+def compare(
+    latest: Point | None, benchmarks: Sequence[Benchmark], *, polarity: str, value_type: str = ""
+) -> list[dict[str, Any]]:
+    """Compare the latest value's 95% and 99.8% intervals with each benchmark (Fingertips rule).
+
+    Counts are never compared with another area's count: a county always has more crimes than its
+    districts. Their rows say so, and the rate indicator carries the comparison."""
     if latest is None:
         return []
     pol = _stats_polarity(polarity)
@@ -281,7 +289,11 @@ def compare(latest: Point | None, benchmarks: Sequence[Benchmark], *, polarity: 
             "period": latest.period,
         }
         for level, lo, hi in ((95, latest.lower_95, latest.upper_95), (998, latest.lower_998, latest.upper_998)):
-            c = stats_compare.compare_one(lo, hi, bench.value, pol, value=latest.value, confidence=level / 100 if level == 95 else 0.998)
+            if value_type == "count":
+                row[f"outcome_{level}"], row[f"reason_{level}"] = "not_compared", COUNTS_NOT_COMPARED
+                continue
+            confidence = 0.95 if level == 95 else 0.998
+            c = stats_compare.compare_one(lo, hi, bench.value, pol, value=latest.value, confidence=confidence)
             row[f"outcome_{level}"] = c.outcome.value
             row[f"reason_{level}"] = c.reason
         row["method"] = stats_compare.INTERVAL_OVERLAP
@@ -576,7 +588,7 @@ def summarise(
     latest = present[-1] if present else None
     spc_target = next((t.value for t in targets if t.kind == "value" and t.value is not None), None)
     spc = spc_summary(points, polarity=polarity, target=spc_target)
-    comparisons = compare(latest, benchmarks, polarity=polarity)
+    comparisons = compare(latest, benchmarks, polarity=polarity, value_type=value_type)
     primary = next((c for c in comparisons if c["benchmark"] is not None), None)
     forecast, target = forecast_and_status(points, targets=targets, polarity=polarity, parse=parse)
     return Summary(

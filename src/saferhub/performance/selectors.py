@@ -196,7 +196,7 @@ def scorecard_rows(
             ),
             sparkline=pcharts.sparkline(detail.get("series") or [], title=ind.title) if s and sparklines else "",
             benchmark_name=s.benchmark_name if s else "",
-            url=indicator_url(ind, area),
+            url=reverse("performance:indicator", kwargs={"slug": ind.slug}) + (f"?area={area.code}" if area else ""),
         )
         if s is not None and area is not None:
             base = why_url(ind, area)
@@ -290,13 +290,24 @@ def indicator_performance_context(*, indicator: Indicator, area: Area | None) ->
                 break
     comparison: list[Any] = []
     if districts:
-        comparison.append(pcharts.comparison_bars(title=indicator.title, districts=districts, highlight=area.code))
+        if indicator.value_type != "count":  # counts are not compared between areas of different sizes
+            comparison.append(pcharts.comparison_bars(title=indicator.title, districts=districts, highlight=area.code))
         if districts.get("funnel"):
             comparison.append(pcharts.funnel_plot(title=indicator.title, funnel=districts["funnel"],
                                                   period=districts["period"]))
         ctx["map"] = district_map(indicator=indicator, districts=districts)
     ctx["comparison_charts"] = comparison
     ctx["districts"] = districts
+    if districts:
+        codes = {a.code: a for a in Area.objects.filter(code__in=[r["code"] for r in districts["rows"]])}
+        ctx["district_rows"] = [
+            {**r, "value_text": number(r["value"], digits=2),
+             "interval_text": (f"{number(r['lower_95'], digits=2)} to {number(r['upper_95'], digits=2)}"
+                               if r.get("lower_95") is not None else "–"),
+             "label": labels.BENCHMARK.get(r["outcome_95"], labels.BENCHMARK[""]),
+             "why": why_url(indicator, codes[r["code"]], "benchmark") if r["code"] in codes else ""}
+            for r in districts["rows"]
+        ]
     ctx["table"] = [
         {**p, "value_text": number(p.get("value"), digits=2), "lower_text": number(p.get("lower_95"), digits=2),
          "upper_text": number(p.get("upper_95"), digits=2)}

@@ -232,7 +232,7 @@ def _districts(
     bench = compute.Benchmark(key=f"area:{place.code}", name=place.name, kind="", value=latest.value)
     rows = []
     for code, name, p in units:
-        c = compute.compare(p, [bench], polarity=indicator.polarity)[0]
+        c = compute.compare(p, [bench], polarity=indicator.polarity, value_type=indicator.value_type)[0]
         rows.append({"code": code, "name": name, **p.as_dict(), "outcome_95": c["outcome_95"],
                      "reason_95": c["reason_95"]})
     return {

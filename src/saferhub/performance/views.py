@@ -122,6 +122,8 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     context = selectors.indicator_performance_context(indicator=ind, area=area)
     context["indicator"] = ind
     context.update(selectors.indicator_background(indicator=ind))
+    framework_page = selectors.indicator_url(ind)
+    context["framework_url"] = framework_page if "/performance/" not in framework_page else ""
     return render(request, "performance/indicator.html", context)
 
 

@@ -171,3 +171,10 @@ def test_funnel_for_districts_uses_their_counts_and_populations():
     assert funnel["baseline"] == pytest.approx(2500 / 390_000 * 1000)
     assert [u["code"] for u in funnel["units"]] == [u[0] for u in units]
     assert len(funnel["curve"]) == 41
+
+
+def test_counts_are_not_compared_between_areas():
+    latest = month_points([818])[0]
+    out = compute.compare(latest, [compute.Benchmark("area:E10000012", "Essex", "county", 9279.0)],
+                          polarity="lower_is_better", value_type="count")
+    assert out[0]["outcome_95"] == "not_compared" and "compare the rate" in out[0]["reason_95"]

@@ -1,0 +1,91 @@
+"""With a real police.uk month imported, the pages' figures equal those counted directly from the
+record store's Parquet files with DuckDB, and the README's independent counts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from django.test import override_settings
+
+from saferhub.performance.services import performance_refresh
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture
+def imported(essex_partnerships, shared_data, tmp_path):
+    from saferhub.ingest.services import police_uk_import
+
+    store = tmp_path / "records"
+    with override_settings(SAFERHUB_RECORD_STORE=str(store)):
+        police_uk_import(paths=[shared_data / "police-uk" / "2024-01" / "2024-01-essex-street.csv"])
+        performance_refresh()
+        yield store
+
+
+def direct(store: Path, sql: str) -> list[tuple]:
+    """Counts straight from the Parquet files, without the hub's store module."""
+    files = str(store / "records" / "**" / "*.parquet")
+    with duckdb.connect() as con:
+        return con.execute(sql.replace("RECORDS", f"read_parquet('{files}')")).fetchall()
+
+
+def table_cells(html: str, caption: str) -> dict[str, list[str]]:
+    """Rows of the table with this caption: first cell → the other cells, as shown."""
+    block = html.split(f">{caption}</caption>", 1)[1].split("</table>", 1)[0].split("<tbody", 1)[1]
+    out = {}
+    for row in re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", block, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+        if cells:
+            out[cells[0]] = cells[1:]
+    return out
+
+
+def readme_count(shared_data: Path, month: str, column: int) -> int:
+    """A figure from the shared data README's table of counts computed independently of saferhub."""
+    text = (shared_data / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith(f"| {month} |"))
+    return int(row.strip("|").split("|")[column].strip().replace(",", ""))
+
+
+def test_district_profile_counts_equal_the_record_store(client, imported):
+    html = client.get("/areas/E07000073/").content.decode()
+    cells = table_cells(html, "Crime and anti-social behaviour by type and month, Harlow")
+    expected = dict(direct(imported, "SELECT kind, count(*) FROM RECORDS WHERE area_code = 'E07000073' GROUP BY kind"))
+    assert cells["Anti-social behaviour"] == [f"{expected['asb']:,}"]
+    shown_crimes = sum(int(v[0].replace(",", "")) for k, v in cells.items() if k != "Anti-social behaviour")
+    assert shown_crimes == expected["crime"]
+
+
+@pytest.fixture
+def signed_in(client):
+    """Police.uk indicators outside any framework belong to no partnership: signed-in users see them."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    return client
+
+
+def test_lsoa_map_total_equals_the_record_store(signed_in, imported):
+    client = signed_in
+    html = client.get("/maps/?area=E07000073&month=2024-01").content.decode()
+    (total,) = direct(imported, "SELECT count(*) FROM RECORDS WHERE district_code = 'E07000073' AND lsoa_code <> ''")[0]
+    assert f"{total} crimes and anti-social behaviour incidents recorded in Harlow in 2024-01" in html
+
+
+def test_indicator_page_rate_equals_the_record_store_count_over_population(signed_in, imported, shared_data):
+    client = signed_in
+    from saferhub.geography.models import Population
+
+    (crimes,) = direct(imported, "SELECT count(*) FROM RECORDS WHERE area_code = 'E07000073' AND kind = 'crime'")[0]
+    population = Population.objects.get(area__code="E07000073", year=2023).value
+    html = client.get("/performance/indicators/all-crime-rate/?area=E07000073").content.decode()
+    assert f"{crimes / population * 1000:.2f}" in html
+    # The force area's districts on the map add up to the README's count of ASB in the 14 areas.
+    asb_html = client.get("/performance/indicators/anti-social-behaviour/?area=E23000028").content.decode()
+    rows = table_cells(asb_html, "Areas in 2024-01")
+    assert len(rows) == 14
+    assert sum(int(v[0].replace(",", "")) for v in rows.values()) == readme_count(shared_data, "2024-01", 3)
