@@ -107,7 +107,7 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "row": t,
             "cells": [(view.shown(cell.amount), view.shown(from_lines)) for cell, from_lines in t.scenarios],
-            "difference": in_unit(t.check.difference, table.unit_label, 3),
+            "difference": in_unit(abs(t.check.difference), table.unit_label, table.display_places),
         }
         for t in view.totals
     ]
