@@ -1,0 +1,1 @@
+"""Reproducible performance runs, each with a baseline in the same run."""

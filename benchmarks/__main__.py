@@ -1,0 +1,32 @@
+"""``python -m benchmarks [NAME …] [-- OPTIONS]``: run the reproducible benchmarks in this folder.
+
+Each benchmark measures against a baseline in the same run and prints ratios; none asserts a time.
+Add a benchmark by writing ``benchmarks/<name>.py`` with a ``main(argv) -> int`` and listing it here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = [
+    "pages",  # issue 5: scorecard and indicator page latency against /ping
+]
+
+
+def main(argv: list[str]) -> int:
+    names = [a for a in argv if not a.startswith("-")] or BENCHMARKS
+    options = [a for a in argv if a.startswith("-")]
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    status = 0
+    for name in names:
+        print(f"== benchmark: {name}", flush=True)
+        status |= importlib.import_module(f"benchmarks.{name}").main(options)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
