@@ -105,7 +105,9 @@ STATICFILES_DIRS = [
 GOVUK_ASSETS_DIR = NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Served straight from the finders (WHITENOISE_USE_FINDERS): no collect step on a laptop.
+    # Production collects hashed, compressed copies (config/settings/production.py).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True

@@ -2,8 +2,11 @@
 
 from config.env import env_bool, env_int, env_str
 from config.settings.base import *
+from config.settings.base import STORAGES
 
 DEBUG = False
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = False
 SECRET_KEY = env_str("SAFERHUB_SECRET_KEY", required=True)
 if len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured

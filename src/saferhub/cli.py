@@ -78,7 +78,10 @@ def serve(host: str, port: int, workers: int) -> None:
     setup_django()
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:  # production: hashed, compressed copies
+        call_command("collectstatic", interactive=False, verbosity=0)
     click.echo(f"saferhub: serving on http://{host}:{port}/ (Ctrl+C to stop)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.execv(  # noqa: S606 - replace this process with gunicorn
