@@ -76,9 +76,8 @@ def migrate(check: bool) -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the hub with gunicorn (static files included)."""
     setup_django()
-    from django.core.management import call_command
-
     from django.conf import settings
+    from django.core.management import call_command
 
     if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:  # production: hashed, compressed copies
         call_command("collectstatic", interactive=False, verbosity=0)
