@@ -326,6 +326,12 @@ def delivery_essex_load() -> dict[str, Any]:
                         action.indicators.set(indicators)
                     counts["actions_created"] += 1
                     continue
+                if action.theme_id is None:
+                    theme = _theme_for(framework, str(heading.get("theme_code", "")))
+                    if theme is not None:
+                        action.theme = theme
+                        action.save(update_fields=["theme", "updated_at"])
+                        counts["links_added"] += 1
                 have = {i.pk for i in action.indicators.all()}
                 new = [i for i in indicators if i.pk not in have]
                 if new:

@@ -39,6 +39,9 @@ class RiskRegister(TimeStampedModel):
     outcome = models.ForeignKey(
         "framework.Outcome", null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_registers"
     )
+    theme = models.ForeignKey(
+        "framework.Theme", null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_registers"
+    )
     escalation_score = models.PositiveSmallIntegerField(
         default=12,
         validators=[MinValueValidator(1), MaxValueValidator(16)],

@@ -215,7 +215,7 @@ def risks_essex_load() -> dict[str, Any]:
     from saferhub.accounts.models import Partnership
     from saferhub.delivery.links import IndicatorResolver
     from saferhub.delivery.models import Action
-    from saferhub.framework.models import Outcome
+    from saferhub.framework.models import Outcome, Theme
 
     spec = yaml.safe_load(resources.files("saferhub.risks").joinpath("data", "essex.yaml").read_text(encoding="utf-8"))
     partnerships = {p.slug: p for p in Partnership.objects.all()}
@@ -240,6 +240,19 @@ def risks_essex_load() -> dict[str, Any]:
                     (o for o in Outcome.objects.filter(framework=framework) if o.code.strip("() ").lower() == wanted),
                     None,
                 )
+            theme = None
+            if framework is not None and reg.get("theme_code"):
+                wanted_theme = str(reg["theme_code"]).strip("() ").lower()
+                theme = next(
+                    (
+                        t
+                        for t in Theme.objects.filter(framework=framework)
+                        if t.code.strip("() ").lower() == wanted_theme
+                    ),
+                    None,
+                )
+                if outcome is None and theme is not None:
+                    outcome = theme.outcome
             register = RiskRegister.objects.filter(slug=reg["slug"]).first()
             if register is None:
                 register = RiskRegister.objects.create(
@@ -248,11 +261,23 @@ def risks_essex_load() -> dict[str, Any]:
                     partnership=partnerships[reg["partnership"]],
                     framework=framework,
                     outcome=outcome,
+                    theme=theme,
                     escalation_score=reg.get("escalation_score", 12),
                     description=reg.get("description", ""),
                     source=reg["source"][:300],
                 )
                 counts["registers_created"] += 1
+            else:
+                fill = {
+                    name: value
+                    for name, value in (("framework", framework), ("outcome", outcome), ("theme", theme))
+                    if value is not None and getattr(register, f"{name}_id") is None
+                }
+                if fill:
+                    for name, value in fill.items():
+                        setattr(register, name, value)
+                    register.save(update_fields=[*fill, "updated_at"])
+                    counts["links_added"] += len(fill)
             actions = {a.reference: a for a in Action.objects.filter(plan__slug=reg.get("actions_plan", ""))}
             for order, r in enumerate(reg["risks"], start=1):
                 inds, not_found = resolver.resolve_all(r.get("indicators", []), default_seed=reg.get("framework_seed"))
