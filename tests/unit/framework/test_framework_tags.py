@@ -1,0 +1,40 @@
+"""Figures and periods as people read them."""
+
+import pytest
+
+from saferhub.framework.templatetags.framework_tags import format_figure, format_period
+
+
+@pytest.mark.parametrize(
+    ("value", "value_type", "text"),
+    [
+        (1139, "count", "1,139"),
+        (59, "percentage", "59%"),
+        (23.0, "percentage", "23%"),
+        (20.5, "percentage", "20.5%"),
+        (4.85, "rate_per_1000", "4.85 per 1,000"),
+        (38.4, "rate_per_10000", "38.4 per 10,000"),
+        (1005, "rate_per_100000", "1,005 per 100,000"),
+        (42_000_000, "currency", "£42,000,000"),
+        (1.53, "ratio", "1.53"),
+        (None, "count", "–"),
+    ],
+)
+def test_figures(value, value_type, text):
+    assert format_figure(value, value_type) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("2014-01-31..2014-01-31", "31 January 2014"),
+        ("2013-04-01..2013-10-31", "1 April 2013 to 31 October 2013"),
+        ("2024-03", "March 2024"),
+        ("2013/14", "2013/14"),
+        ("2013", "2013"),
+        ("2005-09 average", "2005-09 average"),
+        ("", ""),
+    ],
+)
+def test_periods(label, text):
+    assert format_period(label) == text
