@@ -22,7 +22,10 @@ def essex_with_figures(essex_partnerships, shared_data, tmp_path):
 
     # The ONS district boundaries, cut to the 14 Essex areas so the test loads only what it maps.
     national = json.loads((shared_data / "boundaries" / "lad" / "ltla-2016-bsc.geojson").read_text())
-    essex = {**national, "features": [f for f in national["features"] if f["properties"]["areacd"] in builders.CSP_CODES]}
+    essex = {
+        **national,
+        "features": [f for f in national["features"] if f["properties"]["areacd"] in builders.CSP_CODES],
+    }
     path = tmp_path / "essex-districts.geojson"
     path.write_text(json.dumps(essex))
     geography_boundaries_load(path=path, vintage="2016")
@@ -94,8 +97,11 @@ def test_district_profile_and_maps(page, live_server, essex_with_figures):
 
 
 def test_empty_hub_pages_explain_what_is_missing(page, live_server, essex_partnerships):
-    for url, name in (("/scorecards/", "performance-empty-scorecards"), ("/areas/E07000073/", "performance-empty-area"),
-                      ("/maps/", "performance-empty-maps")):
+    for url, name in (
+        ("/scorecards/", "performance-empty-scorecards"),
+        ("/areas/E07000073/", "performance-empty-area"),
+        ("/maps/", "performance-empty-maps"),
+    ):
         _visit(page, live_server.url + url)
         assert "saferhub" in page.locator(".govuk-inset-text").first.inner_text()
         assert_accessible(page, name)

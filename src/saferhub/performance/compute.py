@@ -319,13 +319,19 @@ def pooled(rows: Sequence[Point], *, multiplier: float) -> tuple[float | None, s
 # --- trend -----------------------------------------------------------------------------------------
 
 
-def trend_summary(points: Sequence[Point], *, polarity: str, value_type: str, spc: dict[str, Any] | None) -> dict[str, Any]:
+def trend_summary(
+    points: Sequence[Point], *, polarity: str, value_type: str, spc: dict[str, Any] | None
+) -> dict[str, Any]:
     """Fingertips recent trend for annual series; for monthly and quarterly series, what SPC says."""
     present = [p for p in points if p.value is not None]
     if present and present[0].kind in SUB_ANNUAL:
         if not spc or not spc.get("applicable"):
-            return {"outcome": "cannot_be_calculated", "assessment": None, "method": stats_spc.METHOD,
-                    "reason": (spc or {}).get("reason", "no SPC chart for this series")}
+            return {
+                "outcome": "cannot_be_calculated",
+                "assessment": None,
+                "method": stats_spc.METHOD,
+                "reason": (spc or {}).get("reason", "no SPC chart for this series"),
+            }
         variation = spc["variation"]
         outcome = "no_significant_change"
         if variation.endswith("_high"):
@@ -333,8 +339,11 @@ def trend_summary(points: Sequence[Point], *, polarity: str, value_type: str, sp
         elif variation.endswith("_low"):
             outcome = "decreasing"
         assessment = (
-            "getting_better" if variation.startswith("improvement")
-            else "getting_worse" if variation.startswith("concern") else None
+            "getting_better"
+            if variation.startswith("improvement")
+            else "getting_worse"
+            if variation.startswith("concern")
+            else None
         )
         reason = (
             "the latest point shows " + " and ".join(spc["rules_fired"])
@@ -343,25 +352,39 @@ def trend_summary(points: Sequence[Point], *, polarity: str, value_type: str, sp
         )
         return {"outcome": outcome, "assessment": assessment, "method": stats_spc.METHOD, "reason": reason}
     if not present or present[0].kind not in ANNUAL:
-        return {"outcome": "cannot_be_calculated", "assessment": None, "method": "",
-                "reason": "recent trends are calculated for annual, quarterly and monthly series"}
+        return {
+            "outcome": "cannot_be_calculated",
+            "assessment": None,
+            "method": "",
+            "reason": "recent trends are calculated for annual, quarterly and monthly series",
+        }
     years = [p.start.year for p in present]
     try:
         if value_type == "percentage" and all(p.numerator is not None and p.denominator for p in present):
             result = stats_trend.recent_trend(
-                years=years, numerators=[p.numerator for p in present], denominators=[p.denominator for p in present],
-                value_type="proportion", polarity=_stats_polarity(polarity),
+                years=years,
+                numerators=[p.numerator for p in present],
+                denominators=[p.denominator for p in present],
+                value_type="proportion",
+                polarity=_stats_polarity(polarity),
             )
         elif all(p.lower_95 is not None and p.upper_95 is not None and p.upper_95 > p.lower_95 for p in present[-5:]):
             recent = present[-5:] if len(present) >= 5 else present
             result = stats_trend.recent_trend(
-                years=[p.start.year for p in recent], values=[p.value for p in recent],
-                lower=[p.lower_95 for p in recent], upper=[p.upper_95 for p in recent],
-                value_type="other", polarity=_stats_polarity(polarity),
+                years=[p.start.year for p in recent],
+                values=[p.value for p in recent],
+                lower=[p.lower_95 for p in recent],
+                upper=[p.upper_95 for p in recent],
+                value_type="other",
+                polarity=_stats_polarity(polarity),
             )
         else:
-            return {"outcome": "cannot_be_calculated", "assessment": None, "method": stats_trend.WEIGHTED_REGRESSION,
-                    "reason": "the recent values have no confidence intervals to weight the trend"}
+            return {
+                "outcome": "cannot_be_calculated",
+                "assessment": None,
+                "method": stats_trend.WEIGHTED_REGRESSION,
+                "reason": "the recent values have no confidence intervals to weight the trend",
+            }
     except SaferhubError as exc:
         return {"outcome": "cannot_be_calculated", "assessment": None, "method": "", "reason": str(exc)}
     return {
@@ -407,8 +430,14 @@ def funnel(units: Sequence[tuple[str, str, Point]], *, value_type: str, multipli
         "phi": result.phi,
         "tau2": result.tau2,
         "units": [
-            {"code": code, "name": name, "numerator": u.numerator, "denominator": u.denominator, "value": u.value,
-             "outcome": u.outcome}
+            {
+                "code": code,
+                "name": name,
+                "numerator": u.numerator,
+                "denominator": u.denominator,
+                "value": u.value,
+                "outcome": u.outcome,
+            }
             for (code, name, _), u in zip(usable, result.units, strict=True)
         ],
         "curve": [c.to_dict() for c in curve],
@@ -468,10 +497,17 @@ def forecast_and_status(
     from saferhub.stats import forecast as stats_forecast
 
     base = forecast_base(points)
-    no_target = {"status": "no_target", "reason": "no ambition is set for this indicator in this area", "targets": []}
+    no_target: dict[str, Any] = {
+        "status": "no_target",
+        "reason": "no ambition is set for this indicator in this area",
+        "targets": [],
+    }
     if not base or base[-1].kind not in FORECAST_FREQUENCY:
-        return None, {**no_target, "status": "no_target" if not targets else "not_assessed",
-                      "reason": "no forecast: values are not monthly, quarterly or annual"}
+        return None, {
+            **no_target,
+            "status": "no_target" if not targets else "not_assessed",
+            "reason": "no forecast: values are not monthly, quarterly or annual",
+        }
     last = base[-1]
     due = {t.id: target_due(t, last, parse=parse) for t in targets}
     ahead = [d for d in due.values() if d is not None and d > last.end]
@@ -510,21 +546,31 @@ def forecast_and_status(
     for t in targets:
         when = due[t.id]
         item: dict[str, Any] = {
-            "id": t.id, "wording": t.wording, "kind": t.kind, "horizon": t.horizon, "value": t.value,
-            "direction": t.direction, "due": when.isoformat() if when else None,
+            "id": t.id,
+            "wording": t.wording,
+            "kind": t.kind,
+            "horizon": t.horizon,
+            "value": t.value,
+            "direction": t.direction,
+            "due": when.isoformat() if when else None,
         }
         item.update(_judge(t, when, last, forecast, polarity, reason))
         assessed.append(item)
     judged = [a for a in assessed if a["status"] in ("on_track", "at_risk", "off_track")]
     future = [a for a in judged if a["due"] and a["due"] > last.end.isoformat()]
     chosen = min(future, key=lambda a: a["due"]) if future else (judged[-1] if judged else None)
+    status: dict[str, Any]
     if not targets:
         status = no_target
     elif chosen is None:
         status = {"status": "not_assessed", "reason": assessed[0]["reason"], "targets": assessed}
     else:
-        status = {"status": chosen["status"], "reason": chosen["reason"], "judged_against": chosen["wording"],
-                  "targets": assessed}
+        status = {
+            "status": chosen["status"],
+            "reason": chosen["reason"],
+            "judged_against": chosen["wording"],
+            "targets": assessed,
+        }
     return forecast, status
 
 
@@ -547,7 +593,10 @@ def _judge(
     elif target.kind != "value" or ambition is None:
         return {"status": "not_assessed", "reason": f"the ambition is {target.kind.replace('_', ' ')}, not a value"}
     if pol == "no_judgement":
-        return {"status": "not_assessed", "reason": "the indicator has no good direction, so an ambition cannot be judged"}
+        return {
+            "status": "not_assessed",
+            "reason": "the indicator has no good direction, so an ambition cannot be judged",
+        }
     assert ambition is not None
     if when is not None and when <= last.end:
         higher = pol == "higher_is_better"

@@ -69,8 +69,12 @@ def freshness(*, frequency: str, period_end: dt.date | None, today: dt.date) -> 
     """How old the latest value is against the indicator's frequency (computed when shown)."""
     days = FREQUENCY_DAYS.get(frequency)
     if period_end is None or days is None:
-        return {"status": "unknown", "label": labels.FRESHNESS["unknown"], "age_days": None,
-                "reason": "the indicator has no regular frequency" if period_end else "there is no value yet"}
+        return {
+            "status": "unknown",
+            "label": labels.FRESHNESS["unknown"],
+            "age_days": None,
+            "reason": "the indicator has no regular frequency" if period_end else "there is no value yet",
+        }
     age = (today - period_end).days
     allowance = FRESHNESS_ALLOWANCE.get(frequency, 1)
     due_after = days * (1 + allowance)
@@ -152,7 +156,12 @@ def scorecard_default_area(*, framework: Framework, areas: Iterable[Area]) -> Ar
 
 
 def scorecard_rows(
-    *, framework: Framework, area: Area | None, theme: str = "", lead: str = "", today: dt.date,
+    *,
+    framework: Framework,
+    area: Area | None,
+    theme: str = "",
+    lead: str = "",
+    today: dt.date,
     sparklines: bool = True,
 ) -> list[ScorecardRow]:
     """One row per indicator of the framework (filtered by theme code/id and lead), read in two queries."""
@@ -206,9 +215,26 @@ def scorecard_rows(
 
 
 EXPORT_HEADER = [
-    "Code", "Indicator", "Theme", "Lead", "Area", "Latest period", "Latest value", "Lower 95%", "Upper 95%",
-    "Ambition status", "Status reason", "SPC variation", "SPC assurance", "Benchmark", "Compared with benchmark",
-    "Comparison reason", "Recent trend", "Trend reason", "Freshness", "Completeness",
+    "Code",
+    "Indicator",
+    "Theme",
+    "Lead",
+    "Area",
+    "Latest period",
+    "Latest value",
+    "Lower 95%",
+    "Upper 95%",
+    "Ambition status",
+    "Status reason",
+    "SPC variation",
+    "SPC assurance",
+    "Benchmark",
+    "Compared with benchmark",
+    "Comparison reason",
+    "Recent trend",
+    "Trend reason",
+    "Freshness",
+    "Completeness",
 ]
 
 
@@ -218,28 +244,30 @@ def scorecard_export_rows(*, rows: list[ScorecardRow], area: Area | None) -> lis
     for r in rows:
         s = r.summary
         detail = s.detail if s else {}
-        out.append([
-            r.membership.code,
-            r.indicator.title,
-            str(r.membership.theme or ""),
-            r.lead,
-            area.name if area else "",
-            s.latest_period_label if s else "",
-            s.latest_value if s else None,
-            s.latest_lower_95 if s else None,
-            s.latest_upper_95 if s else None,
-            r.target.text,
-            (detail.get("target") or {}).get("reason", ""),
-            r.variation.text,
-            r.assurance.text,
-            r.benchmark_name,
-            r.benchmark.text,
-            (detail.get("benchmark") or {}).get("reason_95", ""),
-            r.trend.text,
-            (detail.get("trend") or {}).get("reason", ""),
-            r.fresh["label"].text,
-            s.completeness if s else None,
-        ])
+        out.append(
+            [
+                r.membership.code,
+                r.indicator.title,
+                str(r.membership.theme or ""),
+                r.lead,
+                area.name if area else "",
+                s.latest_period_label if s else "",
+                s.latest_value if s else None,
+                s.latest_lower_95 if s else None,
+                s.latest_upper_95 if s else None,
+                r.target.text,
+                (detail.get("target") or {}).get("reason", ""),
+                r.variation.text,
+                r.assurance.text,
+                r.benchmark_name,
+                r.benchmark.text,
+                (detail.get("benchmark") or {}).get("reason_95", ""),
+                r.trend.text,
+                (detail.get("trend") or {}).get("reason", ""),
+                r.fresh["label"].text,
+                s.completeness if s else None,
+            ]
+        )
     return out
 
 
@@ -267,14 +295,19 @@ def indicator_performance_context(*, indicator: Indicator, area: Area | None) ->
     ctx: dict[str, Any] = {"indicator": indicator, "area": area, "areas": areas, "help": NO_VALUES_HELP}
     summary = IndicatorSummary.objects.filter(indicator=indicator, area=area).first() if area else None
     ctx["summary"] = summary
-    if summary is None:
+    if summary is None or area is None:
         return {"performance": ctx}
     detail = summary.detail
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today()))
-    charts_ = [pcharts.turn_the_curve(
-        title=indicator.title, series=detail.get("series") or [], forecast=detail.get("forecast"),
-        targets=(detail.get("target") or {}).get("targets", []), unit=indicator.get_value_type_display(),
-    )]
+    charts_ = [
+        pcharts.turn_the_curve(
+            title=indicator.title,
+            series=detail.get("series") or [],
+            forecast=detail.get("forecast"),
+            targets=(detail.get("target") or {}).get("targets", []),
+            unit=indicator.get_value_type_display(),
+        )
+    ]
     spc = detail.get("spc")
     if spc and spc.get("applicable"):
         charts_.append(pcharts.spc_chart(title=indicator.title, spc=spc))
@@ -283,7 +316,9 @@ def indicator_performance_context(*, indicator: Indicator, area: Area | None) ->
     districts = detail.get("districts")
     if not districts:
         parents = [x for x in (area.parent_id, area.force_area_id) if x]
-        parent_summaries = {s.area_id: s for s in IndicatorSummary.objects.filter(indicator=indicator, area_id__in=parents)}
+        parent_summaries = {
+            s.area_id: s for s in IndicatorSummary.objects.filter(indicator=indicator, area_id__in=parents)
+        }
         for pid in parents:
             if pid in parent_summaries and parent_summaries[pid].detail.get("districts"):
                 districts = parent_summaries[pid].detail["districts"]
@@ -293,24 +328,35 @@ def indicator_performance_context(*, indicator: Indicator, area: Area | None) ->
         if indicator.value_type != "count":  # counts are not compared between areas of different sizes
             comparison.append(pcharts.comparison_bars(title=indicator.title, districts=districts, highlight=area.code))
         if districts.get("funnel"):
-            comparison.append(pcharts.funnel_plot(title=indicator.title, funnel=districts["funnel"],
-                                                  period=districts["period"]))
+            comparison.append(
+                pcharts.funnel_plot(title=indicator.title, funnel=districts["funnel"], period=districts["period"])
+            )
         ctx["map"] = district_map(indicator=indicator, districts=districts)
     ctx["comparison_charts"] = comparison
     ctx["districts"] = districts
     if districts:
         codes = {a.code: a for a in Area.objects.filter(code__in=[r["code"] for r in districts["rows"]])}
         ctx["district_rows"] = [
-            {**r, "value_text": number(r["value"], digits=2),
-             "interval_text": (f"{number(r['lower_95'], digits=2)} to {number(r['upper_95'], digits=2)}"
-                               if r.get("lower_95") is not None else "–"),
-             "label": labels.BENCHMARK.get(r["outcome_95"], labels.BENCHMARK[""]),
-             "why": why_url(indicator, codes[r["code"]], "benchmark") if r["code"] in codes else ""}
+            {
+                **r,
+                "value_text": number(r["value"], digits=2),
+                "interval_text": (
+                    f"{number(r['lower_95'], digits=2)} to {number(r['upper_95'], digits=2)}"
+                    if r.get("lower_95") is not None
+                    else "–"
+                ),
+                "label": labels.BENCHMARK.get(r["outcome_95"], labels.BENCHMARK[""]),
+                "why": why_url(indicator, codes[r["code"]], "benchmark") if r["code"] in codes else "",
+            }
             for r in districts["rows"]
         ]
     ctx["table"] = [
-        {**p, "value_text": number(p.get("value"), digits=2), "lower_text": number(p.get("lower_95"), digits=2),
-         "upper_text": number(p.get("upper_95"), digits=2)}
+        {
+            **p,
+            "value_text": number(p.get("value"), digits=2),
+            "lower_text": number(p.get("lower_95"), digits=2),
+            "upper_text": number(p.get("upper_95"), digits=2),
+        }
         for p in reversed(detail.get("series") or [])
     ]
     ctx["missing"] = (detail.get("completeness") or {}).get("missing", [])
@@ -323,8 +369,11 @@ def headline(*, indicator: Indicator, area: Area, summary: IndicatorSummary, tod
     base = why_url(indicator, area)
     return {
         "value": number(summary.latest_value, digits=2),
-        "interval": (f"{number(summary.latest_lower_95, digits=2)} to {number(summary.latest_upper_95, digits=2)}"
-                     if summary.latest_lower_95 is not None else ""),
+        "interval": (
+            f"{number(summary.latest_lower_95, digits=2)} to {number(summary.latest_upper_95, digits=2)}"
+            if summary.latest_lower_95 is not None
+            else ""
+        ),
         "target_label": labels.TARGET.get(summary.target_status, labels.TARGET["not_assessed"]),
         "variation_label": labels.VARIATION.get(summary.spc_variation, labels.VARIATION[""]),
         "assurance_label": labels.ASSURANCE.get(summary.spc_assurance, labels.ASSURANCE[""]),
@@ -358,20 +407,38 @@ def district_map(*, indicator: Indicator, districts: dict[str, Any]) -> dict[str
         a = areas.get(r["code"])
         if a is None or a.pk not in shapes:
             continue
-        features.append({"type": "Feature", "geometry": shapes[a.pk],
-                         "properties": {"code": r["code"], "name": r["name"], "value": r["value"],
-                                        "outcome": labels.BENCHMARK.get(r["outcome_95"], labels.BENCHMARK[""]).text}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapes[a.pk],
+                "properties": {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "value": r["value"],
+                    "outcome": labels.BENCHMARK.get(r["outcome_95"], labels.BENCHMARK[""]).text,
+                },
+            }
+        )
     if not features:
         return {"missing": NO_BOUNDARIES_HELP}
     chart, breaks, legend = pcharts.choropleth(
-        chart_id="district-map", title=f"{indicator.title} by area, {districts['period']}", features=features,
+        chart_id="district-map",
+        title=f"{indicator.title} by area, {districts['period']}",
+        features=features,
         value_title=indicator.get_value_type_display(),
     )
     return map_payload("district-map", chart, breaks, legend, features, digits=2)
 
 
-def map_payload(map_id: str, chart: Any, breaks: list[float], legend: list[dict[str, str]],
-                features: list[dict[str, Any]], *, digits: int) -> dict[str, Any]:
+def map_payload(
+    map_id: str,
+    chart: Any,
+    breaks: list[float],
+    legend: list[dict[str, str]],
+    features: list[dict[str, Any]],
+    *,
+    digits: int,
+) -> dict[str, Any]:
     """What ``performance/_map.html`` needs: the SVG chart, the legend in words and for Leaflet, the GeoJSON."""
     return {
         "id": map_id,
@@ -396,7 +463,9 @@ def maps_context(*, indicator: Indicator | None, area: Area | None, month: str =
         ctx["indicator"] = indicator
     ctx["districts_list"] = list(profile_areas())
     if indicator is not None:
-        parents = IndicatorSummary.objects.filter(indicator=indicator, area__area_type__in=["county", "police_force_area"])
+        parents = IndicatorSummary.objects.filter(
+            indicator=indicator, area__area_type__in=["county", "police_force_area"]
+        )
         parent = sorted(parents, key=lambda s: s.area.area_type != "police_force_area")  # the force covers all 14
         districts = next((s.detail.get("districts") for s in parent if s.detail.get("districts")), None)
         ctx["districts"] = districts
@@ -415,7 +484,9 @@ def _store() -> Any:
     return RecordStore(settings.SAFERHUB_RECORD_STORE)
 
 
-def record_counts(*, by: list[str], kinds: list[str] | None = None, months: list[str] | None = None) -> list[tuple[Any, ...]]:
+def record_counts(
+    *, by: list[str], kinds: list[str] | None = None, months: list[str] | None = None
+) -> list[tuple[Any, ...]]:
     """Counts of police.uk street records from the record store; [] when the store has none."""
     from saferhub.core.errors import SaferhubError
 
@@ -452,8 +523,13 @@ def lsoa_incident_map(*, area: Area, month: str = "") -> dict[str, Any]:
         if a is None or a.pk not in shapes:
             unmatched += n
             continue
-        features.append({"type": "Feature", "geometry": shapes[a.pk],
-                         "properties": {"code": code, "name": name or a.name, "value": n}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapes[a.pk],
+                "properties": {"code": code, "name": name or a.name, "value": n},
+            }
+        )
     out["total"] = sum(n for _, n in counts.values())
     out["unmatched"] = unmatched
     out["table"] = sorted(((code, name, n) for code, (name, n) in counts.items()), key=lambda r: -r[2])
@@ -461,8 +537,11 @@ def lsoa_incident_map(*, area: Area, month: str = "") -> dict[str, Any]:
         out["missing_boundaries"] = NO_BOUNDARIES_HELP
         return out
     chart, breaks, legend = pcharts.choropleth(
-        chart_id="lsoa-map", title=f"Crimes and anti-social behaviour by LSOA, {area.name}, {month}",
-        features=features, value_title="Records", digits=0,
+        chart_id="lsoa-map",
+        title=f"Crimes and anti-social behaviour by LSOA, {area.name}, {month}",
+        features=features,
+        value_title="Records",
+        digits=0,
     )
     out["map"] = map_payload("lsoa-map", chart, breaks, legend, features, digits=0)
     return out
@@ -497,7 +576,8 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
     for ind_id, period, value in IndicatorSummary.objects.filter(
         area__in=peers, indicator__in=[s.indicator_id for s in own], latest_value__isnull=False
     ).values_list("indicator_id", "latest_period_label", "latest_value"):
-        peer_values.setdefault(ind_id, []).append((period, value))
+        if value is not None:
+            peer_values.setdefault(ind_id, []).append((period, value))
     spine_rows, table = [], []
     for s in own:
         ind = s.indicator
@@ -506,11 +586,21 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
         outcome = s.benchmark_outcome or "not_compared"
         label = labels.BENCHMARK.get(outcome, labels.BENCHMARK[""])
         row = {
-            "indicator": ind.title, "slug": ind.slug, "period": s.latest_period_label,
-            "area_value": number(s.latest_value, digits=2), "benchmark_value": number(bench.get("benchmark"), digits=2),
-            "benchmark_name": bench.get("name", ""), "outcome": outcome, "outcome_label": label.text, "label": label,
-            "worst": "–", "range": "–", "best": "–", "peers": len(values),
-            "why": why_url(ind, area, "benchmark"), "url": indicator_url(ind, area),
+            "indicator": ind.title,
+            "slug": ind.slug,
+            "period": s.latest_period_label,
+            "area_value": number(s.latest_value, digits=2),
+            "benchmark_value": number(bench.get("benchmark"), digits=2),
+            "benchmark_name": bench.get("name", ""),
+            "outcome": outcome,
+            "outcome_label": label.text,
+            "label": label,
+            "worst": "–",
+            "range": "–",
+            "best": "–",
+            "peers": len(values),
+            "why": why_url(ind, area, "benchmark"),
+            "url": indicator_url(ind, area),
         }
         if bench.get("benchmark") is not None and s.latest_value is not None and len(values) >= 2:
             row.update(_spine_position(values, s.latest_value, bench["benchmark"], ind.polarity))
@@ -521,7 +611,8 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
     ctx["benchmark_name"] = names.pop() if len(names) == 1 else "the benchmark of each indicator"
     ctx["spine"] = (
         pcharts.spine_chart(rows=spine_rows, area_name=area.name, benchmark_name=ctx["benchmark_name"])
-        if spine_rows else None
+        if spine_rows
+        else None
     )
     ctx["by_type"] = crime_by_type_and_month(area=area)
     ctx["lsoa"] = lsoa_incident_map(area=area)
@@ -544,8 +635,13 @@ def _spine_position(values: list[float], value: float, benchmark: float, polarit
     a, b = sorted((pos(q1), pos(q3)))
     left, right = sorted((pos(lo), pos(hi)))
     return {
-        "x_min": left, "x_max": right, "x_q1": a, "x_q3": b, "x_area": pos(value),
-        "worst": number(worst, digits=2), "best": number(best, digits=2),
+        "x_min": left,
+        "x_max": right,
+        "x_q1": a,
+        "x_q3": b,
+        "x_area": pos(value),
+        "worst": number(worst, digits=2),
+        "best": number(best, digits=2),
         "range": f"{number(q1, digits=2)} to {number(q3, digits=2)}",
     }
 
@@ -562,12 +658,16 @@ def crime_by_type_and_month(*, area: Area) -> dict[str, Any]:
     cells: dict[tuple[str, str], float] = {}
     if rows:
         for _, month, kind, category, n in rows:
-            name = "Anti-social behaviour" if kind == "asb" else (category or "Other crime").replace("-", " ").capitalize()
+            name = (
+                "Anti-social behaviour" if kind == "asb" else (category or "Other crime").replace("-", " ").capitalize()
+            )
             cells[(name, month)] = cells.get((name, month), 0) + n
     else:
         source = "indicator values (crime-<type> and anti-social-behaviour)"
         values = IndicatorValue.objects.filter(
-            Q(indicator__slug__startswith=CRIME_PREFIX) | Q(indicator__slug=ASB_SLUG), area=area, breakdown="",
+            Q(indicator__slug__startswith=CRIME_PREFIX) | Q(indicator__slug=ASB_SLUG),
+            area=area,
+            breakdown="",
             period_kind="month",
         ).values_list("indicator__title", "indicator__value_type", "period_label", "value", "numerator")
         for title, value_type, period, value, numerator in values:
@@ -575,21 +675,31 @@ def crime_by_type_and_month(*, area: Area) -> dict[str, Any]:
             if count is not None:
                 cells[(title, period)] = count
     if not cells:
-        return {"missing": (
-            f"No crime or anti-social behaviour records for {area.name} yet: import police.uk street files with "
-            "`saferhub import police-uk PATH`."
-        )}
+        return {
+            "missing": (
+                f"No crime or anti-social behaviour records for {area.name} yet: import police.uk street files with "
+                "`saferhub import police-uk PATH`."
+            )
+        }
     periods = sorted({p for _, p in cells})
     totals: dict[str, float] = {}
     for (t, _), n in cells.items():
         totals[t] = totals.get(t, 0) + n
     types = sorted(totals, key=lambda t: -totals[t])
     chart = pcharts.heatmap(
-        chart_id="by-type", title=f"Crime and anti-social behaviour by type and month, {area.name}",
-        cells=[{"type": t, "period": p, "count": n} for (t, p), n in cells.items()], types=types, periods=periods,
+        chart_id="by-type",
+        title=f"Crime and anti-social behaviour by type and month, {area.name}",
+        cells=[{"type": t, "period": p, "count": n} for (t, p), n in cells.items()],
+        types=types,
+        periods=periods,
     )
-    return {"chart": chart, "source": source, "periods": periods, "types": types,
-            "totals": {p: sum(n for (_, q), n in cells.items() if q == p) for p in periods}}
+    return {
+        "chart": chart,
+        "source": source,
+        "periods": periods,
+        "types": types,
+        "totals": {p: sum(n for (_, q), n in cells.items() if q == p) for p in periods},
+    }
 
 
 # --- why -------------------------------------------------------------------------------------------------
@@ -605,9 +715,12 @@ def why_context(*, indicator: Indicator, area: Area) -> dict[str, Any]:
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today()))
     ctx["detail"] = summary.detail
     ctx["comparisons"] = [
-        {**cmp, "label": labels.BENCHMARK.get(cmp.get("outcome_95", ""), labels.BENCHMARK[""]),
-         "label_998": labels.BENCHMARK.get(cmp.get("outcome_998", ""), labels.BENCHMARK[""]),
-         "benchmark_text": number(cmp.get("benchmark"), digits=3)}
+        {
+            **cmp,
+            "label": labels.BENCHMARK.get(cmp.get("outcome_95", ""), labels.BENCHMARK[""]),
+            "label_998": labels.BENCHMARK.get(cmp.get("outcome_998", ""), labels.BENCHMARK[""]),
+            "benchmark_text": number(cmp.get("benchmark"), digits=3),
+        }
         for cmp in summary.detail.get("comparisons", [])
     ]
     ctx["targets"] = [

@@ -120,8 +120,11 @@ def _benchmarks(
         value, note = compute.pooled(rows, multiplier=multiplier)
         if rows and len(rows) < len(member_ids):
             note += f" ({len(member_ids) - len(rows)} of {len(member_ids)} members have no value)"
-        out.append(compute.Benchmark(key=f"group:{group.slug}", name=group.name, kind="comparator group", value=value,
-                                     note=note))
+        out.append(
+            compute.Benchmark(
+                key=f"group:{group.slug}", name=group.name, kind="comparator group", value=value, note=note
+            )
+        )
     # Benchmarks with a value first, keeping the order above among them.
     return sorted(out, key=lambda b: b.value is None)
 
@@ -163,8 +166,14 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
         area_id = t.area_id if t.area_id is not None else (t.framework.area_id if t.framework else None)
         targets[(t.indicator_id, area_id)].append(
             compute.TargetInfo(
-                id=t.pk, wording=t.wording, kind=t.kind, horizon=t.horizon, value=t.value, direction=t.direction,
-                target_date=t.target_date, period_label=t.period_label,
+                id=t.pk,
+                wording=t.wording,
+                kind=t.kind,
+                horizon=t.horizon,
+                value=t.value,
+                direction=t.direction,
+                target_date=t.target_date,
+                period_label=t.period_label,
             )
         )
     now = timezone.now()
@@ -186,8 +195,14 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
                 latest = next((p for p in reversed(points) if p.value is not None), None)
                 polarity = compute.polarity_at(ind.polarity, changes[ind.pk], latest.start if latest else None)
                 benchmarks = (
-                    _benchmarks(place, latest.period, areas=areas, by_area_period=by_area_period, groups=groups,
-                                multiplier=ind.multiplier)
+                    _benchmarks(
+                        place,
+                        latest.period,
+                        areas=areas,
+                        by_area_period=by_area_period,
+                        groups=groups,
+                        multiplier=ind.multiplier,
+                    )
                     if latest
                     else []
                 )
@@ -233,8 +248,9 @@ def _districts(
     rows = []
     for code, name, p in units:
         c = compute.compare(p, [bench], polarity=indicator.polarity, value_type=indicator.value_type)[0]
-        rows.append({"code": code, "name": name, **p.as_dict(), "outcome_95": c["outcome_95"],
-                     "reason_95": c["reason_95"]})
+        rows.append(
+            {"code": code, "name": name, **p.as_dict(), "outcome_95": c["outcome_95"], "reason_95": c["reason_95"]}
+        )
     return {
         "period": latest.period,
         "benchmark": {"code": place.code, "name": place.name, "value": latest.value},

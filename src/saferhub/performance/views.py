@@ -7,7 +7,8 @@ Figures are read from stored summaries; nothing here computes a statistic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -44,8 +45,10 @@ def _check(request: HttpRequest, partnerships: Iterable[Partnership]) -> None:
     raise PermissionDenied("These figures belong to a partnership you are not a member of.")
 
 
-def _guarded(view):  # type: ignore[no-untyped-def]
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send anonymous users who are refused to sign in (others get 403 from ``_check``)."""
+
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except _Refused:
@@ -69,9 +72,13 @@ def _area(code: str | None) -> Area | None:
 def scorecards(request: HttpRequest) -> HttpResponse:
     """The frameworks whose scorecards this user may read."""
     frameworks = [
-        f for f in Framework.objects.select_related("owner").order_by("title") if access_public_read(request.user, f.owner)
+        f
+        for f in Framework.objects.select_related("owner").order_by("title")
+        if access_public_read(request.user, f.owner)
     ]
-    return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": selectors.NO_FRAMEWORK_HELP})
+    return render(
+        request, "performance/scorecards.html", {"frameworks": frameworks, "help": selectors.NO_FRAMEWORK_HELP}
+    )
 
 
 @_guarded
@@ -94,7 +101,9 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if fmt in ("csv", "xlsx"):
         name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
-        return export_response(fmt, name, selectors.EXPORT_HEADER, selectors.scorecard_export_rows(rows=rows, area=area))
+        return export_response(
+            fmt, name, selectors.EXPORT_HEADER, selectors.scorecard_export_rows(rows=rows, area=area)
+        )
     memberships = framework.memberships.select_related("indicator", "indicator__lead_organisation")
     leads = sorted({selectors.membership_lead(m) for m in memberships} - {""})
     context = {

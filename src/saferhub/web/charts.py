@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -72,7 +73,13 @@ def base_config() -> dict[str, Any]:
             "domainColor": DARK_GREY,
             "tickColor": DARK_GREY,
         },
-        "legend": {"labelColor": BLACK, "titleColor": BLACK, "labelFontSize": 13, "titleFontSize": 14, "orient": "bottom"},
+        "legend": {
+            "labelColor": BLACK,
+            "titleColor": BLACK,
+            "labelFontSize": 13,
+            "titleFontSize": 14,
+            "orient": "bottom",
+        },
         "title": {"color": BLACK, "fontSize": 16},
         "line": {"color": BLUE, "strokeWidth": 2},
         "point": {"color": BLUE, "stroke": BLACK, "strokeWidth": 1, "filled": True},
@@ -157,7 +164,7 @@ def number(value: float | None, *, digits: int = 1) -> str:
 
 def _ring_area(ring: list[list[float]]) -> float:
     """Twice the signed planar area of a ring in longitude/latitude: positive when anticlockwise."""
-    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in itertools.pairwise(ring))
 
 
 def d3_winding(geometry: dict[str, Any]) -> dict[str, Any]:

@@ -45,8 +45,14 @@ def district_count(code: str, index: int, base: float, step: float = 0.0) -> int
     return max(0, round(base * (1 + 0.15 * math.sin(index * 0.9 + seed)) + step * index + seed % 7))
 
 
-def make_indicator(slug: str, *, title: str | None = None, polarity: str = Polarity.LOWER_IS_BETTER,
-                   value_type: str = ValueType.RATE_PER_1000, lead_role: str = "Community safety manager") -> Indicator:
+def make_indicator(
+    slug: str,
+    *,
+    title: str | None = None,
+    polarity: str = Polarity.LOWER_IS_BETTER,
+    value_type: str = ValueType.RATE_PER_1000,
+    lead_role: str = "Community safety manager",
+) -> Indicator:
     return Indicator.objects.create(
         slug=slug,
         title=title or slug.replace("-", " ").capitalize(),
@@ -59,8 +65,15 @@ def make_indicator(slug: str, *, title: str | None = None, polarity: str = Polar
     )
 
 
-def write_monthly(indicator: Indicator, *, first: str = "2022-05", count: int = 24, base: float = 60.0,
-                  step: float = 0.0, codes: list[str] | None = None) -> dict[str, dict[str, int]]:
+def write_monthly(
+    indicator: Indicator,
+    *,
+    first: str = "2022-05",
+    count: int = 24,
+    base: float = 60.0,
+    step: float = 0.0,
+    codes: list[str] | None = None,
+) -> dict[str, dict[str, int]]:
     """Monthly values for the districts, the county and the force area; returns the district counts."""
     codes = codes or CSP_CODES
     areas = {a.code: a for a in Area.objects.filter(code__in=[*codes, COUNTY, FORCE])}
@@ -72,17 +85,18 @@ def write_monthly(indicator: Indicator, *, first: str = "2022-05", count: int = 
             n = district_count(code, i, base * pops[code] / 100_000, step)
             counts[code][period] = n
             rows.append({"area": code, "period": period, "numerator": n, "denominator": pops[code]})
-    for total_code, members in ((COUNTY, [c for c in codes if areas[c].parent_id == areas[COUNTY].pk]),
-                                (FORCE, codes)):
+    for total_code, members in ((COUNTY, [c for c in codes if areas[c].parent_id == areas[COUNTY].pk]), (FORCE, codes)):
         if not members:
             continue
         for period in months(first, count):
-            rows.append({
-                "area": total_code,
-                "period": period,
-                "numerator": sum(counts[c][period] for c in members),
-                "denominator": sum(pops[c] for c in members),
-            })
+            rows.append(
+                {
+                    "area": total_code,
+                    "period": period,
+                    "numerator": sum(counts[c][period] for c in members),
+                    "denominator": sum(pops[c] for c in members),
+                }
+            )
     indicator_values_write(indicator=indicator, rows=rows)
     return counts
 
@@ -90,8 +104,12 @@ def write_monthly(indicator: Indicator, *, first: str = "2022-05", count: int = 
 def make_framework(partnership, *, slug: str = "essex-safer-communities", indicators: list[Indicator]) -> Framework:
     county = Area.objects.get(code=COUNTY)
     framework = Framework.objects.create(
-        slug=slug, title="People in Essex live in safe communities", short_title="Safe communities",
-        owner=partnership, area=county, period_label="2014–18",
+        slug=slug,
+        title="People in Essex live in safe communities",
+        short_title="Safe communities",
+        owner=partnership,
+        area=county,
+        period_label="2014–18",
     )
     outcome = Outcome.objects.create(framework=framework, code="1", title="Safe communities", order=1)
     themes = [
@@ -100,14 +118,25 @@ def make_framework(partnership, *, slug: str = "essex-safer-communities", indica
     ]
     for i, ind in enumerate(indicators):
         IndicatorMembership.objects.create(
-            framework=framework, outcome=outcome, theme=themes[i % 2], indicator=ind, code=f"{i % 2 + 1}{chr(97 + i)}",
-            target_lead=ind.lead_role, order=i,
+            framework=framework,
+            outcome=outcome,
+            theme=themes[i % 2],
+            indicator=ind,
+            code=f"{i % 2 + 1}{chr(97 + i)}",
+            target_lead=ind.lead_role,
+            order=i,
         )
     return framework
 
 
 def add_target(indicator: Indicator, framework: Framework, *, value: float, due: date, area: Area | None = None):
     return Target.objects.create(
-        indicator=indicator, framework=framework, area=area, horizon=Target.Horizon.ONE_YEAR, target_date=due,
-        kind=Target.Kind.VALUE, value=value, wording=f"Reduce to {value:g} by {due:%B %Y}",
+        indicator=indicator,
+        framework=framework,
+        area=area,
+        horizon=Target.Horizon.ONE_YEAR,
+        target_date=due,
+        kind=Target.Kind.VALUE,
+        value=value,
+        wording=f"Reduce to {value:g} by {due:%B %Y}",
     )

@@ -25,14 +25,19 @@ def test_the_latest_value_and_interval_are_those_stored(crime_framework):
     latest = IndicatorValue.objects.filter(indicator=crime, area__code="E07000073").order_by("-period_start").first()
     s = IndicatorSummary.objects.get(indicator=crime, area__code="E07000073")
     assert (s.latest_period_label, s.latest_value, s.latest_lower_95, s.latest_upper_95) == (
-        latest.period_label, latest.value, latest.lower_95, latest.upper_95)
+        latest.period_label,
+        latest.value,
+        latest.lower_95,
+        latest.upper_95,
+    )
     assert s.points == 24 and s.completeness == 1.0
 
 
 def test_a_district_is_compared_with_its_county_first(crime_framework):
     s = IndicatorSummary.objects.get(indicator=crime_framework["crime"], area__code="E07000073")
-    county = IndicatorValue.objects.get(indicator=crime_framework["crime"], area__code="E10000012",
-                                        period_label=s.latest_period_label)
+    county = IndicatorValue.objects.get(
+        indicator=crime_framework["crime"], area__code="E10000012", period_label=s.latest_period_label
+    )
     assert s.benchmark_name == "Essex"
     assert s.detail["benchmark"]["benchmark"] == county.value
     inside = s.latest_lower_95 <= county.value <= s.latest_upper_95

@@ -91,7 +91,7 @@ def test_the_why_page_gives_the_values_interval_and_rule(client, crime_framework
 
 def test_the_district_profile_compares_every_indicator(client, crime_framework):
     html = client.get("/areas/E07000073/").content.decode()
-    assert "<h1 class=\"govuk-heading-xl\">Harlow</h1>" in html
+    assert '<h1 class="govuk-heading-xl">Harlow</h1>' in html
     assert 'id="spine"' in html and 'id="by-type"' in html
     assert "indicator values (crime-&lt;type&gt; and anti-social-behaviour)" in html or "record store" in html
 
@@ -112,7 +112,9 @@ def private_framework(crime_framework):
     return crime_framework
 
 
-@pytest.mark.parametrize("url", [SCORECARD, "/performance/indicators/all-crime/", "/performance/why/all-crime/E10000012/"])
+@pytest.mark.parametrize(
+    "url", [SCORECARD, "/performance/indicators/all-crime/", "/performance/why/all-crime/E10000012/"]
+)
 def test_unpublished_figures_need_a_member(client, private_framework, url):
     response = client.get(url)
     assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
@@ -171,9 +173,17 @@ def test_scorecard_queries_do_not_grow_with_indicators(client, essex_partnership
     assert response.content.decode().count("/performance/why/") >= 50 * 6
 
 
-@pytest.mark.parametrize("url", ["/performance/indicators/indicator-50-0/?area=E10000012", "/areas/E07000073/",
-                                 "/maps/?indicator=indicator-50-0&area=E07000073", "/scorecards/",
-                                 "/performance/why/indicator-50-0/E07000073/", "/areas/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/performance/indicators/indicator-50-0/?area=E10000012",
+        "/areas/E07000073/",
+        "/maps/?indicator=indicator-50-0&area=E07000073",
+        "/scorecards/",
+        "/performance/why/indicator-50-0/E07000073/",
+        "/areas/",
+    ],
+)
 def test_other_pages_read_a_fixed_number_of_queries(client, essex_partnerships, django_assert_max_num_queries, url):
     _framework_with(50, essex_partnerships["safer-essex"])
     with django_assert_max_num_queries(15):
