@@ -27,6 +27,8 @@ COMMAND_MODULES = [
     "saferhub.finance.commands",
     "saferhub.governance.commands",
     "saferhub.performance.commands",
+    "saferhub.ingest.commands",
+    "saferhub.incidents.commands",
 ]
 
 

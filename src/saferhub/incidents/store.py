@@ -282,7 +282,7 @@ class RecordStore:
         chosen = (manifest or self.manifest()).select(sources=sources, datasets=datasets, months=months, parts=parts)
         return self.relation_sql(chosen.values())
 
-    def counts(
+    def grouped_counts(
         self,
         *,
         by: list[str],
@@ -294,8 +294,13 @@ class RecordStore:
         manifest: Manifest | None = None,
         con: duckdb.DuckDBPyConnection | None = None,
     ) -> list[tuple[Any, ...]]:
-        """Record counts grouped by record columns (``area_code``, ``month``, ``category``…), sorted."""
-        unknown = [c for c in by if c not in COLUMN_NAMES]
+        """Record counts grouped by record columns (``area_code``, ``month``, ``category``…), sorted.
+
+        ``area`` groups by the assigned area, with records outside every area as ``(outside)`` and
+        those with no location as ``(no location)``.
+        """
+        expressions = {"area": "coalesce(area_code, '(' || replace(area_status, '_', ' ') || ')')"}
+        unknown = [c for c in by if c not in COLUMN_NAMES and c not in expressions]
         if unknown:
             raise RecordStoreError(f"cannot group by {', '.join(unknown)}: columns are {', '.join(COLUMN_NAMES)}")
         relation = self.records_sql(manifest=manifest, sources=sources, datasets=datasets, months=months)
@@ -303,10 +308,11 @@ class RecordStore:
         if kinds is not None:
             conditions.append(f"kind IN ({', '.join(sql_literal(k) for k in kinds) or 'NULL'})")
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        cols = ", ".join(by)
+        cols = ", ".join(f"{expressions.get(c, c)} AS {c}" for c in by)
+        names = ", ".join(by)
         sql = (
             f"SELECT {cols}{', ' if cols else ''}count(*) AS records FROM {relation} {where} "
-            f"{'GROUP BY ' + cols + ' ORDER BY ' + cols if cols else ''}"
+            f"{'GROUP BY ' + names + ' ORDER BY ' + names if names else ''}"
         )
         own = con is None
         connection = con or self.connect()
@@ -315,6 +321,8 @@ class RecordStore:
         finally:
             if own:
                 connection.close()
+
+    counts = grouped_counts
 
     # --- lookups -----------------------------------------------------------------------------
 
@@ -388,7 +396,8 @@ class RecordStore:
                     report["aborted"].append(token)
                 else:
                     report["kept"].append(token)
-            self._collect_garbage_locked()
+            if report["committed"] or report["aborted"]:
+                self._collect_garbage_locked()  # only a stopped process can leave files nobody names
         return report
 
     def _collect_garbage_locked(self) -> None:

@@ -106,7 +106,8 @@ def check_encoding(item: InputFile, data: bytes) -> tuple[bytes, list[str]]:
         byte = data[exc.start : exc.start + 1].hex().upper()
         raise ImportRefused(
             f"byte 0x{byte} is not UTF-8 text; the file looks like Latin-1 or Windows-1252. "
-            "Expected UTF-8: in Excel use Save As → CSV UTF-8",
+            "Expected UTF-8: in Excel use Save As → CSV UTF-8 (a partner layout's mapping can instead "
+            "declare encoding: windows-1252)",
             where=f"{item.name}, row {row}, column {column}",
         ) from None
     return data, notes
@@ -119,12 +120,29 @@ def _header_cells(data: bytes) -> list[str]:
     return next(csv.reader([text]), [])
 
 
-def open_csv(item: InputFile, *, max_bytes: int) -> CsvFile:
-    """Read one file's bytes, check its encoding and read its header row."""
+def open_csv(item: InputFile, *, max_bytes: int, encoding: str = "utf-8") -> CsvFile:
+    """Read one file's bytes, check its encoding and read its header row.
+
+    Files are UTF-8; a partner layout's mapping may declare another encoding (such as
+    windows-1252), in which case the text is converted to UTF-8 first.
+    """
     if item.size > max_bytes:
         raise ImportRefused(f"is larger than the {max_bytes:,} bytes allowed for one file", where=item.name)
     raw = item.path.read_bytes()
+    converted = []
+    if codecs.lookup(encoding).name != "utf-8":
+        try:
+            raw = raw.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            row = raw.count(b"\n", 0, exc.start) + 1
+            raise ImportRefused(
+                f"byte 0x{raw[exc.start : exc.start + 1].hex().upper()} is not {encoding} text, "
+                "the encoding the mapping declares",
+                where=f"{item.name}, row {row}",
+            ) from None
+        converted.append(f"{item.name}: read as {encoding}, as the mapping declares")
     data, notes = check_encoding(item, raw)
+    notes = converted + notes
     header = [h.strip() for h in _header_cells(data)]
     if not any(header):
         raise ImportRefused("has an empty first row: expected the header row naming the columns", where=item.name)

@@ -230,7 +230,8 @@ def run_import(
         values = importer.indicator_rows(ctx, stage, view)
         if not confirm:
             preview = _preview_values(values)
-            _save_staged(import_run, stage, compare, preview, values)
+            options_for_later = getattr(importer, "options", dict)()
+            _save_staged(import_run, stage, compare, preview, values, options_for_later)
             if txn is not None:
                 txn.hold()
             tick(1, 1, "Ready to confirm")
@@ -284,7 +285,8 @@ def confirm_import(*, import_run: Import, user: Any = None, progress: Progress |
 
             ctx = Context(import_run, store, store.connect(), txn, None, tick, {})
             try:
-                values = importer_for(import_run.source).indicator_rows(ctx, stage, txn.view())
+                importer = importer_for(import_run.source, **import_run.summary.get("importer_options", {}))
+                values = importer.indicator_rows(ctx, stage, txn.view())
             finally:
                 ctx.con.close()
         compare = _compare(store, txn) if txn is not None else {}
@@ -475,12 +477,14 @@ def _save_staged(
     compare: dict[str, int],
     preview: dict[str, int],
     values: list[IndicatorRows],
+    importer_options: dict[str, Any],
 ) -> None:
     import_run.rows_read = stage.rows_read
     import_run.rows_accepted = stage.rows_accepted
     summary = _summary(stage, compare, preview)
     summary["awaiting_confirmation"] = True
     summary["uses_store"] = bool(stage.partitions)
+    summary["importer_options"] = importer_options
     summary["staged_values"] = [
         {"spec": item.spec.__dict__, "rows": [_jsonable(r) for r in item.rows]} for item in values
     ]

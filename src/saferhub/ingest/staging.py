@@ -73,7 +73,7 @@ def batches(
             csvfile = open_csv(item, max_bytes=max_bytes)
             layout = choose_layout(csvfile, layouts, what=what)
         except ImportRefused as exc:
-            _file_problem(result, item, exc)
+            file_problem(result, item, exc)
             continue
         if current is not None and (current.layout is not layout or current.size + item.size > BATCH_BYTES):
             yield current, _batch_table(current, result)
@@ -88,7 +88,7 @@ def batches(
     ctx.progress(len(files), len(files), "Files read")
 
 
-def _file_problem(result: StageResult, item: InputFile, exc: ImportRefused) -> None:
+def file_problem(result: StageResult, item: InputFile, exc: ImportRefused) -> None:
     where = exc.where or item.name
     parts = where.split(", ")
     row = next((int(p[4:]) for p in parts if p.startswith("row ") and p[4:].isdigit()), None)
@@ -104,7 +104,7 @@ def _batch_table(batch: Batch, result: StageResult) -> pa.Table:
         try:
             table, problems = read_rows(csvfile, file_index=index)
         except ImportRefused as exc:
-            _file_problem(result, csvfile.input, exc)
+            file_problem(result, csvfile.input, exc)
             continue
         result.notes.extend(csvfile.notes)
         for problem in problems:
