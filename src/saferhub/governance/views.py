@@ -167,13 +167,13 @@ def paper_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         record = paper.history.filter(history_id=int(version)).first()
         if record is None:
             raise Http404("There is no such version.")
-        stored, name, content_type = record.file, record.original_name, record.content_type
+        stored, name, content_type = str(record.file or ""), record.original_name, record.content_type
     else:
-        stored, name, content_type = paper.file, paper.original_name, paper.content_type
+        stored, name, content_type = paper.file.name or "", paper.original_name, paper.content_type
     if not stored:
         raise Http404("This paper is not held in the hub.")
     try:
-        handle = stored.open("rb")
+        handle = paper.file.storage.open(stored, "rb")
     except FileNotFoundError:
         raise Http404("The file for this paper is missing from storage.") from None
     return FileResponse(
