@@ -103,6 +103,14 @@ def read_yaml(text: str | bytes, *, name: str) -> Node:
             raise ValidationProblem(f"is not UTF-8 text (byte {exc.start})", where=name) from None
     try:
         data = yaml.load(text, Loader=_yaml_loader(name))  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ValidationProblem(
+            f"is not valid YAML: it contains a character YAML does not allow (#x{exc.character:04x})"
+            if isinstance(exc.character, int)
+            else f"is not valid YAML: {exc.reason}",
+            where=f"{name}, line {line}",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}, line {mark.line + 1}" if mark is not None else name
