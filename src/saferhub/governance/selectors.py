@@ -65,9 +65,13 @@ def governance_structure() -> list[StructureNode]:
             parent.children.append(nodes[p.pk])
         else:
             roots.append(nodes[p.pk])
-    # Partnerships with others accountable to them first: the structure reads top-down.
-    roots.sort(key=lambda n: (not n.children, n.partnership.name.lower()))
+    # The widest structures first, lone partnerships last: the structure reads top-down.
+    roots.sort(key=lambda n: (-_size(n), n.partnership.name.lower()))
     return roots
+
+
+def _size(node: StructureNode) -> int:
+    return sum(1 + _size(child) for child in node.children)
 
 
 def _loops(p: Partnership, nodes: dict[int, StructureNode]) -> bool:
