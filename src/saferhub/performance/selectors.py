@@ -8,14 +8,18 @@ say which partnerships' rules apply to a framework, indicator or area.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 from saferhub.accounts.models import Partnership
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership
@@ -214,6 +218,60 @@ def scorecard_rows(
     return rows
 
 
+def scorecard_area(*, framework: Framework, code: str, areas: list[Area]) -> Area | None:
+    """The area asked for (by GSS code), else the framework's default; NotFound for an unknown code."""
+    from saferhub.core.errors import NotFound
+
+    if not code:
+        return scorecard_default_area(framework=framework, areas=areas)
+    area = next((a for a in areas if a.code == code), None) or Area.objects.filter(code=code.strip().upper()).first()
+    if area is None:
+        raise NotFound(f"There is no area with the code {code}.")
+    return area
+
+
+def scorecard_section(*, framework: Framework, code: str, theme: str, lead: str, query: str) -> str:
+    """The scorecard's filters and table as HTML, rendered once per refresh, edit and day (cached by
+    the summaries' and the framework's time stamps); a cached section costs two queries."""
+    today = dt.date.today()
+    key = _cache_key(
+        "scorecard",
+        (
+            framework.pk,
+            framework.updated_at.isoformat(),
+            code,
+            theme,
+            lead,
+            query,
+            today,
+            summaries_stamp(framework=framework),
+            framework_stamp(framework=framework),
+        ),
+    )
+    html = cache.get(key)
+    if html is None:
+        areas = list(scorecard_areas(framework=framework))
+        area = scorecard_area(framework=framework, code=code, areas=areas)
+        rows = scorecard_rows(framework=framework, area=area, theme=theme, lead=lead, today=today)
+        memberships = framework.memberships.select_related("indicator", "indicator__lead_organisation")
+        context = {
+            "framework": framework,
+            "rows": rows,
+            "area": area,
+            "areas": areas,
+            "themes": framework.themes.all(),
+            "theme": theme,
+            "leads": sorted({membership_lead(m) for m in memberships} - {""}),
+            "lead": lead,
+            "has_values": any(r.summary for r in rows),
+            "help": NO_VALUES_HELP,
+            "query": query,
+        }
+        html = render_to_string("performance/_scorecard_body.html", context)
+        cache.set(key, html, FRAGMENT_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 EXPORT_HEADER = [
     "Code",
     "Indicator",
@@ -282,13 +340,67 @@ def indicator_areas(*, indicator: Indicator) -> list[Area]:
 
 
 def indicator_performance_context(*, indicator: Indicator, area: Area | None) -> dict[str, Any]:
-    """Everything the ``performance/indicator_performance.html`` include needs, under the key
-    ``performance``: headline figures and statuses with their reasons, the turn-the-curve and SPC
-    charts, the comparison of districts (bars and funnel), the district map and the data table.
+    """The context the ``performance/indicator_performance.html`` include needs: ``performance.html``
+    is the rendered section (headline figures and statuses with their reasons, the turn-the-curve and
+    SPC charts, districts compared as bars and a funnel, the district map and the data table).
 
-    ``area`` None picks the indicator's first area (county or force area first). Reads a fixed
-    number of queries whatever the length of the series.
+    ``area`` None picks the indicator's first area (county or force area first). The section is
+    rendered once per refresh and day (cached by the summaries' time stamps); a cached section
+    costs two queries.
     """
+    key = _cache_key(
+        "indicator",
+        (
+            indicator.pk,
+            area.pk if area else "",
+            indicator.updated_at.isoformat(),
+            dt.date.today(),
+            summaries_stamp(indicator_ids=[indicator.pk]),
+            boundaries_stamp(),
+        ),
+    )
+    html = cache.get(key)
+    if html is None:
+        data = indicator_performance_data(indicator=indicator, area=area)
+        html = render_to_string("performance/_indicator_performance_body.html", data)
+        cache.set(key, html, FRAGMENT_CACHE_SECONDS)
+    return {"performance": {"html": mark_safe(html)}}
+
+
+FRAGMENT_CACHE_SECONDS = 6 * 60 * 60
+
+
+def _cache_key(kind: str, parts: Iterable[Any]) -> str:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"saferhub:performance:{kind}:{digest}"
+
+
+def summaries_stamp(*, indicator_ids: list[int] | None = None, framework: Framework | None = None) -> str:
+    """Changes whenever a refresh rewrites any summary of these indicators (one query)."""
+    qs = IndicatorSummary.objects.all()
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
+    if framework is not None:
+        qs = qs.filter(indicator__memberships__framework=framework)
+    agg = qs.aggregate(at=Max("computed_at"), n=Count("id"))
+    return f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
+
+
+def boundaries_stamp() -> str:
+    agg = Boundary.objects.aggregate(at=Max("updated_at"), n=Count("id"))
+    return f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
+
+
+def framework_stamp(*, framework: Framework) -> str:
+    """Changes when the framework's indicators, memberships or themes are edited (one query)."""
+    agg = IndicatorMembership.objects.filter(framework=framework).aggregate(
+        m=Max("updated_at"), i=Max("indicator__updated_at"), t=Max("theme__updated_at"), n=Count("id")
+    )
+    return "/".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in agg.values())
+
+
+def indicator_performance_data(*, indicator: Indicator, area: Area | None) -> dict[str, Any]:
+    """The figures and charts behind the indicator's performance section (uncached)."""
     areas = indicator_areas(indicator=indicator)
     if area is None:
         area = areas[0] if areas else None

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 
 from saferhub.accounts.access import access_public_read
 from saferhub.accounts.models import Partnership
+from saferhub.core.errors import NotFound
 from saferhub.core.exports import export_response
 from saferhub.framework.models import Framework, Indicator
 from saferhub.geography.models import Area
@@ -86,39 +87,26 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per indicator: latest value, interval, status, SPC, benchmark, trend, freshness."""
     framework = get_object_or_404(Framework.objects.select_related("owner", "area"), slug=slug)
     _check(request, [framework.owner])
-    areas = list(selectors.scorecard_areas(framework=framework))
-    code = request.GET.get("area", "")
-    area = next((a for a in areas if a.code == code), None) if code else None
-    if code and area is None:
-        area = _area(code)
-    if area is None:
-        area = selectors.scorecard_default_area(framework=framework, areas=areas)
     theme = request.GET.get("theme", "")
     lead = request.GET.get("lead", "")
+    code = request.GET.get("area", "")
     fmt = request.GET.get("format", "")
-    rows = selectors.scorecard_rows(
-        framework=framework, area=area, theme=theme, lead=lead, today=dt.date.today(), sparklines=not fmt
-    )
-    if fmt in ("csv", "xlsx"):
-        name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
-        return export_response(
-            fmt, name, selectors.EXPORT_HEADER, selectors.scorecard_export_rows(rows=rows, area=area)
+    try:
+        if fmt in ("csv", "xlsx"):
+            areas = list(selectors.scorecard_areas(framework=framework))
+            area = selectors.scorecard_area(framework=framework, code=code, areas=areas)
+            rows = selectors.scorecard_rows(
+                framework=framework, area=area, theme=theme, lead=lead, today=dt.date.today(), sparklines=False
+            )
+            name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
+            export = selectors.scorecard_export_rows(rows=rows, area=area)
+            return export_response(fmt, name, selectors.EXPORT_HEADER, export)
+        section = selectors.scorecard_section(
+            framework=framework, code=code, theme=theme, lead=lead, query=request.GET.urlencode()
         )
-    memberships = framework.memberships.select_related("indicator", "indicator__lead_organisation")
-    leads = sorted({selectors.membership_lead(m) for m in memberships} - {""})
-    context = {
-        "framework": framework,
-        "rows": rows,
-        "area": area,
-        "areas": areas,
-        "themes": framework.themes.all(),
-        "theme": theme,
-        "leads": leads,
-        "lead": lead,
-        "has_values": any(r.summary for r in rows),
-        "help": selectors.NO_VALUES_HELP,
-        "query": request.GET.urlencode(),
-    }
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    context = {"framework": framework, "section": section}
     return render(request, "performance/scorecard.html", context)
 
 

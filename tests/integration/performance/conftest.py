@@ -10,6 +10,16 @@ import pytest
 from tests.integration.performance import builders
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered sections are cached in memory between requests; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def crime_framework(essex_partnerships):
     """Two monthly indicators (all crime, anti-social behaviour), 24 months, refreshed summaries."""
