@@ -12,6 +12,7 @@ urlpatterns = [
     path("risks/", include("saferhub.risks.urls")),
     path("finance/", include("saferhub.finance.urls")),
     path("governance/", include("saferhub.governance.urls")),
+    path("imports/", include("saferhub.ingest.urls")),
     path("", include("saferhub.performance.urls")),
     path("", include("saferhub.web.urls")),
 ]

@@ -33,7 +33,7 @@ from saferhub.core.audit import audit_record
 from saferhub.core.errors import SaferhubError
 from saferhub.incidents.store import Manifest, PartitionKey, RecordStore, StoreTransaction, remove_tree
 from saferhub.ingest.geo import Geography
-from saferhub.ingest.intake import InputFile, Limits, expand
+from saferhub.ingest.intake import InputFile, Limits, expand, sha256_of
 from saferhub.ingest.models import Import, ImportFile, ImportRejection
 from saferhub.ingest.problems import AlreadyImported, ImportRefused, Rejection, Rejections
 
@@ -209,7 +209,8 @@ def run_import(
     try:
         tick(0, 1, "Checking the files")
         files = expand(paths, work_dir=work_dir, limits=limits(), suffixes=importer.suffixes)
-        import_run.sha256 = _combined_sha256(files)
+        given_file = len(paths) == 1 and paths[0].is_file()
+        import_run.sha256 = sha256_of(paths[0]) if given_file else _combined_sha256(files)
         import_run.size_bytes = sum(f.size for f in files)
         import_run.save(update_fields=["sha256", "size_bytes"])
         notes = [] if again else _check_already_imported(importer.source, files, store, importer.uses_store)

@@ -244,3 +244,78 @@ def lsoa_lookup_load(*, path: Path | str, vintage: str = "") -> int:
         )
     finally:
         con.close()
+
+
+# --- uploads through the web ---------------------------------------------------------------------
+
+UPLOAD_SOURCES = ("police-uk", "stats19", "mapped", "returns")
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name).name.strip() or "upload"
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in base).strip(" .")
+    return (cleaned or "upload")[:150]
+
+
+def import_upload(
+    *,
+    user: Any,
+    partnership: Any,
+    source: str,
+    upload: Any,
+    mapping_upload: Any = None,
+) -> Import:
+    """Receive an uploaded file and start checking it in the background; the import then waits, with
+    its preview, to be confirmed. The caller has checked the user may contribute to the partnership."""
+    import uuid
+
+    import yaml
+    from django.conf import settings
+
+    from saferhub.ingest.tasks import import_stage_task
+
+    if source not in UPLOAD_SOURCES:
+        raise ValidationProblem(f"source {source!r} is not one of {', '.join(UPLOAD_SOURCES)}")
+    limit = int(settings.SAFERHUB_MAX_UPLOAD_BYTES)
+    if upload.size > limit:
+        raise ValidationProblem(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
+    mapping: dict[str, Any] | None = None
+    if source == "mapped":
+        if mapping_upload is None:
+            raise ValidationProblem("Select the mapping file (YAML) that says how to read the partner's layout")
+        if mapping_upload.size > 1024 * 1024:
+            raise ValidationProblem("The mapping file must be smaller than 1 MB")
+        try:
+            mapping = yaml.safe_load(mapping_upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            raise ValidationProblem("The mapping file is not readable YAML") from None
+        if not isinstance(mapping, dict):
+            raise ValidationProblem("The mapping file must be a YAML mapping with name, kind and columns")
+    token = uuid.uuid4().hex
+    folder = Path(settings.SAFERHUB_VAR_DIR) / "uploads" / token
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / _safe_name(upload.name)
+    with target.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    run = Import.objects.create(
+        source=source,
+        file_name=_safe_name(upload.name),
+        sha256="",
+        size_bytes=upload.size,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        partnership=partnership,
+        status=Import.Status.STAGED,
+        store_token=token,
+        progress_note="Waiting to be checked",
+    )
+    import_stage_task.enqueue(run.pk, [str(target)], str(folder), mapping)
+    return run
+
+
+def import_confirm_start(*, import_run: Import, user: Any) -> None:
+    """Start committing a staged import in the background."""
+    from saferhub.ingest.tasks import import_confirm_task
+
+    Import.objects.filter(pk=import_run.pk).update(progress_note="Committing")
+    import_confirm_task.enqueue(import_run.pk, user.pk if getattr(user, "is_authenticated", False) else None)

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("Scorecards", "performance:scorecards"),
     ("Areas", "performance:areas"),
     ("Maps", "performance:maps"),
+    ("Imports", "ingest:list"),
 ]
 
 
