@@ -10,7 +10,7 @@ from saferhub.incidents.store import COLUMN_NAMES, PartitionKey, RecordStore, Re
 
 def records_sql(month: str, part: str, n: int, category: str = "Burglary") -> str:
     """n records for one month and part, every column present."""
-    values = {name: "NULL" for name in COLUMN_NAMES}
+    values = dict.fromkeys(COLUMN_NAMES, "NULL")
     values.update(
         source="'police-uk'",
         kind="'crime'",
@@ -144,9 +144,8 @@ def test_a_held_import_can_be_reopened_and_committed_by_another_process(tmp_path
 def test_batch_writes_put_each_month_and_part_in_its_own_partition(tmp_path):
     store = RecordStore(tmp_path)
     con = store.connect()
-    con.execute(
-        f"CREATE TABLE staged AS {records_sql('2024-01', 'essex-police', 3)} UNION ALL {records_sql('2024-02', 'essex-police', 2)}"
-    ).fetchall()
+    jan, feb = records_sql("2024-01", "essex-police", 3), records_sql("2024-02", "essex-police", 2)
+    con.execute(f"CREATE TABLE staged AS {jan} UNION ALL {feb}").fetchall()
     txn = store.begin(token="t1", import_id=1)
     txn.write_batch(
         con,
@@ -171,7 +170,7 @@ def test_counts_can_group_by_area_with_unassigned_records_named(tmp_path):
 
 def test_a_damaged_manifest_is_reported_not_ignored(tmp_path):
     (tmp_path / "manifest.json").write_text("{not json")
-    with pytest.raises(RecordStoreError, match="manifest.json is damaged"):
+    with pytest.raises(RecordStoreError, match=r"manifest\.json is damaged"):
         RecordStore(tmp_path).manifest()
 
 

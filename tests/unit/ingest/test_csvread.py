@@ -9,8 +9,14 @@ from saferhub.ingest.intake import InputFile
 from saferhub.ingest.problems import ImportRefused
 from saferhub.ingest.sources.police_uk import OUTCOMES, STREET
 
-HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
-ROW = "abc,2024-01,Essex Police,Essex Police,0.1,51.7,On or near Café Street,E01021237,Basildon 001A,Burglary,Under investigation,\n"
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context\n"
+)
+ROW = (
+    "abc,2024-01,Essex Police,Essex Police,0.1,51.7,On or near Café Street,E01021237,Basildon 001A,Burglary,"
+    "Under investigation,\n"
+)
 
 
 def item(tmp_path, data: bytes, name="2024-01-essex-street.csv") -> InputFile:
