@@ -81,7 +81,9 @@ def serve(host: str, port: int, workers: int) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:  # production: hashed, compressed copies
+    storages: dict[str, dict[str, str]] = settings.STORAGES
+    backend = storages.get("staticfiles", {}).get("BACKEND", "")
+    if "Manifest" in backend:  # production: hashed, compressed copies
         call_command("collectstatic", interactive=False, verbosity=0)
     click.echo(f"saferhub: serving on http://{host}:{port}/ (Ctrl+C to stop)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
