@@ -78,11 +78,10 @@ def migrate(check: bool) -> None:
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the hub with gunicorn (static files included)."""
     setup_django()
-    from django.conf import settings
+    from django.core.files.storage import storages
     from django.core.management import call_command
 
-    storages: dict[str, dict[str, str]] = settings.STORAGES
-    backend = storages.get("staticfiles", {}).get("BACKEND", "")
+    backend = type(storages["staticfiles"]).__name__
     if "Manifest" in backend:  # production: hashed, compressed copies
         call_command("collectstatic", interactive=False, verbosity=0)
     click.echo(f"saferhub: serving on http://{host}:{port}/ (Ctrl+C to stop)")
