@@ -60,9 +60,10 @@ def frameworks_for_user(user: Any) -> list[Framework]:
             indicator_count=Count("memberships", filter=Q(memberships__context=False), distinct=True),
             theme_count=Count("themes", distinct=True),
         )
-        .order_by("-status", "title")
+        .order_by("title")
     )
-    return [f for f in qs if framework_readable(user, f)]
+    rank: dict[str, int] = {"active": 0, "draft": 1, "archived": 2}
+    return sorted((f for f in qs if framework_readable(user, f)), key=lambda f: rank.get(f.status, 3))
 
 
 @dataclass

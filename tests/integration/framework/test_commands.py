@@ -53,7 +53,8 @@ def test_import_of_a_bad_file_lists_each_problem_with_its_line(essex_partnership
     path = tmp_path / "bad.yaml"
     path.write_text(
         "framework:\n  slug: bad\n  title: Bad\n  owner: safer-essex\n"
-        "themes:\n  - title: T\n    indicators:\n      - {code: A, indicator: nope}\n      - {code: A, indicator: road-ksi}\n"
+        "themes:\n  - title: T\n    indicators:\n"
+        "      - {code: A, indicator: nope}\n      - {code: A, indicator: road-ksi}\n"
     )
     result = CliRunner().invoke(main, ["framework", "import", str(path)])
     assert result.exit_code == 1

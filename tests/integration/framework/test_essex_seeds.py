@@ -340,7 +340,8 @@ def test_the_laa2_priority_7_table(essex_frameworks):
     assert targets == {"2009/10": interim, "2010/11": county}
 
     asb = re.search(
-        r"NI 17\t([\d.]+)% \(2006 LGUSS Survey\)\t([\d.]+)% Place Survey 2008\t([\d.]+)% Result (\d+)%\t([\d.]+)%\t([\d.]+)%",
+        r"NI 17\t([\d.]+)% \(2006 LGUSS Survey\)\t([\d.]+)% Place Survey 2008\t"
+        r"([\d.]+)% Result (\d+)%\t([\d.]+)%\t([\d.]+)%",
         table,
     )
     orig, ref, interim, result, county_orig, county_ref = map(number, asb.groups())
@@ -411,8 +412,8 @@ def test_the_childrens_plan_has_ten_priorities_and_every_indicator_of_its_draft_
     for line in appendix.splitlines():
         if "\t" not in line or line.startswith("Priority") or line[:1] in "¹²³⁴⁵⁶⁷⁸⁹":
             continue
-        for cell in line.split("\t")[1 if line.split("\t")[0] in ("Indicators", "") else 0 :]:
-            cell = re.sub(r"(?<=[a-z])\d{1,2}$", "", normalise(cell))
+        for raw in line.split("\t")[1 if line.split("\t")[0] in ("Indicators", "") else 0 :]:
+            cell = re.sub(r"(?<=[a-z])\d{1,2}$", "", normalise(raw))
             if len(cell) >= 15 and not set(cell) <= set("- "):
                 cells.append(cell)
     assert len(cells) >= 90

@@ -94,7 +94,7 @@ def test_xlsx_export_and_import_round_trip(essex_fresh, tmp_path):
 def test_import_refuses_a_file_that_is_not_a_framework_file(tmp_path, essex_partnerships):
     path = tmp_path / "plan.csv"
     path.write_text("a,b\n")
-    with pytest.raises(ValidationProblem, match="is not a framework file: expected .yaml, .yml or .xlsx"):
+    with pytest.raises(ValidationProblem, match=r"is not a framework file: expected \.yaml, \.yml or \.xlsx"):
         framework_file_import(path=path)
     with pytest.raises(ValidationProblem, match="file not found"):
         framework_file_import(path=tmp_path / "missing.yaml")

@@ -62,7 +62,7 @@ def test_yaml_tags_that_build_objects_are_refused():
 
 
 def test_a_file_that_is_not_a_mapping_is_refused():
-    with pytest.raises(ValidationProblem, match="f.yaml: is not a framework file"):
+    with pytest.raises(ValidationProblem, match=r"f\.yaml: is not a framework file"):
         fileformat.read_yaml("- just\n- a list\n", name="f.yaml")
 
 
@@ -102,7 +102,7 @@ def test_xlsx_without_a_framework_sheet_is_refused():
 
     out = io.BytesIO()
     Workbook().save(out)
-    with pytest.raises(ValidationProblem, match="x.xlsx: has no sheet called Framework"):
+    with pytest.raises(ValidationProblem, match=r"x\.xlsx: has no sheet called Framework"):
         fileformat.read_xlsx(out.getvalue(), name="x.xlsx")
 
 

@@ -38,3 +38,14 @@ def test_figures(value, value_type, text):
 )
 def test_periods(label, text):
     assert format_period(label) == text
+
+
+def test_bullets_make_a_list_and_escape_text():
+    from saferhub.framework.templatetags.framework_tags import bullets
+
+    html = bullets("Our ambition:\n- Safer <roads>\n- Fewer victims\nAfterwards")
+    assert html == (
+        '<p class="govuk-body">Our ambition:</p>'
+        '<ul class="govuk-list govuk-list--bullet"><li>Safer &lt;roads&gt;</li><li>Fewer victims</li></ul>'
+        '<p class="govuk-body">Afterwards</p>'
+    )

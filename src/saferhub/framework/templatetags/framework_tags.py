@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from saferhub.framework.models import ValueType
 
@@ -76,3 +78,28 @@ def period(label: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def bullets(text: Any) -> SafeString:
+    """Plain text as GOV.UK paragraphs, with lines that start "- " as a bulleted list (escaped)."""
+    html: list[str] = []
+    items: list[str] = []
+
+    def close() -> None:
+        if items:
+            html.append(
+                '<ul class="govuk-list govuk-list--bullet">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+            )
+            items.clear()
+
+    for line in str(text or "").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("- "):
+            items.append(escape(stripped[2:]))
+            continue
+        close()
+        if stripped:
+            html.append(f'<p class="govuk-body">{escape(stripped)}</p>')
+    close()
+    return mark_safe("".join(html))  # every piece is escaped above
