@@ -244,7 +244,6 @@ def scorecard_section(*, framework: Framework, code: str, theme: str, lead: str,
             lead,
             query,
             today,
-            summaries_stamp(framework=framework),
             framework_stamp(framework=framework),
         ),
     )
@@ -375,26 +374,38 @@ def _cache_key(kind: str, parts: Iterable[Any]) -> str:
     return f"saferhub:performance:{kind}:{digest}"
 
 
-def summaries_stamp(*, indicator_ids: list[int] | None = None, framework: Framework | None = None) -> str:
+def summaries_stamp(*, indicator_ids: list[int]) -> str:
     """Changes whenever a refresh rewrites any summary of these indicators (one query)."""
-    qs = IndicatorSummary.objects.all()
-    if indicator_ids is not None:
-        qs = qs.filter(indicator_id__in=indicator_ids)
-    if framework is not None:
-        qs = qs.filter(indicator__memberships__framework=framework)
-    agg = qs.aggregate(at=Max("computed_at"), n=Count("id"))
+    agg = IndicatorSummary.objects.filter(indicator_id__in=indicator_ids).aggregate(
+        at=Max("computed_at"), n=Count("id")
+    )
     return f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
+
+
+BOUNDARIES_STAMP_SECONDS = 60
 
 
 def boundaries_stamp() -> str:
-    agg = Boundary.objects.aggregate(at=Max("updated_at"), n=Count("id"))
-    return f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
+    """Changes when boundaries are loaded; read at most once a minute per process, because new
+    boundaries are rare and a minute's delay in a map is harmless."""
+    stamp = cache.get("saferhub:performance:boundaries")
+    if stamp is None:
+        agg = Boundary.objects.aggregate(at=Max("updated_at"), n=Count("id"))
+        stamp = f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
+        cache.set("saferhub:performance:boundaries", stamp, BOUNDARIES_STAMP_SECONDS)
+    return str(stamp)
 
 
 def framework_stamp(*, framework: Framework) -> str:
-    """Changes when the framework's indicators, memberships or themes are edited (one query)."""
+    """Changes when the framework's memberships, indicators or themes are edited, or a refresh rewrites
+    a summary of its indicators (one query)."""
     agg = IndicatorMembership.objects.filter(framework=framework).aggregate(
-        m=Max("updated_at"), i=Max("indicator__updated_at"), t=Max("theme__updated_at"), n=Count("id")
+        m=Max("updated_at"),
+        i=Max("indicator__updated_at"),
+        t=Max("theme__updated_at"),
+        s=Max("indicator__summaries__computed_at"),
+        n=Count("indicator__summaries"),
+        k=Count("id", distinct=True),
     )
     return "/".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in agg.values())
 

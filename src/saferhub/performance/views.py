@@ -118,9 +118,10 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     area = _area(request.GET.get("area"))
     context = selectors.indicator_performance_context(indicator=ind, area=area)
     context["indicator"] = ind
-    context.update(selectors.indicator_background(indicator=ind))
     framework_page = selectors.indicator_url(ind)
     context["framework_url"] = framework_page if "/performance/" not in framework_page else ""
+    if not context["framework_url"]:  # the framework's indicator page shows these where it is installed
+        context.update(selectors.indicator_background(indicator=ind))
     return render(request, "performance/indicator.html", context)
 
 
