@@ -117,7 +117,7 @@ class TermsForm(forms.Form):
         help_text="Leave blank if the terms do not say.",
     )
     declarations_standing_item = forms.BooleanField(
-        required=False, label="Declarations of pecuniary or other interests are a standing agenda item"
+        required=False, initial=True, label="Declarations of pecuniary or other interests are a standing agenda item"
     )
     declarations_wording = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     quorum = forms.IntegerField(

@@ -228,9 +228,9 @@ def terms_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def seat_add(request: HttpRequest, slug: str) -> HttpResponse:
     p = _partnership(request, slug, Role.ADMINISTRATOR)
     form = forms.SeatForm(request.POST or None)
+    del form.fields["ended_on"]  # a new seat has not ended
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
-        data.pop("ended_on", None)
         services.seat_create(partnership=p, actor=request.user, **data)
         return reverse("governance:partnership", args=[p.slug]) + "#membership", "Seat added"
 

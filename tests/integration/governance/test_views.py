@@ -327,3 +327,35 @@ def test_an_analyst_is_not_the_secretariat(client, board, record):
     client.force_login(analyst)
     assert client.get(reverse("governance:meeting", args=[record["meeting"].pk])).status_code == 200
     assert client.get(reverse("governance:meeting_add", args=[board.slug])).status_code == 403
+
+
+def test_adding_a_seat_marked_as_required_by_legislation(client, board, record, secretary, police):
+    client.force_login(secretary)
+    url = reverse("governance:seat_add", args=[board.slug])
+    assert "Seat ended on" not in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "organisation": police.pk,
+            "position": "Chief Constable",
+            "category": "member",
+            "required_by_legislation": "on",
+        },
+    )
+    assert response.status_code == 302
+    seat = board.seats.get(organisation=police)
+    assert (seat.position, seat.required_by_legislation, seat.nominated_person) == ("Chief Constable", True, "")
+    page = client.get(reverse("governance:partnership", args=[board.slug])).content.decode()
+    assert "Chief Constable" in page and "Required by legislation</strong>" in page
+
+
+def test_a_declaration_recorded_through_the_form_appears_in_the_minutes(client, board, record, secretary, council):
+    client.force_login(secretary)
+    meeting, item = record["meeting"], record["item"]
+    response = client.post(
+        reverse("governance:declaration_add", args=[meeting.pk, item.pk]),
+        {"organisation": council.pk, "position": "Chief Executive", "kind": "pecuniary", "interest": "Owns a bar"},
+    )
+    assert response.status_code == 302
+    minutes = client.get(reverse("governance:document", args=[meeting.pk, "minutes"])).content.decode()
+    assert "Interests declared in this item: Chief Executive, Test District Council (pecuniary interest)." in minutes
