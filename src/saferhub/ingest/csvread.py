@@ -293,7 +293,8 @@ def _read_careful(csvfile: CsvFile, wanted: list[tuple[str, int]]) -> tuple[pa.T
                         record,
                         "",
                         ",".join(cells)[:200],
-                        f"has {len(cells)} values; expected {width}, one for each column of the header row"
+                        f"has {len(cells)} value{'s' if len(cells) != 1 else ''}; expected {width}, "
+                        "one for each column of the header row"
                         + (" (the file may be cut short)" if len(cells) < width else ""),
                     )
                 )

@@ -107,14 +107,17 @@ def register_geography(con: duckdb.DuckDBPyConnection, *, geography: Geography, 
     for code, area in sorted(geography.areas.items()):
         names.setdefault(name_key(area.name), code)
     con.register(
-        "geo_names_src",
+        "geo_names",
         pa.table({"name_key": pa.array(list(names), pa.string()), "code": pa.array(list(names.values()), pa.string())}),
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE geo_names AS SELECT * FROM geo_names_src").fetchall()
-    con.unregister("geo_names_src")
-    scope_pairs = [(force, code) for force, codes in geography.scope_by_force.items() for code in sorted(codes)]
+    # With a partnership, its areas are the only ones for every force (the fallback), so no per-force scope.
+    scope_pairs = [
+        (force, code)
+        for force, codes in ({} if geography.partnership_scope else geography.scope_by_force).items()
+        for code in sorted(codes)
+    ]
     con.register(
-        "geo_scope_src",
+        "geo_scope",
         pa.table(
             {
                 "force_key": pa.array([p[0] for p in scope_pairs], pa.string()),
@@ -122,13 +125,9 @@ def register_geography(con: duckdb.DuckDBPyConnection, *, geography: Geography, 
             }
         ),
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE geo_scope AS SELECT * FROM geo_scope_src").fetchall()
-    con.unregister("geo_scope_src")
-    con.register("geo_fallback_src", pa.table({"code": pa.array(sorted(geography.fallback), pa.string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE geo_fallback AS SELECT * FROM geo_fallback_src").fetchall()
-    con.unregister("geo_fallback_src")
+    con.register("geo_fallback", pa.table({"code": pa.array(sorted(geography.fallback), pa.string())}))
     con.register(
-        "geo_forces_src",
+        "geo_forces",
         pa.table(
             {
                 "force_key": pa.array(list(geography.forces), pa.string()),
@@ -136,15 +135,11 @@ def register_geography(con: duckdb.DuckDBPyConnection, *, geography: Geography, 
             }
         ),
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE geo_forces AS SELECT * FROM geo_forces_src").fetchall()
-    con.unregister("geo_forces_src")
     # A SQL twin of name_key(), so both sides of a join compare names the same way.
     con.execute(
         "CREATE OR REPLACE TEMP MACRO name_key(t) AS "
         "regexp_replace(replace(lower(t), '&', 'and'), '[^a-z0-9]', '', 'g')"
     ).fetchall()
-    if geography.partnership_scope:
-        con.execute("DELETE FROM geo_scope").fetchall()
 
 
 ASSIGN_SQL = """

@@ -381,7 +381,7 @@ class MappedImporter:
         con = ctx.con
         pairs = [(k, s, t) for k, table in mapping.values.items() for s, t in table.items()]
         con.register(
-            "value_map_arrow",
+            "value_map",
             pa.table(
                 {
                     "field": pa.array([p[0] for p in pairs], pa.string()),
@@ -390,12 +390,8 @@ class MappedImporter:
                 }
             ),
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE value_map AS SELECT * FROM value_map_arrow").fetchall()
-        con.unregister("value_map_arrow")
         known = list(Area.objects.values_list("code", flat=True))
-        con.register("hub_areas_arrow", pa.table({"code": pa.array(known, pa.string())}))
-        con.execute("CREATE OR REPLACE TEMP TABLE hub_areas AS SELECT * FROM hub_areas_arrow").fetchall()
-        con.unregister("hub_areas_arrow")
+        con.register("hub_areas", pa.table({"code": pa.array(known, pa.string())}))
         fixed = str(mapping.area.get("code") or "")
         if fixed and fixed not in known:
             raise ImportRefused(

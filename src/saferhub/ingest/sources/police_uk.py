@@ -263,7 +263,7 @@ class PoliceUkImporter:
         import pyarrow as pa
 
         ctx.con.register(
-            "crime_types_arrow",
+            "crime_types",
             pa.table(
                 {
                     "key": pa.array([t.lower() for t in CRIME_TYPES]),
@@ -271,8 +271,6 @@ class PoliceUkImporter:
                 }
             ),
         )
-        ctx.con.execute("CREATE OR REPLACE TEMP TABLE crime_types AS SELECT * FROM crime_types_arrow").fetchall()
-        ctx.con.unregister("crime_types_arrow")
         outside: dict[str, int] = {}
         duplicate_ids = 0
         for batch, table in batches(

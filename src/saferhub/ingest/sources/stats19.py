@@ -337,23 +337,18 @@ class Stats19Importer:
         result = StageResult()
         con = ctx.con
         con.register(
-            "forces_arrow",
+            "stats19_forces",
             pa.table(
                 {"code": pa.array(list(POLICE_FORCES), pa.int32()), "name": pa.array(list(POLICE_FORCES.values()))}
             ),
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE stats19_forces AS SELECT * FROM forces_arrow").fetchall()
-        con.unregister("forces_arrow")
         con.register(
-            "sev_arrow", pa.table({"code": pa.array(list(SEVERITIES)), "label": pa.array(list(SEVERITIES.values()))})
+            "severities", pa.table({"code": pa.array(list(SEVERITIES)), "label": pa.array(list(SEVERITIES.values()))})
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE severities AS SELECT * FROM sev_arrow").fetchall()
-        con.unregister("sev_arrow")
         con.register(
-            "ru_arrow", pa.table({"code": pa.array(list(ROAD_USERS)), "road_user": pa.array(list(ROAD_USERS.values()))})
+            "road_users",
+            pa.table({"code": pa.array(list(ROAD_USERS)), "road_user": pa.array(list(ROAD_USERS.values()))}),
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE road_users AS SELECT * FROM ru_arrow").fetchall()
-        con.unregister("ru_arrow")
         # Collisions already in the store, for casualty and vehicle files imported on their own.
         stored = ctx.store.records_sql(sources=[SOURCE], datasets=["collision"])
         con.execute(f"CREATE OR REPLACE TEMP TABLE known_collisions AS SELECT * FROM {stored}").fetchall()
