@@ -860,27 +860,21 @@ def forward_plan_item_withdraw(*, item: ForwardPlanItem, actor: Any = None) -> F
 @dataclass
 class LoadSummary:
     created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    kept: int = 0
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{self.created} created, {self.kept} already there (left as they are)"
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], summary: LoadSummary) -> Any:
+def _ensure(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], summary: LoadSummary) -> Any:
+    """Create the record if it is missing; never change one that is there. The secretariat edits
+    this data (a meeting marked held, a seat ended), and ``make run`` loads Essex every time."""
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         summary.created += 1
         return model._default_manager.create(**lookup, **values)
-    changed = _changed(obj, values)
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        _save(obj, changed)
-        summary.updated += 1
-    else:
-        summary.unchanged += 1
+    summary.kept += 1
     return obj
 
 
@@ -979,13 +973,14 @@ def governance_essex_load() -> LoadSummary:
     """Load the built-in Essex governance data (profiles, Safer Essex's terms of reference and
     membership, the meeting of 1 July 2008 with its decisions as tracked actions, the dates of the
     next meetings, the forward plan), then link the monitored indicators to the framework's
-    catalogue. Running it twice changes nothing; indicators not in the catalogue are reported."""
+    catalogue. It creates what is missing and leaves what is there as it is, so running it twice
+    changes nothing and the secretariat's edits survive; indicators not in the catalogue are reported."""
     spec = _Spec(governance_essex_spec(), where="governance/data/essex.yaml")
     spec.check()
     summary = LoadSummary()
     with transaction.atomic():
         for p in spec.spec.get("profiles") or []:
-            _upsert(
+            _ensure(
                 PartnershipProfile,
                 {"partnership": spec.partnership(p["partnership"])},
                 {
@@ -1003,18 +998,14 @@ def governance_essex_load() -> LoadSummary:
         for f in spec.spec.get("forward_plan") or []:
             partnership = spec.partnership(f["partnership"])
             target = meetings.get((f["partnership"], f["target_meeting"])) if f.get("target_meeting") else None
-            existing = ForwardPlanItem.objects.filter(partnership=partnership, title=f["title"]).first()
             values = {
                 "description": f.get("description", ""),
                 "lead": f.get("lead", ""),
                 "kind": f.get("kind", AgendaItem.Kind.DISCUSSION),
+                "target_meeting": target,
                 "source": f.get("source", ""),
             }
-            if existing is None:
-                values["target_meeting"] = target
-            elif existing.status != ForwardPlanItem.Status.PLANNED:
-                values = {}  # scheduled or withdrawn by the secretariat since: leave it alone
-            _upsert(ForwardPlanItem, {"partnership": partnership, "title": f["title"]}, values, summary)
+            _ensure(ForwardPlanItem, {"partnership": partnership, "title": f["title"]}, values, summary)
         report = monitored_indicators_link()
     summary.notes.append(f"monitored indicators linked to the framework: {report.linked}")
     if report.unlinked:
@@ -1030,7 +1021,7 @@ def _load_terms(spec: _Spec, t: dict[str, Any], summary: LoadSummary) -> None:
     source = t.get("source", "")
     if t.get("review_by_source"):
         source = f"{source}; review date: {t['review_by_source']}"
-    _upsert(
+    _ensure(
         TermsOfReference,
         {"partnership": partnership},
         {
@@ -1050,7 +1041,7 @@ def _load_terms(spec: _Spec, t: dict[str, Any], summary: LoadSummary) -> None:
         summary,
     )
     for order, seat in enumerate(t.get("seats") or [], start=1):
-        _upsert(
+        _ensure(
             Seat,
             {"partnership": partnership, "order": order},
             {
@@ -1075,12 +1066,12 @@ def _load_meeting(spec: _Spec, m: dict[str, Any], summary: LoadSummary) -> Meeti
         meeting = meeting_create(partnership=partnership, standing_items=not m.get("items"), **values)
         summary.created += 1
     else:
-        meeting = _upsert(Meeting, {"pk": meeting.pk}, values, summary)
+        summary.kept += 1
     order = 0
     for status in ("present", "apologies"):
         for row in m.get(status) or []:
             order += 1
-            _upsert(
+            _ensure(
                 Attendance,
                 {"meeting": meeting, "order": order},
                 {
@@ -1094,17 +1085,16 @@ def _load_meeting(spec: _Spec, m: dict[str, Any], summary: LoadSummary) -> Meeti
                 summary,
             )
     for place, item_spec in enumerate(m.get("items") or [], start=1):
-        item = _upsert(
+        item = _ensure(
             AgendaItem,
             {"meeting": meeting, "order": place},
             {"number": str(item_spec["number"]), **_item_values(item_spec, where="governance/data/essex.yaml")},
             summary,
         )
         for paper in item_spec.get("papers") or []:
-            _upsert(Paper, {"item": item, "title": paper["title"]}, {"note": paper.get("note", "")}, summary)
+            _ensure(Paper, {"item": item, "title": paper["title"]}, {"note": paper.get("note", "")}, summary)
         for k, d in enumerate(item_spec.get("decisions") or [], start=1):
-            existing = item.decisions.filter(order=k).select_related("action").first()
-            if existing is None:
+            if not item.decisions.filter(order=k).exists():
                 decision_record(
                     item=item,
                     text=d["text"],
@@ -1119,14 +1109,9 @@ def _load_meeting(spec: _Spec, m: dict[str, Any], summary: LoadSummary) -> Meeti
                 )
                 summary.created += 1
             else:
-                _upsert(
-                    Decision,
-                    {"pk": existing.pk},
-                    {"text": d["text"], "label": d.get("label", ""), "owner_basis": d.get("owner_basis", "")},
-                    summary,
-                )
+                summary.kept += 1
         for k, row in enumerate(_indicator_rows(item_spec.get("indicators") or []), start=1):
-            _upsert(
+            _ensure(
                 MonitoredIndicator,
                 {"partnership": partnership, "agreed_at": item, "order": k},
                 {
