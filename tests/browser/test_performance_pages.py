@@ -14,6 +14,15 @@ from tests.integration.performance import builders
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def essex_with_figures(essex_partnerships, shared_data, tmp_path):
     from saferhub.geography.models import Area

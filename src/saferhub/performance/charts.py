@@ -759,5 +759,6 @@ def heatmap(*, chart_id: str, title: str, cells: list[dict[str, Any]], types: li
 
 
 def _dark_threshold(cells: list[dict[str, Any]]) -> float:
+    """Counts above the middle of the colour scale are drawn on dark cells: their labels are white."""
     counts = [x["count"] for x in cells if x.get("count") is not None]
-    return (max(counts) * 0.55) if counts else 0
+    return (min(counts) + (max(counts) - min(counts)) * 0.5) if counts else 0

@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from saferhub.accounts.models import Partnership
-from saferhub.framework.models import Framework, Indicator, IndicatorMembership
+from saferhub.framework.models import Framework, Indicator, IndicatorMembership, Polarity
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance import charts as pcharts
@@ -837,6 +837,11 @@ def why_context(*, indicator: Indicator, area: Area) -> dict[str, Any]:
         return ctx
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today()))
     ctx["detail"] = summary.detail
+    latest = summary.detail.get("latest") or {}
+    ctx["numerator_text"] = number(latest.get("numerator"))
+    ctx["denominator_text"] = number(latest.get("denominator"))
+    polarity = summary.detail.get("polarity") or ""
+    ctx["polarity_text"] = dict(Polarity.choices).get(polarity, "not set").lower()
     ctx["comparisons"] = [
         {
             **cmp,
