@@ -246,9 +246,11 @@ def run_import(
         raise
     except BaseException as exc:
         _abort(txn)
-        _record_failure(import_run, exc)
+        if import_run.pk not in committed:
+            _record_failure(import_run, exc)
         raise
     finally:
+        committed.discard(import_run.pk)
         con.close()
         remove_tree(work_dir)
 
@@ -295,8 +297,11 @@ def confirm_import(*, import_run: Import, user: Any = None, progress: Progress |
         written = _commit(import_run, store, txn, stage, compare, values, files, user=user)
     except BaseException as exc:
         _abort(txn)
-        _record_failure(import_run, exc)
+        if import_run.pk not in committed:
+            _record_failure(import_run, exc)
         raise
+    finally:
+        committed.discard(import_run.pk)
     tick(1, 1, "Imported")
     return ImportOutcome(import_run, stage, compare, written)
 
@@ -452,10 +457,12 @@ def _commit(
                     rows=stage.rows_accepted,
                     values=written,
                 )
-            _checkpoint("database-committed")
         except BaseException:
             _abort(txn)
             raise
+        # The database has committed: from here the record store must follow, never go back.
+        committed.add(import_run.pk)
+        _checkpoint("database-committed")
         if txn is not None:
             txn.commit()
     return written
@@ -521,13 +528,21 @@ def _record_files(import_run: Import, files: list[InputFile], stage: StageResult
     import_run.summary = {"files": stage.files, "notes": stage.notes, "problems": stage.rejections.total}
 
 
+# Imports whose database transaction committed in this process (so a later error rolls the store forward).
+committed: set[int] = set()
+
+
 def _abort(txn: StoreTransaction | None) -> None:
+    """Undo the store's side of an import that failed before its database commit; after it, finish it."""
     if txn is None:
         return
     try:
-        txn.abort()
-    except Exception:  # cleaning up must never hide the error that caused it
-        log.exception("could not remove the staged files of import %s", txn.token)
+        if txn.import_id in committed:
+            txn.commit()  # the database already says "committed": make the store agree
+        else:
+            txn.abort()
+    except Exception:  # cleaning up must never hide the error that caused it; recovery finishes the job
+        log.exception("could not finish or remove the staged files of import %s", txn.token)
 
 
 def _record_refusal(import_run: Import, exc: BaseException, files: list[InputFile]) -> None:
