@@ -146,7 +146,13 @@ def _child(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     script = workdir.parent / "child.py"
     return subprocess.run(
-        [sys.executable, str(script), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, str(script), *args],
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
