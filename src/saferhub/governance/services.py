@@ -751,21 +751,34 @@ class LinkReport:
     unlinked: list[str] = field(default_factory=list)
 
 
-def monitored_indicators_link(*, partnership: Partnership | None = None) -> LinkReport:
-    """Link monitored indicators to the framework's indicator catalogue by national indicator
-    reference (e.g. NI 17). Missing catalogue entries are reported, never an error."""
-    from saferhub.framework.models import Indicator
+def _wording(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).strip()
 
-    rows = MonitoredIndicator.objects.all()
-    if partnership is not None:
-        rows = rows.filter(partnership=partnership)
-    catalogue: dict[str, Any] = {}
+
+def monitored_indicators_link(*, partnership: Partnership | None = None) -> LinkReport:
+    """Link monitored indicators to the framework's indicator catalogue: first by national
+    indicator reference (e.g. NI 17), otherwise by the same wording in one of the partnership's own
+    frameworks (its ``title_in_plan``, or the indicator's title). Missing catalogue entries are
+    reported, never an error."""
+    from saferhub.framework.models import Indicator, IndicatorMembership
+
+    rows = list(MonitoredIndicator.objects.all() if partnership is None else partnership.monitored_indicators.all())
+    by_ref: dict[str, Any] = {}
     for indicator in Indicator.objects.exclude(national_indicator_ref="").order_by("pk"):
-        catalogue.setdefault(national_indicator_ref(indicator.national_indicator_ref), indicator)
+        by_ref.setdefault(national_indicator_ref(indicator.national_indicator_ref), indicator)
+    by_wording: dict[tuple[int, str], Any] = {}
+    memberships = IndicatorMembership.objects.filter(
+        framework__owner_id__in={row.partnership_id for row in rows}
+    ).select_related("indicator", "framework")
+    for membership in memberships.order_by("pk"):
+        for wording in (membership.title_in_plan, membership.indicator.title):
+            if wording:
+                by_wording.setdefault((membership.framework.owner_id, _wording(wording)), membership.indicator)
     report = LinkReport()
     with transaction.atomic():
         for row in rows:
-            target = catalogue.get(row.national_indicator_ref) if row.national_indicator_ref else None
+            target = by_ref.get(row.national_indicator_ref) if row.national_indicator_ref else None
+            target = target or by_wording.get((row.partnership_id, _wording(row.title)))
             if target is not None:
                 report.linked += 1
             else:

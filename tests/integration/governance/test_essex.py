@@ -285,6 +285,24 @@ def test_the_indicators_link_to_the_framework_when_it_has_them(essex_partnership
     assert "Serious violent crime (NI 15)" in summary.notes[1]
 
 
+def test_with_the_essex_framework_loaded_every_monitored_indicator_is_linked(essex_partnerships):
+    from saferhub.framework.services import framework_essex_load
+
+    framework_essex_load()
+    summary = governance_essex_load()
+    monitored = MonitoredIndicator.objects.filter(partnership__slug="safer-essex").select_related("indicator")
+    assert f"monitored indicators linked to the framework: {monitored.count()}" in summary.notes
+    assert all(m.indicator is not None for m in monitored)
+    # National references link to the indicator with that reference; the rest by the minutes' wording.
+    for m in monitored:
+        if m.national_indicator_ref:
+            assert m.indicator.national_indicator_ref.replace(" ", "") == m.national_indicator_ref.replace(" ", "")
+    care_leavers = monitored.get(title="Care leavers misusing drugs/alcohol").indicator
+    assert care_leavers.memberships.filter(
+        framework__owner__slug="safer-essex", title_in_plan="Care leavers misusing drugs/alcohol"
+    ).exists()
+
+
 def test_the_partnership_landscape_follows_the_seeds(essex_governance, seed_text):
     plan = seed_text("003")
     children = Partnership.objects.get(slug="essex-childrens-partnership-board")

@@ -323,6 +323,23 @@ def test_monitored_indicators_link_by_national_reference_and_report_the_rest(boa
     assert MonitoredIndicator.objects.get(title="Perception of ASB").indicator == indicator
 
 
+def test_without_a_national_reference_an_indicator_links_by_the_partnerships_own_wording(board, other_board):
+    from saferhub.framework.models import Framework, Indicator, IndicatorMembership
+
+    row = MonitoredIndicator.objects.create(partnership=board, title="Care leavers misusing drugs/alcohol")
+    indicator = Indicator.objects.create(slug="care-leavers", title="Care leavers misusing drugs or alcohol")
+    elsewhere = Framework.objects.create(slug="other-plan", title="Other plan", owner=other_board)
+    IndicatorMembership.objects.create(framework=elsewhere, indicator=indicator, title_in_plan=row.title)
+    assert services.monitored_indicators_link(partnership=board).linked == 0  # another partnership's wording
+    own = Framework.objects.create(slug="board-plan", title="Board plan", owner=board)
+    IndicatorMembership.objects.create(
+        framework=own, indicator=indicator, title_in_plan="Care leavers misusing drugs / alcohol"
+    )
+    assert services.monitored_indicators_link(partnership=board).linked == 1
+    row.refresh_from_db()
+    assert row.indicator == indicator
+
+
 @pytest.mark.parametrize(
     ("written", "ref"),
     [("NI 18; LAA 2", "NI 18"), ("NI 39 LAA 2", "NI 39"), ("NI 195 ; LAA 2", "NI 195"), ("PRG target", ""), ("", "")],
