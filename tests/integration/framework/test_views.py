@@ -355,3 +355,20 @@ def test_unknown_frameworks_and_indicators_are_404(client, essex_frameworks):
     user = UserFactory()
     client.login(username=user.username, password=PASSWORD)
     assert client.get(reverse("framework:story_edit", args=["no-such"])).status_code == 404
+
+
+def test_history_pages_query_counts_do_not_grow_with_versions(client, lead):
+    from saferhub.framework.services import story_update, target_create
+
+    client.login(username=lead.username, password=PASSWORD)
+    indicator = Indicator.objects.get(slug="road-ksi")
+    story_url = reverse("framework:story_history", args=["road-ksi"])
+    target_url = reverse("framework:target_history", args=["road-ksi"])
+    before = (_queries(client, story_url), _queries(client, target_url))
+    for n in range(4):
+        story_update(indicator=indicator, text=f"Version {n}.", actor=lead)
+        target_create(
+            indicator=indicator, framework=None, actor=lead, wording=f"{500 + n}", kind="value", value=500 + n
+        )
+    assert (_queries(client, story_url), _queries(client, target_url)) == before
+    assert "Version 3." in _text(client.get(story_url))
