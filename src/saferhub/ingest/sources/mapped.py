@@ -536,7 +536,8 @@ class MappedImporter:
                 NULL::VARCHAR AS lsoa_code, NULL::VARCHAR AS lsoa_name, NULL::VARCHAR AS lsoa_vintage,
                 district AS district_code,
                 CASE WHEN district IN ({scope_list}) THEN district END AS area_code,
-                CASE WHEN district IS NULL THEN 'no_location' WHEN district IN ({scope_list}) THEN 'assigned'
+                CASE WHEN district IS NULL AND (lon IS NULL OR lat IS NULL) THEN 'no_location'
+                     WHEN district IN ({scope_list}) THEN 'assigned'
                      ELSE 'outside' END AS area_status,
                 {ctx.import_id}::BIGINT AS import_id, file_name, _row AS row_number,
                 {sql_literal(mapping.name)} AS part

@@ -243,7 +243,7 @@ class _RowChecker:
         value, numerator, denominator = figures.get("value"), figures.get("numerator"), figures.get("denominator")
         if indicator.value_type == "percentage" and numerator is None and None not in (value, denominator):
             assert value is not None and denominator is not None
-            numerator = value / 100 * denominator  # a survey result: keep its sample size
+            numerator = round(value * denominator / 100, 9)  # a survey result: keep its sample size
         try:
             value_with_interval(
                 indicator=indicator, value=value, numerator=numerator, denominator=denominator, where=""
@@ -273,7 +273,9 @@ class _RowChecker:
                 "numerator": numerator,
                 "denominator": denominator,
                 "status": status,
-                "source_note": f"{file_name}, row {number}" + (f" ({note})" if note else ""),
+                # The file and row are on the import (source_import); the note stays the same when a later
+                # return repeats a figure, so that figure shows as unchanged.
+                "source_note": note or "Partner return",
                 "where": f"{file_name}, row {number}",
             }
         )

@@ -1,0 +1,76 @@
+"""STATS19 road casualties: severities, districts, road users and children; both schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+from saferhub.geography.services import geography_lookup_load
+from saferhub.ingest.services import stats19_import
+from saferhub.measures.models import IndicatorValue
+
+pytestmark = pytest.mark.django_db
+
+# ../shared/data/README.md: casualties / killed or seriously injured, 2024
+WEST_YORKSHIRE = {
+    "E08000032": (1332, 323),  # Bradford
+    "E08000033": (476, 135),  # Calderdale
+    "E08000034": (780, 192),  # Kirklees
+    "E08000035": (1898, 459),  # Leeds
+    "E08000036": (754, 209),  # Wakefield
+}
+
+
+def annual(slug: str, code: str, breakdown: str = "", year: str = "2024") -> float | None:
+    found = IndicatorValue.objects.filter(indicator__slug=slug, area__code=code, period_label=year, breakdown=breakdown)
+    return found.get().value if found.exists() else None
+
+
+@pytest.mark.slow
+def test_west_yorkshire_casualties_and_ksi_by_district_match_the_readme(essex_geography, shared_data, store):
+    geography_lookup_load(path=shared_data / "boundaries/lad/ltla-2014-lookup.csv")
+    outcome = stats19_import(paths=[shared_data / "stats19/west-yorkshire-2024"])
+    assert outcome.stage.totals["collision"]["rows"] == 4060
+    assert outcome.stage.totals["casualty"]["rows"] == 5240
+    assert outcome.stage.totals["casualty"]["fatal"] == 40
+    for code, (casualties, ksi) in WEST_YORKSHIRE.items():
+        assert annual("road-casualties", code) == casualties, code
+        assert annual("ksi-casualties", code) == ksi, code
+        assert annual("killed-casualties", code) + annual("seriously-injured-casualties", code) == ksi
+        assert annual("slight-casualties", code) == casualties - ksi
+    # the metropolitan county is the sum of its five districts
+    assert annual("ksi-casualties", "E11000006") == sum(k for _, k in WEST_YORKSHIRE.values())
+    # road users and children are breakdowns of the same counts
+    users = ["pedestrian", "pedal-cyclist", "motorcyclist", "car-occupant", "other"]
+    assert sum(annual("road-casualties", "E08000035", f"road_user={u}") for u in users) == 1898
+    assert 0 < annual("ksi-casualties", "E08000035", "age=child") < 459
+    # casualties take their district from their collision
+    assert store.grouped_counts(by=["area_code"], datasets=["casualty"]) == [
+        (code, n) for code, (n, _) in sorted(WEST_YORKSHIRE.items())
+    ]
+
+
+def test_the_older_accident_schema_with_a_byte_order_mark_is_read(essex_geography, shared_data, store):
+    outcome = stats19_import(paths=[shared_data / "stats19/national-2022-sample"])
+    assert outcome.stage.totals["collision"]["rows"] == 1049
+    assert any("byte order mark" in note for note in outcome.stage.notes)
+    # London boroughs are not in the Essex geography: kept, counted as outside, never dropped
+    assert outcome.stage.totals["collision"]["outside"] + outcome.stage.totals["collision"]["assigned"] == 1049
+    assert store.grouped_counts(by=["force"], datasets=["collision"])[0][0] == "Metropolitan Police Service"
+
+
+def test_a_casualty_file_imported_later_finds_its_collisions_in_the_store(essex_geography, tmp_path, store):
+    header = (
+        "collision_index,collision_year,police_force,collision_severity,date,local_authority_ons_district,"
+        "longitude,latitude,lsoa_of_accident_location"
+    )
+    (tmp_path / "c.csv").write_text(header + "\n2024420000001,2024,42,2,05/03/2024,E07000073,0.1,51.77,E01021600\n")
+    stats19_import(paths=[tmp_path / "c.csv"])
+    (tmp_path / "k.csv").write_text(
+        "collision_index,casualty_reference,casualty_severity,casualty_type,age_of_casualty\n"
+        "2024420000001,1,2,0,12\n2024420000001,2,3,9,40\n"
+    )
+    stats19_import(paths=[tmp_path / "k.csv"])
+    assert store.grouped_counts(by=["area_code", "month", "severity", "road_user"], datasets=["casualty"]) == [
+        ("E07000073", "2024-03", "serious", "pedestrian", 1),
+        ("E07000073", "2024-03", "slight", "car-occupant", 1),
+    ]
