@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from saferhub.geography.services import geography_boundaries_load, geography_lookup_load
+from saferhub.ingest.problems import ImportRefused
 from saferhub.ingest.services import mapped_import
 from saferhub.ingest.sources.mapped import load_mapping
 from saferhub.measures.models import IndicatorValue
@@ -80,12 +81,12 @@ def test_the_cambridgeshire_extract_is_read_through_its_mapping(
 def test_a_mapping_is_checked_before_any_file_is_read():
     data = yaml.safe_load(CAMBRIDGESHIRE)
     assert load_mapping(data).columns["date"] == "Date"
-    with pytest.raises(Exception, match="kind 'crash' is not one of"):
+    with pytest.raises(ImportRefused, match="kind 'crash' is not one of"):
         load_mapping({**data, "kind": "crash"})
-    with pytest.raises(Exception, match="values.severity maps to minor"):
+    with pytest.raises(ImportRefused, match=r"values\.severity maps to minor"):
         load_mapping({**data, "values": {"severity": {"Slight": "minor"}}})
     without_northing = {k: v for k, v in data["columns"].items() if k != "northing"}
-    with pytest.raises(Exception, match="needs both easting and northing"):
+    with pytest.raises(ImportRefused, match="needs both easting and northing"):
         load_mapping({**data, "columns": without_northing})
 
 
