@@ -133,3 +133,14 @@ def _plain(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
+
+
+def test_a_sheet_missing_a_column_is_refused_naming_the_sheet():
+    spec = fileformat.read_yaml(SAMPLE, name="sample.yaml")
+    workbook = load_workbook(io.BytesIO(fileformat.write_xlsx(spec)))
+    workbook["Targets"].delete_cols(11)  # wording
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(ValidationProblem) as exc:
+        fileformat.read_xlsx(out.getvalue(), name="x.xlsx")
+    assert str(exc.value) == "x.xlsx, sheet Targets, row 1: is missing the column wording"
