@@ -11,6 +11,7 @@ import sys
 
 BENCHMARKS = [
     "pages",  # issue 5: scorecard and indicator page latency against /ping
+    "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas; a national year's memory
 ]
 
 
