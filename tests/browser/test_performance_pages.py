@@ -114,3 +114,48 @@ def test_empty_hub_pages_explain_what_is_missing(page, live_server, essex_partne
         _visit(page, live_server.url + url)
         assert "saferhub" in page.locator(".govuk-inset-text").first.inner_text()
         assert_accessible(page, name)
+
+
+@pytest.fixture
+def essex_real(essex_partnerships, shared_data, tmp_path, settings):
+    """The Essex frameworks, Harlow's LSOA boundaries and the real police.uk months of 2024."""
+    from saferhub.framework.services import framework_essex_load
+    from saferhub.geography.services import geography_boundaries_load
+    from saferhub.ingest.services import police_uk_import
+    from saferhub.performance.services import performance_refresh
+
+    settings.SAFERHUB_RECORD_STORE = str(tmp_path / "records")
+    framework_essex_load()
+    geography_boundaries_load(path=shared_data / "boundaries" / "essex-lsoa-2011" / "E07000073.json", vintage="2011")
+    months = ["2024-01", "2024-02", "2024-03", "2024-04"]
+    police_uk_import(paths=[shared_data / "police-uk" / m / f"{m}-essex-street.csv" for m in months])
+    performance_refresh()
+
+
+@pytest.mark.slow
+def test_real_police_uk_months_on_the_essex_pages(page, live_server, essex_real):
+    from saferhub.performance.models import IndicatorSummary
+    from tests.factories import PASSWORD, UserFactory
+
+    # Police.uk indicators outside any framework belong to no partnership: a signed-in user sees them.
+    UserFactory(username="new-user")
+    page.goto(live_server.url + "/account/sign-in/")
+    page.get_by_label("Username").fill("new-user")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    failed, errors = _visit(page, live_server.url + "/scorecards/ecc-safe-communities-2014-18/")
+    assert failed == [] and errors == []
+    assert_accessible(page, "performance-real-scorecard")
+    for slug in ("all-crime-rate", "anti-social-behaviour-rate"):
+        failed, errors = _visit(page, live_server.url + f"/performance/indicators/{slug}/?area=E07000073")
+        assert failed == [] and errors == []
+        s = IndicatorSummary.objects.get(indicator__slug=slug, area__code="E07000073")
+        assert s.latest_period_label == "2024-04" and s.spc_variation and s.detail["forecast"]["points"]
+        assert f"{s.latest_value:.2f}" in page.locator(".saferhub-performance .govuk-summary-list").inner_text()
+        assert page.locator("#spc svg").count() == 1
+        assert_accessible(page, f"performance-real-{slug}")
+    failed, errors = _visit(page, live_server.url + "/areas/E07000073/")
+    assert failed == [] and errors == []
+    page.wait_for_selector("#lsoa-map-leaflet .leaflet-interactive", timeout=10_000)
+    assert_accessible(page, "performance-real-harlow")
