@@ -567,6 +567,7 @@ def map_payload(
         "id": map_id,
         "chart": chart,
         "breaks": breaks,
+        "breaks_text": [number(b, digits=digits) for b in breaks],
         "legend": legend,
         "geojson": {"type": "FeatureCollection", "features": features},
         "geojson_id": f"{map_id}-geojson",
