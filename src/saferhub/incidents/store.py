@@ -480,7 +480,7 @@ class StoreTransaction:
         columns = ", ".join(COLUMN_NAMES)
         con.execute(
             f"COPY (SELECT {columns} FROM ({select_sql})) TO {sql_literal(str(target))} "
-            "(FORMAT parquet, COMPRESSION zstd)"
+            "(FORMAT parquet, COMPRESSION snappy)"
         ).fetchall()
         row = con.execute(
             f"SELECT count(*), {FINGERPRINT_SQL} FROM read_parquet({sql_literal(str(target))})"
@@ -521,7 +521,7 @@ class StoreTransaction:
         columns = ", ".join(COLUMN_NAMES)
         con.execute(
             f"COPY (SELECT {columns} FROM {table}) TO {sql_literal(str(work))} "
-            "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month, part), WRITE_PARTITION_COLUMNS true, "
+            "(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (month, part), WRITE_PARTITION_COLUMNS true, "
             "FILENAME_PATTERN 'data_{i}')"
         ).fetchall()
         try:

@@ -200,34 +200,42 @@ def read_rows(csvfile: CsvFile, *, file_index: int) -> tuple[pa.Table, list[Reje
     """
     wanted = sorted(csvfile.positions.items(), key=lambda kv: kv[1])
     data = csvfile.data
-    body_has_blank_line = _blank_line_inside(data)
-    unbalanced_quotes = data.count(b'"') % 2 == 1
+    # An odd number of quote characters means a quoted value is never closed (a file cut short);
+    # the fast reader would silently run it to the end of the file.
+    unbalanced_quotes = b'"' in data and data.count(b'"') % 2 == 1
     problems: list[Rejection] = []
     table = None
-    if not body_has_blank_line and not unbalanced_quotes:
+    if not unbalanced_quotes:
         table, structural = _read_fast(csvfile, wanted)
         if structural:
             table = None  # row numbers after a skipped row would be wrong: read it the careful way
     if table is None:
         table, problems = _read_careful(csvfile, wanted)
+    else:
+        table = table.append_column("_row", pa.array(range(2, table.num_rows + 2), type=pa.int64()))
+        table = _drop_blank_rows(table)
     if table.num_rows == 0 and not problems:
         raise ImportRefused(
             "has a header row but no records; a month with no records is not imported as zero",
             where=csvfile.input.name,
         )
     table = table.append_column("_file", pa.array([file_index] * table.num_rows, type=pa.int32()))
-    if "_row" not in table.column_names:
-        table = table.append_column("_row", pa.array(range(2, table.num_rows + 2), type=pa.int64()))
     return table, problems
 
 
-def _blank_line_inside(data: bytes) -> bool:
-    """Whether a blank line comes before the last record (blank lines at the very end are harmless)."""
-    for pattern in (b"\n\n", b"\n\r\n"):
-        at = data.find(pattern)
-        if at >= 0 and data[at:].strip(b"\r\n"):
-            return True
-    return False
+def _drop_blank_rows(table: pa.Table) -> pa.Table:
+    """Remove empty lines (read as rows of empty values), keeping every other row's number."""
+    import pyarrow.compute as pc
+
+    columns = [table.column(n) for n in table.column_names if not n.startswith("_")]
+    if not columns:
+        return table
+    blank = pc.equal(columns[0], "")
+    for column in columns[1:]:
+        blank = pc.and_(blank, pc.equal(column, ""))
+    if not pc.any(blank).as_py():
+        return table
+    return table.filter(pc.invert(blank))
 
 
 def _read_fast(csvfile: CsvFile, wanted: list[tuple[str, int]]) -> tuple[pa.Table, bool]:
@@ -243,7 +251,9 @@ def _read_fast(csvfile: CsvFile, wanted: list[tuple[str, int]]) -> tuple[pa.Tabl
         table = pacsv.read_csv(
             pa.BufferReader(csvfile.data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 include_columns=[f"c{i}" for _, i in wanted],

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ class Geography:
     forces: dict[str, str]  # force name key → force area code
     partnership_scope: bool = False
     notes: list[str] = field(default_factory=list)
+    signature: str = ""  # a hash of everything above and the LSOA lookups: what assignment depends on
 
     def scope_for(self, force: str) -> set[str]:
         if self.partnership_scope:
@@ -136,6 +138,19 @@ def register_geography(con: duckdb.DuckDBPyConnection, *, geography: Geography, 
         ),
     )
     # A SQL twin of name_key(), so both sides of a join compare names the same way.
+    lookup_stamp = f"{lookup.stat().st_size}:{lookup.stat().st_mtime_ns}" if lookup.exists() else ""
+    geography.signature = hashlib.sha256(
+        repr(
+            (
+                sorted(lsoa_rows),
+                sorted(names.items()),
+                sorted(scope_pairs),
+                sorted(geography.fallback),
+                sorted(geography.forces.items()),
+                lookup_stamp,
+            )
+        ).encode()
+    ).hexdigest()
     con.execute(
         "CREATE OR REPLACE TEMP MACRO name_key(t) AS "
         "regexp_replace(replace(lower(t), '&', 'and'), '[^a-z0-9]', '', 'g')"

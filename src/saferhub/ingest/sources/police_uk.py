@@ -160,44 +160,52 @@ def _checks(layout: Layout) -> list[Check]:
     return checks
 
 
-def _lsoa_vintage_sql() -> str:
-    # 2011 LSOA codes run to E01033768 (England) and W01001958 (Wales); higher codes are 2021 LSOAs.
-    # A file with any 2021-only code is a 2021-vintage file.
-    number = "TRY_CAST(substr(trim(lsoa_code), 4) AS INTEGER)"
-    return f"""
-        SELECT _file, CASE WHEN bool_or(
-            (regexp_full_match(trim(lsoa_code), 'E01[0-9]{{6}}') AND {number} > 33768)
-            OR (regexp_full_match(trim(lsoa_code), 'W01[0-9]{{6}}') AND {number} > 1958)
-        ) THEN '2021' ELSE '2011' END AS vintage FROM raw GROUP BY _file"""
+# Bump when the way a file becomes records changes, so re-imports are not wrongly "unchanged".
+RECORD_RULES_VERSION = "police-uk/1"
 
 
 def _staged_sql(layout: Layout, import_id: int) -> str:
+    """SQL that turns the checked rows of ``raw`` into records in ``staged``.
+
+    Places (LSOA, LSOA name, force) and crime types are worked out once per distinct value, not once
+    per row, then joined back on the raw text.
+    """
     if layout is STREET:
-        kind = f"CASE WHEN lower(trim(crime_type)) = '{ASB.lower()}' THEN 'asb' ELSE 'crime' END"
-        category = "ct.label"
+        types = f"""CREATE OR REPLACE TEMP TABLE types AS
+            SELECT DISTINCT raw.crime_type AS raw_type, ct.label AS category,
+                   CASE WHEN lower(trim(raw.crime_type)) = '{ASB.lower()}' THEN 'asb' ELSE 'crime' END AS kind
+            FROM raw LEFT JOIN crime_types ct ON ct.key = lower(trim(raw.crime_type));"""
+        kind, category = "ty.kind", "ty.category"
         outcome = "nullif(trim(last_outcome_category), '')"
-        join_types = "LEFT JOIN crime_types ct ON ct.key = lower(trim(crime_type))"
+        join_types = "JOIN types ty ON ty.raw_type = raw.crime_type"
     else:
-        kind = "'outcome'"
-        category = "NULL::VARCHAR"
+        types = ""
+        kind, category = "'outcome'", "NULL::VARCHAR"
         outcome = "nullif(trim(outcome_type), '')"
         join_types = ""
     status = assign_sql(lsoa="lsoa", lsoa_name="lsoa_nm", district="district", force="force_name")
-    # Districts are worked out once per distinct (LSOA, LSOA name, force), not once per row.
+    # 2011 LSOA codes run to E01033768 (England) and W01001958 (Wales); higher codes are 2021 LSOAs.
+    # A file with any 2021-only code is a 2021-vintage file.
+    number = "TRY_CAST(substr(lsoa, 4) AS INTEGER)"
     return f"""
+    {types}
     CREATE OR REPLACE TEMP TABLE places AS
     WITH p AS (
-        SELECT DISTINCT trim(lsoa_code) AS lsoa_raw, trim(lsoa_name) AS name_raw, trim(falls_within) AS force_name
-        FROM raw
+        SELECT DISTINCT _file, lsoa_code, lsoa_name, falls_within FROM raw
     ), d AS (
-        SELECT p.*, nullif(lsoa_raw, '') AS lsoa, nullif(name_raw, '') AS lsoa_nm,
-               coalesce(l.district_code, n.code) AS district
+        SELECT p.*, nullif(trim(p.lsoa_code), '') AS lsoa, nullif(trim(p.lsoa_name), '') AS lsoa_nm,
+               trim(p.falls_within) AS force_name, coalesce(l.district_code, n.code) AS district
         FROM p
-        LEFT JOIN geo_lsoa l ON l.lsoa_code = nullif(p.lsoa_raw, '')
-        LEFT JOIN geo_names n ON n.name_key = name_key(regexp_replace(nullif(p.name_raw, ''), '\\s+\\S+$', ''))
+        LEFT JOIN geo_lsoa l ON l.lsoa_code = nullif(trim(p.lsoa_code), '')
+        LEFT JOIN geo_names n ON n.name_key = name_key(regexp_replace(nullif(trim(p.lsoa_name), ''), '\\s+\\S+$', ''))
+    ), v AS (
+        SELECT _file, CASE WHEN bool_or(
+            (regexp_full_match(lsoa, 'E01[0-9]{{6}}') AND {number} > 33768)
+            OR (regexp_full_match(lsoa, 'W01[0-9]{{6}}') AND {number} > 1958)
+        ) THEN '2021' ELSE '2011' END AS vintage FROM d GROUP BY _file
     )
-    SELECT d.*, {status} AS area_status, fo.code AS force_code, {slug_sql("force_name")} AS part
-    FROM d LEFT JOIN geo_forces fo ON fo.force_key = name_key(force_name);
+    SELECT d.*, v.vintage, {status} AS area_status, fo.code AS force_code, {slug_sql("force_name")} AS part
+    FROM d JOIN v USING (_file) LEFT JOIN geo_forces fo ON fo.force_key = name_key(force_name);
 
     CREATE OR REPLACE TEMP TABLE staged AS
     SELECT
@@ -219,7 +227,7 @@ def _staged_sql(layout: Layout, import_id: int) -> str:
         nullif(trim(location), '') AS location,
         pl.lsoa AS lsoa_code,
         pl.lsoa_nm AS lsoa_name,
-        CASE WHEN pl.lsoa IS NULL THEN NULL ELSE v.vintage END AS lsoa_vintage,
+        CASE WHEN pl.lsoa IS NULL THEN NULL ELSE pl.vintage END AS lsoa_vintage,
         pl.district AS district_code,
         CASE WHEN pl.area_status = 'assigned' THEN pl.district END AS area_code,
         pl.area_status,
@@ -229,9 +237,8 @@ def _staged_sql(layout: Layout, import_id: int) -> str:
         pl.part
     FROM raw
     JOIN files f USING (_file)
-    JOIN vintages v USING (_file)
-    JOIN places pl ON pl.lsoa_raw = trim(raw.lsoa_code) AND pl.name_raw = trim(raw.lsoa_name)
-                  AND pl.force_name = trim(raw.falls_within)
+    JOIN places pl ON pl._file = raw._file AND pl.lsoa_code = raw.lsoa_code AND pl.lsoa_name = raw.lsoa_name
+                  AND pl.falls_within = raw.falls_within
     {join_types}
     """
 
@@ -286,7 +293,6 @@ class PoliceUkImporter:
             register_batch(ctx, batch, table, wanted)
             if run_checks(ctx, batch, _checks(batch.layout), result) or result.rejections:
                 continue  # keep checking the other files, but stage nothing once a problem is found
-            ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE vintages AS {_lsoa_vintage_sql()}").fetchall()
             ctx.con.execute(_staged_sql(batch.layout, ctx.import_id)).fetchall()
             assert ctx.geography is not None
             meta_for = partial(partition_meta, ctx.geography)
@@ -298,6 +304,10 @@ class PoliceUkImporter:
                 table="staged",
                 meta_for=meta_for,
                 extra_counts={"asb": "kind = 'asb'", "asb_assigned": "kind = 'asb' AND area_status = 'assigned'"},
+                file_fingerprints={
+                    f.input.name: f"{f.input.sha256}|{ctx.geography.signature}|{RECORD_RULES_VERSION}"
+                    for f in batch.files
+                },
             )
             for name, count in ctx.con.execute(
                 """SELECT coalesce(regexp_replace(lsoa_name, '\\s+\\S+$', ''), lsoa_code) AS place, count(*)
