@@ -13,12 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from saferhub.accounts.access import access_require
+from saferhub.accounts.access import access_partnerships, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.delivery.selectors import actions_for_indicator
+from saferhub.finance.selectors import spending_for_indicator
 from saferhub.framework import selectors, services
 from saferhub.framework.forms import StoryForm, TargetForm, error_list
 from saferhub.framework.models import Framework, Indicator, Target
+from saferhub.performance.selectors import indicator_performance_context
+from saferhub.risks.selectors import risks_for_indicator
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -88,7 +92,22 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(indicator, HttpResponse):
         return indicator
     context = selectors.indicator_page_context(request.user, indicator, area_code=request.GET.get("area"))
+    context.update(_indicator_links(request, indicator))
+    context.update(indicator_performance_context(indicator=indicator, area=context["area"]))
+    context["performance_template"] = "performance/indicator_performance.html"
     return render(request, "framework/indicator_detail.html", context)
+
+
+def _indicator_links(request: HttpRequest, indicator: Indicator) -> dict[str, object]:
+    """Actions (with overdue marked) for everyone; for partnership members, the risks and spending
+    that serve this indicator in the partnerships they belong to."""
+    actions = actions_for_indicator(indicator=indicator).select_related("plan", "lead_organisation", "theme")
+    links: dict[str, object] = {"actions": list(actions.order_by("plan__title", "order", "reference"))}
+    if request.user.is_authenticated:
+        mine = access_partnerships(request.user)
+        links["risks"] = list(risks_for_indicator(indicator=indicator, partnerships=mine))
+        links["spending"] = spending_for_indicator(indicator=indicator, partnerships=mine)
+    return links
 
 
 def _editable(request: HttpRequest, slug: str) -> Indicator:

@@ -27,3 +27,8 @@ def test_needs_the_geography_first(db):
     with pytest.raises(ValidationProblem, match="run `saferhub geography load builtin essex` first"):
         accounts_essex_load()
     assert Organisation.objects.count() == 0
+
+
+def test_names_with_commas_are_kept_whole(essex_geography):
+    accounts_essex_load()
+    assert Organisation.objects.get(slug="connexions").name == "Essex, Southend and Thurrock Connexions"
