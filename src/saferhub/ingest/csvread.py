@@ -291,8 +291,8 @@ def _read_careful(csvfile: CsvFile, wanted: list[tuple[str, int]]) -> tuple[pa.T
             cells = read
             if record == 1:
                 continue
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue  # a blank line: keeps its row number, holds no record
+            if not any(c.strip() for c in cells):
+                continue  # a blank line (or a row of empty cells): keeps its row number, holds no record
             if len(cells) < width and short_ok(len(cells)):
                 cells = cells + [""] * (width - len(cells))
                 padded += 1
