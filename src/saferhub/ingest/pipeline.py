@@ -231,7 +231,7 @@ def run_import(
         values = importer.indicator_rows(ctx, stage, view)
         if not confirm:
             preview = _preview_values(values)
-            options_for_later = getattr(importer, "options", dict)()
+            options_for_later: dict[str, Any] = getattr(importer, "options", dict)()
             _save_staged(import_run, stage, compare, preview, values, options_for_later)
             if txn is not None:
                 txn.hold()

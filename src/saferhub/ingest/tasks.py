@@ -27,7 +27,7 @@ def import_stage_task(
     run = Import.objects.filter(pk=import_id).select_related("user", "partnership").first()
     if run is None or run.status != Import.Status.STAGED or run.summary.get("awaiting_confirmation"):
         return "nothing to do"
-    options = {"mapping": mapping} if run.source == "mapped" else {}
+    options: dict[str, Any] = {"mapping": mapping} if run.source == "mapped" else {}
     if run.source == "returns":
         options = {"partnership": run.partnership}
     try:

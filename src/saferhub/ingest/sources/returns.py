@@ -252,9 +252,9 @@ class _RowChecker:
             reject("value" if exc.message.startswith("value") else "numerator", "", exc.message)
             return
         breakdown = get("breakdown").text.strip()
-        key = (slug, code, period.label, breakdown)
-        if key in self.seen:
-            first_file, first_row = self.seen[key]
+        value_key = (slug, code, period.label, breakdown)
+        if value_key in self.seen:
+            first_file, first_row = self.seen[value_key]
             reject(
                 "period",
                 period.label,
@@ -262,7 +262,7 @@ class _RowChecker:
                 f"(first given in {first_file}, row {first_row}); expected each value once",
             )
             return
-        self.seen[key] = (file_name, number)
+        self.seen[value_key] = (file_name, number)
         note = get("note").text.strip()[:200]
         self.collected.setdefault(slug, []).append(
             {
@@ -304,8 +304,9 @@ class ReturnsImporter:
         allowed: set[str] | None = None
         if partnership is not None and partnership.area_id is not None:
             area = partnership.area
+            assert area is not None
             allowed = set(csp_areas_in(area=area).values_list("code", flat=True)) | {area.code}
-            if area.force_area_id:
+            if area.force_area is not None:
                 allowed.add(area.force_area.code)
         checker = _RowChecker(
             indicators={i.slug: i for i in Indicator.objects.all()},
@@ -350,9 +351,9 @@ class ReturnsImporter:
             result.rejections.add(
                 Rejection(files[0].name if files else "", None, "", "", "has no rows with figures: nothing to import")
             )
-        for slug, rows in collected.items():
+        for slug, values in collected.items():
             indicator = checker.indicators[slug]
-            result.values.append(IndicatorRows(IndicatorSpec(slug=slug, title=indicator.title), rows))
+            result.values.append(IndicatorRows(IndicatorSpec(slug=slug, title=indicator.title), values))
         return result
 
     def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]:
