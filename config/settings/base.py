@@ -136,6 +136,17 @@ else:
 
     raise ImproperlyConfigured(f"SAFERHUB_TASK_QUEUE={SAFERHUB_TASK_QUEUE!r} is not one of: immediate, rq.")
 
+# Rendered page sections are cached; several web processes need one shared cache (Redis).
+SAFERHUB_CACHE_URL = env_str("SAFERHUB_CACHE_URL", "")
+if SAFERHUB_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SAFERHUB_CACHE_URL}}
+elif SAFERHUB_CACHE_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SAFERHUB_CACHE_URL={SAFERHUB_CACHE_URL!r} is not a redis:// URL.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -93,3 +93,28 @@ def test_malformed_database_url_stops_the_cli_with_one_line_and_creates_nothing(
     assert result.stderr.count("\n") == 1
     assert "DATABASE_URL='postgres//oops' is not a database URL" in result.stderr
     assert not (tmp_path / "var" / "saferhub.sqlite3").exists()
+
+
+def test_a_shared_cache_url_must_be_redis(tmp_path):
+    result = _run_cli("check", env={"SAFERHUB_CACHE_URL": "memcached://x", "SAFERHUB_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "SAFERHUB_CACHE_URL='memcached://x' is not a redis:// URL." in result.stderr
+
+
+def test_the_redis_cache_works_against_the_local_server(tmp_path):
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "cache.set('saferhub-test', 'ok', 5); print(cache.get('saferhub-test'))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAFERHUB_", "DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {
+            "SAFERHUB_CACHE_URL": "redis://127.0.0.1:6379/15",
+            "SAFERHUB_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    )
+    assert result.stdout.strip() == "ok", result.stderr
