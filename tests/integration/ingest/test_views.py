@@ -128,3 +128,19 @@ def test_the_import_list_has_a_bounded_number_of_queries(client, safer_essex, dj
     with django_assert_max_num_queries(8):
         page = client.get(reverse("ingest:list"))
     assert page.status_code == 200 and "4.csv" in page.content.decode()
+
+
+def test_an_import_being_checked_shows_its_progress_and_refreshes(client, safer_essex):
+    login(client, safer_essex, Role.CONTRIBUTOR)
+    run = Import.objects.create(
+        source="police-uk",
+        file_name="2024-01-essex-street.csv",
+        sha256="",
+        partnership=safer_essex,
+        progress_done=3,
+        progress_total=4,
+        progress_note="Reading 2024-01-essex-street.csv",
+    )
+    page = client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "Reading 2024-01-essex-street.csv — 75%" in page and "Checking" in page
