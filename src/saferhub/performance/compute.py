@@ -489,8 +489,29 @@ def target_due(target: TargetInfo, last: Point, *, parse: Any) -> dt.date | None
     return None
 
 
+# The range a value of each type can take: a forecast interval is clipped to it (a rate below zero,
+# or a percentage above 100, cannot happen). Documented in docs/performance.md.
+VALUE_RANGE: dict[str, tuple[float | None, float | None]] = {
+    "count": (0.0, None),
+    "rate_per_1000": (0.0, None),
+    "rate_per_10000": (0.0, None),
+    "rate_per_100000": (0.0, None),
+    "percentage": (0.0, 100.0),
+}
+
+
+def _clip(value: float | None, floor: float | None, ceiling: float | None) -> float | None:
+    if value is None:
+        return None
+    if floor is not None and value < floor:
+        return floor
+    if ceiling is not None and value > ceiling:
+        return ceiling
+    return value
+
+
 def forecast_and_status(
-    points: Sequence[Point], *, targets: Sequence[TargetInfo], polarity: str, parse: Any
+    points: Sequence[Point], *, targets: Sequence[TargetInfo], polarity: str, parse: Any, value_type: str = ""
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """The baseline forecast (if nothing changes) to the furthest ambition, and the status against the
     nearest ambition still ahead. ``parse`` reads a period label (``saferhub.core.codes.parse_period``)."""
@@ -524,6 +545,7 @@ def forecast_and_status(
         forecast = None
         reason = f"no forecast: {exc}"
     else:
+        floor, ceiling = VALUE_RANGE.get(value_type, (None, None))
         forecast = {
             "method": result.method,
             "confidence": result.confidence,
@@ -534,9 +556,9 @@ def forecast_and_status(
                 {
                     "step": fp.step,
                     "period": _forecast_label(last, fp.step),
-                    "value": fp.value,
-                    "lower": fp.lower,
-                    "upper": fp.upper,
+                    "value": _clip(fp.value, floor, ceiling),
+                    "lower": _clip(fp.lower, floor, ceiling),
+                    "upper": _clip(fp.upper, floor, ceiling),
                 }
                 for fp in result.points
             ],
@@ -639,7 +661,9 @@ def summarise(
     spc = spc_summary(points, polarity=polarity, target=spc_target)
     comparisons = compare(latest, benchmarks, polarity=polarity, value_type=value_type)
     primary = next((c for c in comparisons if c["benchmark"] is not None), None)
-    forecast, target = forecast_and_status(points, targets=targets, polarity=polarity, parse=parse)
+    forecast, target = forecast_and_status(
+        points, targets=targets, polarity=polarity, parse=parse, value_type=value_type
+    )
     return Summary(
         points=len(points),
         latest=latest,

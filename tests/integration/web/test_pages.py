@@ -57,3 +57,8 @@ def test_unknown_page_is_a_plain_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_page_titles_name_the_page_then_the_service(client):
+    html = client.get("/").content.decode()
+    assert "<title>Community safety performance and intelligence – saferhub</title>" in html

@@ -250,3 +250,21 @@ def test_counts_are_not_compared_between_areas():
         value_type="count",
     )
     assert out[0]["outcome_95"] == "not_compared" and "compare the rate" in out[0]["reason_95"]
+
+
+def test_a_forecast_interval_never_goes_below_zero_for_a_rate():
+    from saferhub.core.codes import parse_period
+    from saferhub.performance.compute import Point, forecast_and_status
+
+    months = ["2024-01", "2024-02", "2024-03", "2024-04"]
+    values = [6.1, 5.8, 6.3, 5.6]
+    points = [
+        Point(period=m, kind="month", start=parse_period(m).start, end=parse_period(m).end, value=v)
+        for m, v in zip(months, values, strict=True)
+    ]
+    forecast, _ = forecast_and_status(
+        points, targets=[], polarity="lower_is_better", parse=parse_period, value_type="rate_per_1000"
+    )
+    assert forecast is not None
+    assert min(p["lower"] for p in forecast["points"]) == 0.0  # unclipped, the 12-month interval dips below 0
+    assert all(p["lower"] <= p["value"] <= p["upper"] for p in forecast["points"])
