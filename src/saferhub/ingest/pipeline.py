@@ -465,7 +465,23 @@ def _commit(
         _checkpoint("database-committed")
         if txn is not None:
             txn.commit()
+    _refresh_performance(values)
     return written
+
+
+def _refresh_performance(values: list[IndicatorRows]) -> None:
+    """Recompute the performance summaries (scorecards, statuses) of the indicators this import wrote,
+    so pages show the new figures at once. The import has committed already: a failure here is logged
+    and leaves the summaries as they were until ``saferhub performance refresh`` runs."""
+    from saferhub.performance.services import performance_refresh
+
+    for item in values:
+        if not item.rows:
+            continue
+        try:
+            performance_refresh(indicator=_indicator_for(item.spec))
+        except Exception:  # the committed import stands; say so loudly and carry on
+            log.exception("performance summaries of %s were not refreshed after the import", item.spec)
 
 
 def _summary(stage: StageResult, compare: dict[str, int], values: dict[str, int]) -> dict[str, Any]:

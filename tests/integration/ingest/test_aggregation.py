@@ -78,3 +78,14 @@ def test_only_the_months_an_import_touches_are_recomputed(essex_geography, tmp_p
     january = values("all-crime", "E07000066")["2024-01"]
     assert january.source_import_id == first.import_run.pk
     assert second.values["changed"] == 0 and second.values["unchanged"] == 0
+
+
+def test_an_import_refreshes_the_performance_summaries_of_what_it_wrote(essex_geography, tmp_path):
+    from saferhub.performance.models import IndicatorSummary
+
+    police_uk_import(paths=[street_file(tmp_path, [street_row()])])
+    summary = IndicatorSummary.objects.get(indicator__slug="all-crime", area__code="E07000066")
+    assert summary.latest_period_label == "2024-01"
+    police_uk_import(paths=[month_file(tmp_path, "2024-02", [street_row(month="2024-02")])])
+    summary.refresh_from_db()
+    assert summary.latest_period_label == "2024-02"
