@@ -202,3 +202,13 @@ def test_provenance_names_file_hash_user_time_and_rows(essex_geography, tmp_path
     assert run.user == user and run.started_at <= run.finished_at
     assert (run.rows_read, run.rows_accepted, run.rows_rejected) == (2, 2, 0)
     assert run.size_bytes == path.stat().st_size
+
+
+def test_an_ons_lsoa_lookup_assigns_by_code_before_the_name_fallback(essex_geography, shared_data, tmp_path, store):
+    from saferhub.ingest.services import lsoa_lookup_load
+
+    loaded = lsoa_lookup_load(path=shared_data / "deprivation/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz")
+    assert loaded == 32844
+    # The code says Basildon, whatever the name says.
+    police_uk_import(paths=[street_file(tmp_path, [street_row(lsoa="E01021237", lsoa_name="Somewhere 001A")])])
+    assert store.grouped_counts(by=["area_code", "district_code"]) == [("E07000066", "E07000066", 1)]
