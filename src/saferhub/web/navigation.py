@@ -8,16 +8,15 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 NAVIGATION: list[tuple[str, str]] = [
-    ("Home", "web:start"),
+    # What a board member opens weekly first; the service name in the header is the way home.
+    ("Scorecards", "performance:scorecards"),
     ("Frameworks", "framework:list"),
     ("Indicators", "framework:indicators"),
+    ("Areas", "performance:areas"),
     ("Actions", "delivery:action_list"),
     ("Risks", "risks:overview"),
     ("Money", "finance:overview"),
     ("Governance", "governance:index"),
-    ("Scorecards", "performance:scorecards"),
-    ("Areas", "performance:areas"),
-    ("Maps", "performance:maps"),
     ("Imports", "ingest:list"),
 ]
 
