@@ -63,3 +63,14 @@ def access_partnerships(user: Any, minimum: Role = Role.VIEWER) -> QuerySet[Part
 def access_is_staff_admin(user: Any) -> bool:
     """Whether the user may open the Django admin (administrators only)."""
     return _authenticated(user) and user.is_staff
+
+
+def access_sees_small_numbers(user: Any, partnerships: Any) -> bool:
+    """Whether the user may see counts of 1 to 4 (and figures made from them) for figures owned by
+    ``partnerships``: members of one of them may; everyone reading them as published figures (the
+    public, and members of other partnerships) sees them suppressed (``saferhub.core.disclosure``).
+    Figures that belong to no partnership are only shown to signed-in users, unsuppressed."""
+    owners = [p for p in partnerships if p is not None]
+    if not owners:
+        return _authenticated(user)
+    return any(access_has_role(user, p, Role.VIEWER) for p in owners)

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from saferhub.accounts.access import access_has_role, access_public_read
+from saferhub.accounts.access import access_has_role, access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership, Role
+from saferhub.core import disclosure
 from saferhub.framework.models import (
     Baseline,
     Framework,
@@ -282,6 +283,16 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
         if choice.area is not None
         else []
     )
+    # Read as published figures (outside every owning partnership): counts of 1 to 4 are not shown.
+    # The owner's members see them, else the members of the frameworks listing it (as the performance pages).
+    owners = [indicator.owner] if indicator.owner is not None else [m.framework.owner for m in memberships]
+    public = not access_sees_small_numbers(user, owners)
+    count = indicator.value_type == "count"
+    suppressed_ids = {
+        v.pk
+        for v in values
+        if public and disclosure.point_discloses({"value": v.value, "numerator": v.numerator}, count=count)
+    }
     story = Story.objects.filter(indicator=indicator).first()
     story_versions = story.history.count() if story is not None else 0
     theme_ids = [m.theme_id for m in readable if m.theme_id]
@@ -309,6 +320,10 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
             {"framework": f, "ambitions": _ambitions(ts)} for f, ts in targets_by_framework.items()
         ],
         "baselines": baselines,
+        "public_figures": public,
+        "suppressed_ids": suppressed_ids,
+        "suppressed_text": disclosure.SMALL_TEXT if count else disclosure.SUPPRESSED_TEXT,
+        "suppression_note": disclosure.EXPLANATION if suppressed_ids else "",
         "values": [v for v in values if not v.breakdown],
         "breakdown_values": [v for v in values if v.breakdown],
         "story": story,

@@ -93,7 +93,9 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return indicator
     context = selectors.indicator_page_context(request.user, indicator, area_code=request.GET.get("area"))
     context.update(_indicator_links(request, indicator))
-    context.update(indicator_performance_context(indicator=indicator, area=context["area"]))
+    context.update(
+        indicator_performance_context(indicator=indicator, area=context["area"], public=context["public_figures"])
+    )
     context["performance_template"] = "performance/indicator_performance.html"
     return render(request, "framework/indicator_detail.html", context)
 

@@ -576,7 +576,11 @@ def choropleth(
         },
     }
     rows = [
-        [f["properties"]["name"], f["properties"]["code"], number(f["properties"].get("value"), digits=digits)]
+        [
+            f["properties"]["name"],
+            f["properties"]["code"],
+            f["properties"].get("label") or number(f["properties"].get("value"), digits=digits),
+        ]
         for f in sorted(features, key=lambda f: -(f["properties"].get("value") or 0))
     ]
     ranked = [
@@ -595,6 +599,9 @@ def choropleth(
             else "No values."
         )
     )
+    hidden = sum(1 for f in features if f["properties"].get("label"))
+    if hidden:
+        summary += f" {hidden} area{'s' if hidden != 1 else ''} with {features_label(features)} are left uncoloured."
     chart = Chart(
         id=chart_id,
         title=title,
@@ -604,6 +611,11 @@ def choropleth(
         enhance=False,
     )
     return chart, breaks, legend
+
+
+def features_label(features: list[dict[str, Any]]) -> str:
+    """The words a hidden value is shown by (the first feature's ``label``)."""
+    return next((str(f["properties"]["label"]) for f in features if f["properties"].get("label")), "")
 
 
 def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: str) -> Chart:
@@ -700,8 +712,19 @@ def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: s
     )
 
 
-def heatmap(*, chart_id: str, title: str, cells: list[dict[str, Any]], types: list[str], periods: list[str]) -> Chart:
-    """Counts by type (rows) and month (columns), each cell labelled with its count."""
+def heatmap(
+    *,
+    chart_id: str,
+    title: str,
+    cells: list[dict[str, Any]],
+    types: list[str],
+    periods: list[str],
+    hidden_totals: frozenset[str] = frozenset(),
+) -> Chart:
+    """Counts by type (rows) and month (columns), each cell labelled with its count. A cell may carry a
+    ``label`` shown instead of its count (a suppressed cell has ``count`` None and a label such as
+    "fewer than 5"); ``hidden_totals`` are types whose total may not be stated."""
+    cells = [{**x, "label": x.get("label") or number(x.get("count"))} for x in cells]
     spec = {
         "width": {"step": 46},
         "height": {"step": 22},
@@ -721,13 +744,13 @@ def heatmap(*, chart_id: str, title: str, cells: list[dict[str, Any]], types: li
                         "scale": {"range": [SEQUENTIAL[0], SEQUENTIAL[-1]]},
                         "legend": None,
                     },
-                    "tooltip": [{"field": "type"}, {"field": "period"}, {"field": "count", "format": ","}],
+                    "tooltip": [{"field": "type"}, {"field": "period"}, {"field": "label", "title": "count"}],
                 },
             },
             {
                 "mark": {"type": "text", "fontSize": 11},
                 "encoding": {
-                    "text": {"field": "count", "type": "quantitative", "format": ","},
+                    "text": {"field": "label", "type": "nominal"},
                     "color": {
                         "condition": {"test": f"datum.count > {_dark_threshold(cells)}", "value": c.WHITE},
                         "value": c.BLACK,
@@ -737,8 +760,9 @@ def heatmap(*, chart_id: str, title: str, cells: list[dict[str, Any]], types: li
         ],
     }
     lookup = {(x["type"], x["period"]): x["count"] for x in cells}
-    rows = [[t, *[number(lookup.get((t, p))) for p in periods]] for t in types]
-    totals = {t: sum(lookup.get((t, p)) or 0 for p in periods) for t in types}
+    shown = {(x["type"], x["period"]): x["label"] for x in cells}
+    rows = [[t, *[shown.get((t, p), number(None)) for p in periods]] for t in types]
+    totals = {t: sum(lookup.get((t, p)) or 0 for p in periods) for t in types if t not in hidden_totals}
     top = sorted(totals.items(), key=lambda kv: -kv[1])[:3]
     summary = (
         (

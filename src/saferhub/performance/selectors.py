@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from saferhub.accounts.models import Partnership
+from saferhub.core import disclosure
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership, Polarity
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
 from saferhub.measures.models import IndicatorValue
@@ -135,6 +136,7 @@ class ScorecardRow:
     links: dict[str, str] = field(default_factory=dict)
     benchmark_name: str = ""
     url: str = ""
+    suppressed: bool = False
 
 
 def membership_lead(m: IndicatorMembership) -> str:
@@ -167,8 +169,10 @@ def scorecard_rows(
     lead: str = "",
     today: dt.date,
     sparklines: bool = True,
+    public: bool = False,
 ) -> list[ScorecardRow]:
-    """One row per indicator of the framework (filtered by theme code/id and lead), read in two queries."""
+    """One row per indicator of the framework (filtered by theme code/id and lead), read in two queries.
+    ``public``: the reader is outside the owning partnership, so small numbers are suppressed."""
     memberships = list(
         framework.memberships.select_related("indicator", "indicator__lead_organisation", "theme", "outcome").order_by(
             "order", "code"
@@ -189,6 +193,9 @@ def scorecard_rows(
         s = summaries.get(m.indicator_id)
         ind = m.indicator
         detail = s.detail if s else {}
+        if public and detail:
+            detail = disclosure.public_detail(detail, count=ind.value_type == "count")
+        hidden = bool((detail.get("latest") or {}).get("suppressed"))
         trend = detail.get("trend") or {}
         row = ScorecardRow(
             membership=m,
@@ -201,12 +208,13 @@ def scorecard_rows(
             benchmark=labels.BENCHMARK.get(s.benchmark_outcome if s else "", labels.BENCHMARK[""]),
             trend=labels.trend_label(trend.get("outcome", "cannot_be_calculated"), trend.get("assessment")),
             fresh=freshness(frequency=ind.frequency, period_end=s.latest_period_end if s else None, today=today),
-            value=number(s.latest_value, digits=2) if s else "–",
+            value=(suppressed_text(ind) if hidden else number(s.latest_value, digits=2)) if s else "–",
             interval=(
                 f"{number(s.latest_lower_95, digits=2)} to {number(s.latest_upper_95, digits=2)}"
-                if s and s.latest_lower_95 is not None
+                if s and s.latest_lower_95 is not None and not hidden
                 else "–"
             ),
+            suppressed=hidden,
             sparkline=pcharts.sparkline(detail.get("series") or [], title=ind.title) if s and sparklines else "",
             benchmark_name=s.benchmark_name if s else "",
             url=reverse("performance:indicator", kwargs={"slug": ind.slug}) + (f"?area={area.code}" if area else ""),
@@ -216,6 +224,11 @@ def scorecard_rows(
             row.links = {k: f"{base}#{k}" for k in ("value", "target", "spc", "benchmark", "trend", "freshness")}
         rows.append(row)
     return rows
+
+
+def suppressed_text(indicator: Indicator) -> str:
+    """What stands in for a suppressed figure: a count says how small it is, a rate only that it is hidden."""
+    return disclosure.SMALL_TEXT if indicator.value_type == "count" else disclosure.SUPPRESSED_TEXT
 
 
 def scorecard_area(*, framework: Framework, code: str, areas: list[Area]) -> Area | None:
@@ -230,7 +243,9 @@ def scorecard_area(*, framework: Framework, code: str, areas: list[Area]) -> Are
     return area
 
 
-def scorecard_section(*, framework: Framework, code: str, theme: str, lead: str, query: str) -> str:
+def scorecard_section(
+    *, framework: Framework, code: str, theme: str, lead: str, query: str, public: bool = False
+) -> str:
     """The scorecard's filters and table as HTML, rendered once per refresh, edit and day (cached by
     the summaries' and the framework's time stamps); a cached section costs two queries."""
     today = dt.date.today()
@@ -244,6 +259,7 @@ def scorecard_section(*, framework: Framework, code: str, theme: str, lead: str,
             lead,
             query,
             today,
+            public,
             framework_stamp(framework=framework),
         ),
     )
@@ -251,7 +267,7 @@ def scorecard_section(*, framework: Framework, code: str, theme: str, lead: str,
     if html is None:
         areas = list(scorecard_areas(framework=framework))
         area = scorecard_area(framework=framework, code=code, areas=areas)
-        rows = scorecard_rows(framework=framework, area=area, theme=theme, lead=lead, today=today)
+        rows = scorecard_rows(framework=framework, area=area, theme=theme, lead=lead, today=today, public=public)
         memberships = framework.memberships.select_related("indicator", "indicator__lead_organisation")
         context = {
             "framework": framework,
@@ -265,6 +281,7 @@ def scorecard_section(*, framework: Framework, code: str, theme: str, lead: str,
             "has_values": any(r.summary for r in rows),
             "help": NO_VALUES_HELP,
             "query": query,
+            "suppression_note": disclosure.EXPLANATION if any(r.suppressed for r in rows) else "",
         }
         html = render_to_string("performance/_scorecard_body.html", context)
         cache.set(key, html, FRAGMENT_CACHE_SECONDS)
@@ -309,9 +326,9 @@ def scorecard_export_rows(*, rows: list[ScorecardRow], area: Area | None) -> lis
                 r.lead,
                 area.name if area else "",
                 s.latest_period_label if s else "",
-                s.latest_value if s else None,
-                s.latest_lower_95 if s else None,
-                s.latest_upper_95 if s else None,
+                (r.value if r.suppressed else s.latest_value) if s else None,
+                s.latest_lower_95 if s and not r.suppressed else None,
+                s.latest_upper_95 if s and not r.suppressed else None,
                 r.target.text,
                 (detail.get("target") or {}).get("reason", ""),
                 r.variation.text,
@@ -338,14 +355,14 @@ def indicator_areas(*, indicator: Indicator) -> list[Area]:
     return sorted(areas, key=lambda a: (order.get(a.area_type, 9), a.name))
 
 
-def indicator_performance_context(*, indicator: Indicator, area: Area | None) -> dict[str, Any]:
+def indicator_performance_context(*, indicator: Indicator, area: Area | None, public: bool = False) -> dict[str, Any]:
     """The context the ``performance/indicator_performance.html`` include needs: ``performance.html``
     is the rendered section (headline figures and statuses with their reasons, the turn-the-curve and
     SPC charts, districts compared as bars and a funnel, the district map and the data table).
 
     ``area`` None picks the indicator's first area (county or force area first). The section is
     rendered once per refresh and day (cached by the summaries' time stamps); a cached section
-    costs two queries.
+    costs two queries. ``public``: small numbers suppressed (``saferhub.core.disclosure``).
     """
     key = _cache_key(
         "indicator",
@@ -354,13 +371,14 @@ def indicator_performance_context(*, indicator: Indicator, area: Area | None) ->
             area.pk if area else "",
             indicator.updated_at.isoformat(),
             dt.date.today(),
+            public,
             summaries_stamp(indicator_ids=[indicator.pk]),
             boundaries_stamp(),
         ),
     )
     html = cache.get(key)
     if html is None:
-        data = indicator_performance_data(indicator=indicator, area=area)
+        data = indicator_performance_data(indicator=indicator, area=area, public=public)
         html = render_to_string("performance/_indicator_performance_body.html", data)
         cache.set(key, html, FRAGMENT_CACHE_SECONDS)
     return {"performance": {"html": mark_safe(html)}}
@@ -410,8 +428,9 @@ def framework_stamp(*, framework: Framework) -> str:
     return "/".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in agg.values())
 
 
-def indicator_performance_data(*, indicator: Indicator, area: Area | None) -> dict[str, Any]:
+def indicator_performance_data(*, indicator: Indicator, area: Area | None, public: bool = False) -> dict[str, Any]:
     """The figures and charts behind the indicator's performance section (uncached)."""
+    count = indicator.value_type == "count"
     areas = indicator_areas(indicator=indicator)
     if area is None:
         area = areas[0] if areas else None
@@ -420,8 +439,8 @@ def indicator_performance_data(*, indicator: Indicator, area: Area | None) -> di
     ctx["summary"] = summary
     if summary is None or area is None:
         return {"performance": ctx}
-    detail = summary.detail
-    ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today()))
+    detail = disclosure.public_detail(summary.detail, count=count) if public else summary.detail
+    ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today(), detail=detail))
     charts_ = [
         pcharts.turn_the_curve(
             title=indicator.title,
@@ -445,6 +464,8 @@ def indicator_performance_data(*, indicator: Indicator, area: Area | None) -> di
         for pid in parents:
             if pid in parent_summaries and parent_summaries[pid].detail.get("districts"):
                 districts = parent_summaries[pid].detail["districts"]
+                if public:
+                    districts = disclosure.public_detail({"districts": districts}, count=count)["districts"]
                 break
     comparison: list[Any] = []
     if districts:
@@ -462,7 +483,7 @@ def indicator_performance_data(*, indicator: Indicator, area: Area | None) -> di
         ctx["district_rows"] = [
             {
                 **r,
-                "value_text": number(r["value"], digits=2),
+                "value_text": suppressed_text(indicator) if r.get("suppressed") else number(r["value"], digits=2),
                 "interval_text": (
                     f"{number(r['lower_95'], digits=2)} to {number(r['upper_95'], digits=2)}"
                     if r.get("lower_95") is not None
@@ -476,25 +497,38 @@ def indicator_performance_data(*, indicator: Indicator, area: Area | None) -> di
     ctx["table"] = [
         {
             **p,
-            "value_text": number(p.get("value"), digits=2),
+            "value_text": suppressed_text(indicator) if p.get("suppressed") else number(p.get("value"), digits=2),
             "lower_text": number(p.get("lower_95"), digits=2),
             "upper_text": number(p.get("upper_95"), digits=2),
         }
         for p in reversed(detail.get("series") or [])
     ]
     ctx["missing"] = (detail.get("completeness") or {}).get("missing", [])
+    suppressed = any(p.get("suppressed") for p in detail.get("series") or []) or any(
+        r.get("suppressed") for r in (districts or {}).get("rows") or []
+    )
+    ctx["suppression_note"] = disclosure.EXPLANATION if suppressed else ""
     return {"performance": ctx}
 
 
-def headline(*, indicator: Indicator, area: Area, summary: IndicatorSummary, today: dt.date) -> dict[str, Any]:
-    detail = summary.detail
+def headline(
+    *,
+    indicator: Indicator,
+    area: Area,
+    summary: IndicatorSummary,
+    today: dt.date,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The headline figures and statuses; ``detail`` is the summary's detail as this reader may see it."""
+    detail = summary.detail if detail is None else detail
+    hidden = bool((detail.get("latest") or {}).get("suppressed"))
     trend = detail.get("trend") or {}
     base = why_url(indicator, area)
     return {
-        "value": number(summary.latest_value, digits=2),
+        "value": suppressed_text(indicator) if hidden else number(summary.latest_value, digits=2),
         "interval": (
             f"{number(summary.latest_lower_95, digits=2)} to {number(summary.latest_upper_95, digits=2)}"
-            if summary.latest_lower_95 is not None
+            if summary.latest_lower_95 is not None and not hidden
             else ""
         ),
         "target_label": labels.TARGET.get(summary.target_status, labels.TARGET["not_assessed"]),
@@ -576,15 +610,28 @@ def map_payload(
     }
 
 
-def maps_context(*, indicator: Indicator | None, area: Area | None, month: str = "") -> dict[str, Any]:
+def map_indicators() -> list[Indicator]:
+    """Indicators the maps page offers: those with figures, by title."""
+    return list(Indicator.objects.filter(summaries__isnull=False).distinct().order_by("title"))
+
+
+def default_map_indicator(indicators: list[Indicator]) -> Indicator | None:
+    """The indicator a map opens on: all crime where it has figures, else the first."""
+    return next((i for i in indicators if i.slug == "all-crime"), indicators[0] if indicators else None)
+
+
+def maps_context(
+    *,
+    indicator: Indicator | None,
+    area: Area | None,
+    month: str = "",
+    public: bool = False,
+    indicators: list[Indicator] | None = None,
+) -> dict[str, Any]:
     """The maps page: the district choropleth of an indicator's latest figures, and a monthly map of
-    incidents by LSOA in one district from the record store."""
+    incidents by LSOA in one district from the record store (counts of 1 to 4 suppressed when ``public``)."""
     ctx: dict[str, Any] = {"indicator": indicator, "area": area, "help": NO_VALUES_HELP}
-    indicators = list(Indicator.objects.filter(summaries__isnull=False).distinct().order_by("title"))
-    ctx["indicators"] = indicators
-    if indicator is None and indicators:
-        indicator = next((i for i in indicators if i.slug == "all-crime"), indicators[0])
-        ctx["indicator"] = indicator
+    ctx["indicators"] = indicators if indicators is not None else map_indicators()
     ctx["districts_list"] = list(profile_areas())
     if indicator is not None:
         parents = IndicatorSummary.objects.filter(
@@ -592,10 +639,14 @@ def maps_context(*, indicator: Indicator | None, area: Area | None, month: str =
         )
         parent = sorted(parents, key=lambda s: s.area.area_type != "police_force_area")  # the force covers all 14
         districts = next((s.detail.get("districts") for s in parent if s.detail.get("districts")), None)
+        if districts and public:
+            districts = disclosure.public_detail({"districts": districts}, count=indicator.value_type == "count")[
+                "districts"
+            ]
         ctx["districts"] = districts
         ctx["map"] = district_map(indicator=indicator, districts=districts) if districts else None
     if area is not None:
-        ctx["lsoa"] = lsoa_incident_map(area=area, month=month)
+        ctx["lsoa"] = lsoa_incident_map(area=area, month=month, public=public)
     return ctx
 
 
@@ -623,9 +674,11 @@ def record_counts(
         return []
 
 
-def lsoa_incident_map(*, area: Area, month: str = "") -> dict[str, Any]:
+def lsoa_incident_map(*, area: Area, month: str = "", public: bool = False) -> dict[str, Any]:
     """Incidents (crimes and anti-social behaviour) by LSOA in one district and month, from the record
-    store, joined to LSOA boundaries. Records whose LSOA has no boundary are counted and said."""
+    store, joined to LSOA boundaries. Records whose LSOA has no boundary are counted and said. When
+    ``public``, counts of 1 to 4 (and any count that would give one away through the total) are shown
+    as "fewer than 5" and left uncoloured on the map."""
     rows = record_counts(by=["month", "district_code", "lsoa_code", "lsoa_name"])
     months = sorted({r[0] for r in rows if r[1] == area.code}, reverse=True)
     out: dict[str, Any] = {"months": months, "month": month, "area": area}
@@ -639,24 +692,31 @@ def lsoa_incident_map(*, area: Area, month: str = "") -> dict[str, Any]:
         month = months[0]
     out["month"] = month
     counts = {r[2]: (r[3], r[4]) for r in rows if r[0] == month and r[1] == area.code and r[2]}
+    hidden: set[str] = set()
+    if public:
+        codes = list(counts)
+        mask = disclosure.suppress_table([[counts[c][1]] for c in codes], row_totals=False)
+        hidden = {c for c, m in zip(codes, mask.cells, strict=True) if m[0]}
     lsoas = {a.code: a for a in Area.objects.filter(code__in=list(counts), area_type="lsoa")}
     shapes = boundaries_for(areas=lsoas.values())
-    features, unmatched = [], 0
+    features, unmatched, unmatched_hidden = [], 0, False
     for code, (name, n) in counts.items():
         a = lsoas.get(code)
         if a is None or a.pk not in shapes:
             unmatched += n
+            unmatched_hidden |= code in hidden
             continue
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": shapes[a.pk],
-                "properties": {"code": code, "name": name or a.name, "value": n},
-            }
-        )
+        props: dict[str, Any] = {"code": code, "name": name or a.name, "value": None if code in hidden else n}
+        if code in hidden:
+            props["label"] = disclosure.SMALL_TEXT
+        features.append({"type": "Feature", "geometry": shapes[a.pk], "properties": props})
     out["total"] = sum(n for _, n in counts.values())
+    # A sum over suppressed cells would give them away: say that some records are unmapped, not how many.
     out["unmatched"] = unmatched
-    out["table"] = sorted(((code, name, n) for code, (name, n) in counts.items()), key=lambda r: -r[2])
+    out["unmatched_text"] = "Some" if unmatched_hidden else str(unmatched)
+    ordered = sorted(((code, name, n) for code, (name, n) in counts.items()), key=lambda r: -r[2])
+    out["table"] = [(code, name, disclosure.SMALL_TEXT if code in hidden else n) for code, name, n in ordered]
+    out["suppression_note"] = disclosure.EXPLANATION if hidden else ""
     if not features:
         out["missing_boundaries"] = NO_BOUNDARIES_HELP
         return out
@@ -685,9 +745,9 @@ def profile_areas() -> QuerySet[Area]:
     )
 
 
-def area_profile_context(*, area: Area) -> dict[str, Any]:
+def area_profile_context(*, area: Area, public: bool = False) -> dict[str, Any]:
     """Every indicator for a district against the county and its comparators (a spine chart), and its
-    crime and anti-social behaviour by type and month."""
+    crime and anti-social behaviour by type and month (small numbers suppressed when ``public``)."""
     ctx: dict[str, Any] = {"area": area, "help": NO_VALUES_HELP}
     own = list(IndicatorSummary.objects.filter(area=area).select_related("indicator").order_by("indicator__title"))
     ctx["summaries"] = own
@@ -697,15 +757,21 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
     elif area.force_area_id:
         peers = peers.filter(force_area_id=area.force_area_id)
     peer_values: dict[int, list[tuple[str, float]]] = {}
-    for ind_id, period, value in IndicatorSummary.objects.filter(
+    counts = {s.indicator_id for s in own if s.indicator.value_type == "count"}
+    for ind_id, period, value, numerator in IndicatorSummary.objects.filter(
         area__in=peers, indicator__in=[s.indicator_id for s in own], latest_value__isnull=False
-    ).values_list("indicator_id", "latest_period_label", "latest_value"):
+    ).values_list("indicator_id", "latest_period_label", "latest_value", "latest_numerator"):
+        if public and disclosure.point_discloses({"value": value, "numerator": numerator}, count=ind_id in counts):
+            continue  # a peer's small figure would show as the best or worst end of the spine
         if value is not None:
             peer_values.setdefault(ind_id, []).append((period, value))
     spine_rows, table = [], []
     for s in own:
         ind = s.indicator
         bench = (s.detail or {}).get("benchmark") or {}
+        hidden = public and disclosure.point_discloses(
+            {"value": s.latest_value, "numerator": s.latest_numerator}, count=ind.pk in counts
+        )
         values = [v for period, v in peer_values.get(ind.pk, []) if period == s.latest_period_label]
         outcome = s.benchmark_outcome or "not_compared"
         label = labels.BENCHMARK.get(outcome, labels.BENCHMARK[""])
@@ -713,7 +779,7 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
             "indicator": ind.title,
             "slug": ind.slug,
             "period": s.latest_period_label,
-            "area_value": number(s.latest_value, digits=2),
+            "area_value": suppressed_text(ind) if hidden else number(s.latest_value, digits=2),
             "benchmark_value": number(bench.get("benchmark"), digits=2),
             "benchmark_name": bench.get("name", ""),
             "outcome": outcome,
@@ -726,7 +792,7 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
             "why": why_url(ind, area, "benchmark"),
             "url": indicator_url(ind, area),
         }
-        if bench.get("benchmark") is not None and s.latest_value is not None and len(values) >= 2:
+        if not hidden and bench.get("benchmark") is not None and s.latest_value is not None and len(values) >= 2:
             row.update(_spine_position(values, s.latest_value, bench["benchmark"], ind.polarity))
             spine_rows.append(row)
         table.append(row)
@@ -738,8 +804,9 @@ def area_profile_context(*, area: Area) -> dict[str, Any]:
         if spine_rows
         else None
     )
-    ctx["by_type"] = crime_by_type_and_month(area=area)
-    ctx["lsoa"] = lsoa_incident_map(area=area)
+    ctx["suppression_note"] = disclosure.EXPLANATION if public else ""
+    ctx["by_type"] = crime_by_type_and_month(area=area, public=public)
+    ctx["lsoa"] = lsoa_incident_map(area=area, public=public)
     return ctx
 
 
@@ -774,9 +841,11 @@ CRIME_PREFIX = "crime-"
 ASB_SLUG = "anti-social-behaviour"
 
 
-def crime_by_type_and_month(*, area: Area) -> dict[str, Any]:
+def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, Any]:
     """Crime and anti-social behaviour by type and month: from the record store when it has records
-    for the area, else from the ``crime-<category>`` and ``anti-social-behaviour`` indicator values."""
+    for the area, else from the ``crime-<category>`` and ``anti-social-behaviour`` indicator values.
+    When ``public``, counts of 1 to 4 and the cells that would give them away through a type's or a
+    month's total are shown as "fewer than 5" (``saferhub.core.disclosure.suppress_table``)."""
     rows = [r for r in record_counts(by=["area_code", "month", "kind", "category"]) if r[0] == area.code]
     source = "record store (police.uk street-level records)"
     cells: dict[tuple[str, str], float] = {}
@@ -810,36 +879,58 @@ def crime_by_type_and_month(*, area: Area) -> dict[str, Any]:
     for (t, _), n in cells.items():
         totals[t] = totals.get(t, 0) + n
     types = sorted(totals, key=lambda t: -totals[t])
+    shown = [{"type": t, "period": p, "count": n} for (t, p), n in cells.items()]
+    hidden_totals: frozenset[str] = frozenset()
+    hidden_month_totals: frozenset[str] = frozenset()
+    suppressed = False
+    if public:
+        mask = disclosure.suppress_table([[cells.get((t, p)) for p in periods] for t in types])
+        hidden = {(types[i], periods[j]) for i, row in enumerate(mask.cells) for j, h in enumerate(row) if h}
+        hidden_totals = frozenset(t for t, h in zip(types, mask.row_totals, strict=True) if h)
+        hidden_month_totals = frozenset(p for p, h in zip(periods, mask.column_totals, strict=True) if h)
+        shown = [
+            {**x, "count": None, "label": disclosure.SMALL_TEXT} if (x["type"], x["period"]) in hidden else x
+            for x in shown
+        ]
+        suppressed = mask.any
     chart = pcharts.heatmap(
         chart_id="by-type",
         title=f"Crime and anti-social behaviour by type and month, {area.name}",
-        cells=[{"type": t, "period": p, "count": n} for (t, p), n in cells.items()],
+        cells=shown,
         types=types,
         periods=periods,
+        hidden_totals=hidden_totals,
     )
     return {
+        "suppression_note": disclosure.EXPLANATION if suppressed else "",
         "chart": chart,
         "source": source,
         "periods": periods,
         "types": types,
-        "totals": {p: sum(n for (_, q), n in cells.items() if q == p) for p in periods},
+        "totals": {p: sum(n for (_, q), n in cells.items() if q == p) for p in periods if p not in hidden_month_totals},
     }
 
 
 # --- why -------------------------------------------------------------------------------------------------
 
 
-def why_context(*, indicator: Indicator, area: Area) -> dict[str, Any]:
+def why_context(*, indicator: Indicator, area: Area, public: bool = False) -> dict[str, Any]:
     """The reasons behind every colour and icon for one indicator in one area: values, intervals, the
-    benchmarks with their reasons, the SPC rule that fired, the trend test and the forecast."""
+    benchmarks with their reasons, the SPC rule that fired, the trend test and the forecast (small
+    numbers suppressed when ``public``)."""
     summary = IndicatorSummary.objects.filter(indicator=indicator, area=area).first()
     ctx: dict[str, Any] = {"indicator": indicator, "area": area, "summary": summary, "help": NO_VALUES_HELP}
     if summary is None:
         return ctx
-    ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today()))
-    ctx["detail"] = summary.detail
-    latest = summary.detail.get("latest") or {}
-    ctx["numerator_text"] = number(latest.get("numerator"))
+    detail = (
+        disclosure.public_detail(summary.detail, count=indicator.value_type == "count") if public else summary.detail
+    )
+    ctx.update(headline(indicator=indicator, area=area, summary=summary, today=dt.date.today(), detail=detail))
+    ctx["detail"] = detail
+    latest = detail.get("latest") or {}
+    hidden = bool(latest.get("suppressed"))
+    ctx["suppression_note"] = disclosure.EXPLANATION if hidden else ""
+    ctx["numerator_text"] = disclosure.SMALL_TEXT if hidden else number(latest.get("numerator"))
     ctx["denominator_text"] = number(latest.get("denominator"))
     polarity = summary.detail.get("polarity") or ""
     ctx["polarity_text"] = dict(Polarity.choices).get(polarity, "not set").lower()
@@ -850,11 +941,11 @@ def why_context(*, indicator: Indicator, area: Area) -> dict[str, Any]:
             "label_998": labels.BENCHMARK.get(cmp.get("outcome_998", ""), labels.BENCHMARK[""]),
             "benchmark_text": number(cmp.get("benchmark"), digits=3),
         }
-        for cmp in summary.detail.get("comparisons", [])
+        for cmp in detail.get("comparisons", [])
     ]
     ctx["targets"] = [
         {**t, "label": labels.TARGET.get(t.get("status", ""), labels.TARGET["not_assessed"])}
-        for t in (summary.detail.get("target") or {}).get("targets", [])
+        for t in (detail.get("target") or {}).get("targets", [])
     ]
     return ctx
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from saferhub.accounts.access import access_public_read
+from saferhub.accounts.access import access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership
 from saferhub.core.errors import NotFound
 from saferhub.core.exports import export_response
@@ -29,10 +29,11 @@ class _Refused(Exception):
     pass
 
 
-def _check(request: HttpRequest, partnerships: Iterable[Partnership]) -> None:
+def _check(request: HttpRequest, partnerships: Iterable[Partnership]) -> bool:
     """Figures are open when one of their partnerships publishes them or the user is a member;
     figures that belong to no partnership are for signed-in users. Refused: anonymous users are sent
-    to sign in, others get 403."""
+    to sign in, others get 403. Returns whether the user reads them as public figures (not a member
+    of an owning partnership), so that small numbers are suppressed."""
     partnerships = list(partnerships)
     allowed = (
         any(access_public_read(request.user, p) for p in partnerships)
@@ -40,7 +41,7 @@ def _check(request: HttpRequest, partnerships: Iterable[Partnership]) -> None:
         else request.user.is_authenticated
     )
     if allowed:
-        return
+        return not access_sees_small_numbers(request.user, partnerships)
     if not request.user.is_authenticated:
         raise _Refused
     raise PermissionDenied("These figures belong to a partnership you are not a member of.")
@@ -86,7 +87,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
 def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per indicator: latest value, interval, status, SPC, benchmark, trend, freshness."""
     framework = get_object_or_404(Framework.objects.select_related("owner", "area"), slug=slug)
-    _check(request, [framework.owner])
+    public = _check(request, [framework.owner])
     theme = request.GET.get("theme", "")
     lead = request.GET.get("lead", "")
     code = request.GET.get("area", "")
@@ -96,13 +97,19 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
             areas = list(selectors.scorecard_areas(framework=framework))
             area = selectors.scorecard_area(framework=framework, code=code, areas=areas)
             rows = selectors.scorecard_rows(
-                framework=framework, area=area, theme=theme, lead=lead, today=dt.date.today(), sparklines=False
+                framework=framework,
+                area=area,
+                theme=theme,
+                lead=lead,
+                today=dt.date.today(),
+                sparklines=False,
+                public=public,
             )
             name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
             export = selectors.scorecard_export_rows(rows=rows, area=area)
             return export_response(fmt, name, selectors.EXPORT_HEADER, export)
         section = selectors.scorecard_section(
-            framework=framework, code=code, theme=theme, lead=lead, query=request.GET.urlencode()
+            framework=framework, code=code, theme=theme, lead=lead, query=request.GET.urlencode(), public=public
         )
     except NotFound as exc:
         raise Http404(str(exc)) from None
@@ -114,9 +121,9 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
 def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     """An indicator's performance on its own page (the framework's indicator page includes the same section)."""
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
-    _check(request, selectors.indicator_partnerships(indicator=ind))
+    public = _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(request.GET.get("area"))
-    context = selectors.indicator_performance_context(indicator=ind, area=area)
+    context = selectors.indicator_performance_context(indicator=ind, area=area, public=public)
     context["indicator"] = ind
     framework_page = selectors.indicator_url(ind)
     context["framework_url"] = framework_page if "/performance/" not in framework_page else ""
@@ -129,10 +136,10 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
 def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Why each colour and icon is what it is: the values, intervals and the rule that fired."""
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
-    _check(request, selectors.indicator_partnerships(indicator=ind))
+    public = _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(code)
     assert area is not None
-    return render(request, "performance/why.html", selectors.why_context(indicator=ind, area=area))
+    return render(request, "performance/why.html", selectors.why_context(indicator=ind, area=area, public=public))
 
 
 @_guarded
@@ -146,8 +153,8 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     """A district's profile: every indicator against the county and comparators, and its crime by type."""
     area = _area(code)
     assert area is not None
-    _check(request, selectors.area_partnerships(area=area))
-    return render(request, "performance/area_profile.html", selectors.area_profile_context(area=area))
+    public = _check(request, selectors.area_partnerships(area=area))
+    return render(request, "performance/area_profile.html", selectors.area_profile_context(area=area, public=public))
 
 
 @_guarded
@@ -155,12 +162,17 @@ def maps(request: HttpRequest) -> HttpResponse:
     """District choropleth of an indicator, and incidents by LSOA in a district for a month."""
     slug = request.GET.get("indicator", "")
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug) if slug else None
+    indicators = selectors.map_indicators()
+    if ind is None:
+        ind = selectors.default_map_indicator(indicators)
+    # Public (small numbers suppressed) unless the user is a member for every part the page shows.
+    public = False
     if ind is not None:
-        _check(request, selectors.indicator_partnerships(indicator=ind))
+        public |= _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(request.GET.get("area"))
     if area is not None:
-        _check(request, selectors.area_partnerships(area=area))
-    context = selectors.maps_context(indicator=ind, area=area, month=request.GET.get("month", ""))
-    if context.get("indicator") is not None and ind is None:
-        _check(request, selectors.indicator_partnerships(indicator=context["indicator"]))
+        public |= _check(request, selectors.area_partnerships(area=area))
+    context = selectors.maps_context(
+        indicator=ind, area=area, month=request.GET.get("month", ""), public=public, indicators=indicators
+    )
     return render(request, "performance/maps.html", context)

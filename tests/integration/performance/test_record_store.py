@@ -51,8 +51,19 @@ def readme_count(shared_data: Path, month: str, column: int) -> int:
     return int(row.strip("|").split("|")[column].strip().replace(",", ""))
 
 
-def test_district_profile_counts_equal_the_record_store(client, imported):
-    html = client.get("/areas/E07000073/").content.decode()
+def harlow_member(client, essex_partnerships):
+    """A viewer of Harlow's community safety partnership sees its counts whole."""
+    from saferhub.accounts.models import Role
+    from tests.factories import PartnershipRoleFactory, UserFactory
+
+    user = UserFactory()
+    PartnershipRoleFactory(user=user, partnership=essex_partnerships["harlow-csp"], role=Role.VIEWER)
+    client.force_login(user)
+    return client
+
+
+def test_district_profile_counts_equal_the_record_store(client, essex_partnerships, imported):
+    html = harlow_member(client, essex_partnerships).get("/areas/E07000073/").content.decode()
     cells = table_cells(html, "Crime and anti-social behaviour by type and month, Harlow")
     expected = dict(direct(imported, "SELECT kind, count(*) FROM RECORDS WHERE area_code = 'E07000073' GROUP BY kind"))
     assert cells["Anti-social behaviour"] == [f"{expected['asb']:,}"]
@@ -89,3 +100,39 @@ def test_indicator_page_rate_equals_the_record_store_count_over_population(signe
     rows = table_cells(asb_html, "Areas in 2024-01")
     assert len(rows) == 14
     assert sum(int(v[0].replace(",", "")) for v in rows.values()) == readme_count(shared_data, "2024-01", 3)
+
+
+def test_the_public_district_profile_and_lsoa_map_hide_counts_of_one_to_four(client, imported):
+    from saferhub.core.disclosure import SMALL_TEXT
+    from saferhub.geography.models import Area
+
+    counts = direct(
+        imported,
+        "SELECT area_code, CASE WHEN kind = 'asb' THEN 'Anti-social behaviour' ELSE category END, count(*) "
+        "FROM RECORDS WHERE area_code <> '' GROUP BY 1, 2",
+    )
+    small = sorted((code, category) for code, category, n in counts if 1 <= n <= 4)
+    assert small, "some Essex district has a crime type with fewer than 5 records in January 2024"
+    area = Area.objects.get(code=small[0][0])
+    html = client.get(f"/areas/{area.code}/").content.decode()
+    cells = table_cells(html, f"Crime and anti-social behaviour by type and month, {area.name}")
+    hidden = [k for k, v in cells.items() if v == [SMALL_TEXT]]
+    assert len(hidden) >= sum(1 for code, _ in small if code == area.code)
+    assert len(hidden) != 1, "one hidden type would be given away by the month's total"
+    for k, v in cells.items():
+        if k not in hidden:
+            assert int(v[0].replace(",", "")) == 0 or int(v[0].replace(",", "")) >= 5
+
+    lsoas = direct(
+        imported,
+        "SELECT lsoa_code, count(*) FROM RECORDS WHERE district_code = 'E07000073' AND lsoa_code <> '' GROUP BY 1",
+    )
+    assert any(1 <= n <= 4 for _, n in lsoas)
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())  # signed in, but no member of Harlow's partnership: reads it as published
+    map_html = client.get("/maps/?area=E07000073&month=2024-01").content.decode()
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    for code, n in lsoas:
+        if 1 <= n <= 4:
+            assert f'<td class="govuk-table__cell">{code}</td>{numeric}{SMALL_TEXT}</td>' in map_html

@@ -22,7 +22,8 @@
         },
         onEachFeature: function (feature, path) {
           var v = feature.properties.value;
-          var text = feature.properties.name + ": " + (v === null || v === undefined ? "no value" : Number(v).toLocaleString("en-GB", { maximumFractionDigits: legend.digits }));
+          var shown = feature.properties.label || (v === null || v === undefined ? "no value" : Number(v).toLocaleString("en-GB", { maximumFractionDigits: legend.digits }));
+          var text = feature.properties.name + ": " + shown;
           if (feature.properties.outcome) { text += " (" + feature.properties.outcome + ")"; }
           path.bindTooltip(text, { sticky: true });
         }
