@@ -228,6 +228,15 @@ class RecordStore:
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
 
+    def stamp(self) -> str:
+        """Changes whenever a commit replaces the manifest (its inode, size and time); "" for an empty
+        store. One ``stat`` call: cheap enough to key caches of counts by."""
+        try:
+            st = self.manifest_path.stat()
+        except FileNotFoundError:
+            return ""
+        return f"{st.st_ino}-{st.st_size}-{st.st_mtime_ns}"
+
     def manifest(self) -> Manifest:
         """The committed state (an empty store has version 0 and no partitions)."""
         try:
@@ -291,27 +300,34 @@ class RecordStore:
         kinds: Iterable[str] | None = None,
         months: Iterable[str] | None = None,
         assigned_only: bool = False,
+        where: dict[str, Iterable[str]] | None = None,
         manifest: Manifest | None = None,
         con: duckdb.DuckDBPyConnection | None = None,
     ) -> list[tuple[Any, ...]]:
         """Record counts grouped by record columns (``area_code``, ``month``, ``category``…), sorted.
 
         ``area`` groups by the assigned area, with records outside every area as ``(outside)`` and
-        those with no location as ``(no location)``.
+        those with no location as ``(no location)``. ``where`` keeps records whose column holds one of
+        the values given (``{"district_code": ["E07000073"]}``), filtered inside DuckDB.
         """
         expressions = {"area": "coalesce(area_code, '(' || replace(area_status, '_', ' ') || ')')"}
         unknown = [c for c in by if c not in COLUMN_NAMES and c not in expressions]
+        unknown += [c for c in where or {} if c not in COLUMN_NAMES]
         if unknown:
-            raise RecordStoreError(f"cannot group by {', '.join(unknown)}: columns are {', '.join(COLUMN_NAMES)}")
+            raise RecordStoreError(
+                f"cannot group by or filter on {', '.join(unknown)}: columns are {', '.join(COLUMN_NAMES)}"
+            )
         relation = self.records_sql(manifest=manifest, sources=sources, datasets=datasets, months=months)
         conditions = ["area_status = 'assigned'"] if assigned_only else []
         if kinds is not None:
             conditions.append(f"kind IN ({', '.join(sql_literal(k) for k in kinds) or 'NULL'})")
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        for column, values in (where or {}).items():
+            conditions.append(f"{column} IN ({', '.join(sql_literal(v) for v in values) or 'NULL'})")
+        where_sql = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         cols = ", ".join(f"{expressions.get(c, c)} AS {c}" for c in by)
         names = ", ".join(by)
         sql = (
-            f"SELECT {cols}{', ' if cols else ''}count(*) AS records FROM {relation} {where} "
+            f"SELECT {cols}{', ' if cols else ''}count(*) AS records FROM {relation} {where_sql} "
             f"{'GROUP BY ' + names + ' ORDER BY ' + names if names else ''}"
         )
         own = con is None

@@ -660,16 +660,27 @@ def _store() -> Any:
 
 
 def record_counts(
-    *, by: list[str], kinds: list[str] | None = None, months: list[str] | None = None
+    *,
+    by: list[str],
+    kinds: list[str] | None = None,
+    months: list[str] | None = None,
+    where: dict[str, list[str]] | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Counts of police.uk street records from the record store; [] when the store has none."""
+    """Counts of police.uk street records from the record store; [] when the store has none. Kept in
+    the cache until the store's next commit (keyed by the manifest's stamp)."""
     from saferhub.core.errors import SaferhubError
 
     try:
         store = _store()
-        if not store.manifest_path.exists():
+        stamp = store.stamp()
+        if not stamp:
             return []
-        return store.counts(by=by, sources=["police-uk"], kinds=kinds, months=months)
+        key = _cache_key("records", (str(store.root), stamp, by, kinds, months, sorted((where or {}).items())))
+        rows = cache.get(key)
+        if rows is None:
+            rows = store.counts(by=by, sources=["police-uk"], kinds=kinds, months=months, where=where)
+            cache.set(key, rows, FRAGMENT_CACHE_SECONDS)
+        return list(rows)
     except (SaferhubError, OSError):
         return []
 
@@ -679,7 +690,7 @@ def lsoa_incident_map(*, area: Area, month: str = "", public: bool = False) -> d
     store, joined to LSOA boundaries. Records whose LSOA has no boundary are counted and said. When
     ``public``, counts of 1 to 4 (and any count that would give one away through the total) are shown
     as "fewer than 5" and left uncoloured on the map."""
-    rows = record_counts(by=["month", "district_code", "lsoa_code", "lsoa_name"])
+    rows = record_counts(by=["month", "district_code", "lsoa_code", "lsoa_name"], where={"district_code": [area.code]})
     months = sorted({r[0] for r in rows if r[1] == area.code}, reverse=True)
     out: dict[str, Any] = {"months": months, "month": month, "area": area}
     if not months:
@@ -846,7 +857,7 @@ def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, An
     for the area, else from the ``crime-<category>`` and ``anti-social-behaviour`` indicator values.
     When ``public``, counts of 1 to 4 and the cells that would give them away through a type's or a
     month's total are shown as "fewer than 5" (``saferhub.core.disclosure.suppress_table``)."""
-    rows = [r for r in record_counts(by=["area_code", "month", "kind", "category"]) if r[0] == area.code]
+    rows = record_counts(by=["area_code", "month", "kind", "category"], where={"area_code": [area.code]})
     source = "record store (police.uk street-level records)"
     cells: dict[tuple[str, str], float] = {}
     if rows:

@@ -164,7 +164,7 @@ def test_counts_can_group_by_area_with_unassigned_records_named(tmp_path):
     store = RecordStore(tmp_path)
     write(store, "t1", 1, {("2024-01", "essex-police"): 2}).commit()
     assert store.grouped_counts(by=["area"]) == [("E07000073", 2)]
-    with pytest.raises(RecordStoreError, match="cannot group by nonsense"):
+    with pytest.raises(RecordStoreError, match="cannot group by or filter on nonsense"):
         store.grouped_counts(by=["nonsense"])
 
 
@@ -187,3 +187,24 @@ def test_the_manifest_is_plain_json_naming_files_relative_to_the_store(tmp_path)
 def test_only_local_folders_are_supported_so_far():
     with pytest.raises(RecordStoreError, match="only local folders"):
         RecordStore("s3://bucket/records")
+
+
+def test_counts_filter_inside_duckdb_and_refuse_an_unknown_column(tmp_path):
+    store = RecordStore(tmp_path)
+    write(store, "t1", 1, {("2024-01", "essex-police"): 5, ("2024-01", "kent-police"): 7}).commit()
+    assert store.grouped_counts(by=["part"], where={"part": ["kent-police"]}) == [("kent-police", 7)]
+    assert store.grouped_counts(by=["part"], where={"part": []}) == []
+    with pytest.raises(RecordStoreError, match="cannot group by or filter on area"):
+        store.grouped_counts(by=["part"], where={"area": ["E07000073"]})
+
+
+def test_the_stamp_changes_with_every_commit_and_not_otherwise(tmp_path):
+    store = RecordStore(tmp_path)
+    assert store.stamp() == ""
+    write(store, "t1", 1, {("2024-01", "essex-police"): 5}).commit()
+    first = store.stamp()
+    assert first and store.stamp() == first
+    txn = write(store, "t2", 2, {("2024-02", "essex-police"): 2})
+    assert store.stamp() == first  # staged, not committed
+    txn.commit()
+    assert store.stamp() != first
