@@ -215,7 +215,9 @@ def _choose_area(indicator: Indicator, memberships: list[IndicatorMembership], c
     from saferhub.geography.models import Area
     from saferhub.measures.models import IndicatorValue
 
-    option_ids = set(IndicatorValue.objects.filter(indicator=indicator).values_list("area_id", flat=True).distinct())
+    option_ids = set(
+        IndicatorValue.objects.filter(indicator=indicator).order_by().values_list("area_id", flat=True).distinct()
+    )
     defaults = [m.framework.area_id for m in memberships if m.framework.area_id]
     if indicator.owner is not None and indicator.owner.area_id:
         defaults.append(indicator.owner.area_id)
@@ -276,9 +278,8 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
     ]
     values = (
         list(
-            IndicatorValue.objects.filter(indicator=indicator, area=choice.area)
-            .select_related("source_import")
-            .order_by("breakdown", "period_start")
+            # The page names the import by its id: the import's own record (with its large summary) is not read.
+            IndicatorValue.objects.filter(indicator=indicator, area=choice.area).order_by("breakdown", "period_start")
         )
         if choice.area is not None
         else []
@@ -305,11 +306,6 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
     for p in partners:
         label = f"{p.theme.framework.title}: {p.theme}" if p.theme is not None else "This indicator"
         partner_groups.setdefault(label, []).append(p)
-    actions = list(
-        indicator.actions.select_related("plan", "lead_organisation", "theme").order_by(
-            "plan__title", "order", "reference"
-        )
-    )
     return {
         "indicator": indicator,
         "memberships": readable,
@@ -329,7 +325,6 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
         "story": story,
         "story_versions": story_versions,
         "partner_groups": partner_groups,
-        "actions": actions,
         "polarity_changes": list(indicator.polarity_changes.all()),
         "can_edit": indicator_editable(user, indicator),
         "performance": None,

@@ -103,7 +103,12 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _indicator_links(request: HttpRequest, indicator: Indicator) -> dict[str, object]:
     """Actions (with overdue marked) for everyone; for partnership members, the risks and spending
     that serve this indicator in the partnerships they belong to."""
-    actions = actions_for_indicator(indicator=indicator).select_related("plan", "lead_organisation", "theme")
+    # The page lists actions, not each action's other indicators: no prefetch of those.
+    actions = (
+        actions_for_indicator(indicator=indicator)
+        .select_related("plan", "lead_organisation", "theme")
+        .prefetch_related(None)
+    )
     links: dict[str, object] = {"actions": list(actions.order_by("plan__title", "order", "reference"))}
     if request.user.is_authenticated:
         mine = access_partnerships(request.user)
