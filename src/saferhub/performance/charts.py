@@ -724,7 +724,15 @@ def heatmap(
     """Counts by type (rows) and month (columns), each cell labelled with its count. A cell may carry a
     ``label`` shown instead of its count (a suppressed cell has ``count`` None and a label such as
     "fewer than 5"); ``hidden_totals`` are types whose total may not be stated."""
-    cells = [{**x, "label": x.get("label") or number(x.get("count"))} for x in cells]
+    cells = [
+        {
+            **x,
+            "label": x.get("label") or number(x.get("count")),
+            # a cell is 46 pixels wide: a hidden count reads "<5" there, in full in the tooltip and table
+            "short": "<5" if x.get("count") is None and x.get("label") else number(x.get("count")),
+        }
+        for x in cells
+    ]
     spec = {
         "width": {"step": 46},
         "height": {"step": 22},
@@ -750,7 +758,7 @@ def heatmap(
             {
                 "mark": {"type": "text", "fontSize": 11},
                 "encoding": {
-                    "text": {"field": "label", "type": "nominal"},
+                    "text": {"field": "short", "type": "nominal"},
                     "color": {
                         "condition": {"test": f"datum.count > {_dark_threshold(cells)}", "value": c.WHITE},
                         "value": c.BLACK,
