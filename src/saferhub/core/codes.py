@@ -142,3 +142,24 @@ def parse_period(text: object, *, where: str | None = None) -> Period:
         "2023/24 (financial year) or 2023-04-01..2024-03-31",
         where=where,
     )
+
+
+def period_words(label: object) -> str:
+    """A canonical period label as people read it: "2024-01" → "January 2024", a one-day range →
+    "31 January 2014", a range → "1 April 2023 to 31 March 2024"; any other label as written."""
+    text = str(label or "")
+    if ".." not in text and not (len(text) == 7 and text[4] == "-" and text[5:].isdigit()):
+        return text
+    try:
+        period = parse_period(text)
+    except ValidationProblem:
+        return text
+    if period.kind == "month":
+        return f"{period.start:%B %Y}"
+    if period.start == period.end:
+        return _day_words(period.start)
+    return f"{_day_words(period.start)} to {_day_words(period.end)}"
+
+
+def _day_words(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from saferhub.core.codes import period_words
 from saferhub.web import charts as c
 from saferhub.web.charts import Chart, ChartTable, number
 
@@ -55,8 +56,8 @@ def sparkline(series: Sequence[dict[str, Any]], *, title: str) -> str:
     }
     first, last = recent[0], recent[-1]
     label = (
-        f"{title}: {len(recent)} values from {number(first['value'], digits=2)} in {first['period']} "
-        f"to {number(last['value'], digits=2)} in {last['period']}"
+        f"{title}: {len(recent)} values from {number(first['value'], digits=2)} in {period_words(first['period'])} "
+        f"to {number(last['value'], digits=2)} in {period_words(last['period'])}"
     )
     return c.render_svg(spec, label=label)
 
@@ -169,7 +170,7 @@ def turn_the_curve(
     spec.pop("autosize")
     rows: list[list[Any]] = [
         [
-            r["period"],
+            period_words(r["period"]),
             "Recorded",
             number(r["value"], digits=2),
             number(r["lower"], digits=2),
@@ -179,7 +180,7 @@ def turn_the_curve(
     ]
     rows += [
         [
-            r["period"],
+            period_words(r["period"]),
             "Forecast",
             number(r["value"], digits=2),
             number(r["lower"], digits=2),
@@ -190,7 +191,8 @@ def turn_the_curve(
     rows += [[t["date"], "Ambition", number(t["value"], digits=2), "", ""] for t in target_rows]
     if history:
         summary = (
-            f"{len(history)} recorded values from {history[0]['period']} to {history[-1]['period']}; "
+            f"{len(history)} recorded values from {period_words(history[0]['period'])} "
+            f"to {period_words(history[-1]['period'])}; "
             f"the latest is {number(history[-1]['value'], digits=2)}."
         )
     else:
@@ -198,7 +200,7 @@ def turn_the_curve(
     if forecast:
         end = forecast["points"][-1]
         summary += (
-            f" If nothing changes the forecast for {end['period']} is {number(end['value'], digits=2)} "
+            f" If nothing changes the forecast for {period_words(end['period'])} is {number(end['value'], digits=2)} "
             f"({number(end['lower'], digits=2)} to {number(end['upper'], digits=2)}, "
             f"{forecast['confidence'] * 100:g}% prediction interval; {forecast['method']})."
         )
@@ -283,7 +285,7 @@ def spc_chart(*, title: str, spc: dict[str, Any]) -> Chart:
     spec = {"width": 640, "height": 260, "data": {"values": points}, "layer": layers}
     rows = [
         [
-            p["period"],
+            period_words(p["period"]),
             number(p["value"], digits=2),
             number(p["mean"], digits=2),
             number(p["lower_limit"], digits=2),
@@ -396,14 +398,14 @@ def comparison_bars(*, title: str, districts: dict[str, Any], highlight: str | N
     ]
     counts = {k: sum(1 for r in rows if r["outcome_95"] == k) for k in c.OUTCOME_STYLE}
     summary = (
-        f"{len(rows)} areas in {districts['period']} compared with {bench['name']} "
+        f"{len(rows)} areas in {period_words(districts['period'])} compared with {bench['name']} "
         f"({number(bench['value'], digits=2)}, dashed line) by their 95% confidence intervals: "
         + ", ".join(f"{n} {c.OUTCOME_STYLE[k][0].lower()}" for k, n in counts.items() if n)
         + "."
     )
     return Chart(
         id="compare-districts",
-        title=f"{title}: areas compared, {districts['period']}",
+        title=f"{title}: areas compared, {period_words(districts['period'])}",
         spec=spec,
         summary=summary,
         table=ChartTable(

@@ -97,7 +97,7 @@ def test_indicator_page_rate_equals_the_record_store_count_over_population(signe
     assert f"{crimes / population * 1000:.2f}" in html
     # The force area's districts on the map add up to the README's count of ASB in the 14 areas.
     asb_html = client.get("/performance/indicators/anti-social-behaviour/?area=E23000028").content.decode()
-    rows = table_cells(asb_html, "Areas in 2024-01")
+    rows = table_cells(asb_html, "Areas in January 2024")
     assert len(rows) == 14
     assert sum(int(v[0].replace(",", "")) for v in rows.values()) == readme_count(shared_data, "2024-01", 3)
 

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from saferhub.accounts.models import Role
+from saferhub.core.codes import period_words
 from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.services import performance_refresh
 from tests.factories import PartnershipFactory, PartnershipRoleFactory, UserFactory
@@ -24,7 +25,7 @@ def test_the_scorecard_shows_each_indicator_with_its_statuses_and_reasons(client
     html = client.get(SCORECARD + "?area=E07000073").content.decode()
     s = IndicatorSummary.objects.get(indicator=crime_framework["crime"], area__code="E07000073")
     assert "All crime" in html and "Anti-social behaviour" in html
-    assert f"{s.latest_value:.2f}" in html and s.latest_period_label in html
+    assert f"{s.latest_value:.2f}" in html and period_words(s.latest_period_label) in html
     # Every tag links to its reason.
     for anchor in ("value", "target", "spc", "benchmark", "trend", "freshness"):
         assert f"/performance/why/all-crime/E07000073/#{anchor}" in html

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import template
@@ -47,27 +46,11 @@ def figure(value: Any, indicator: Any) -> str:
     return format_figure(value, getattr(indicator, "value_type", ValueType.COUNT))
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def format_period(label: str) -> str:
-    """Canonical period labels (core.codes) as words; other labels as written."""
-    from saferhub.core.codes import parse_period
-    from saferhub.core.errors import ValidationProblem
+    """Canonical period labels as words (``saferhub.core.codes.period_words``)."""
+    from saferhub.core.codes import period_words
 
-    text = str(label or "")
-    if ".." not in text and not (len(text) == 7 and text[4] == "-" and text[5:].isdigit()):
-        return text
-    try:
-        period = parse_period(text)
-    except ValidationProblem:
-        return text
-    if period.kind == "month":
-        return f"{period.start:%B %Y}"
-    if period.start == period.end:
-        return _day(period.start)
-    return f"{_day(period.start)} to {_day(period.end)}"
+    return period_words(label)
 
 
 @register.filter
