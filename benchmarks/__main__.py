@@ -18,6 +18,8 @@ BENCHMARKS = [
 def main(argv: list[str]) -> int:
     first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
     names, options = argv[:first_option] or BENCHMARKS, argv[first_option:]
+    if options[:1] == ["--"]:  # the documented separator: ``python -m benchmarks ingest -- --repeat 1``
+        options = options[1:]
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)

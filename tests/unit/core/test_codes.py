@@ -78,20 +78,3 @@ def test_periods(text, kind, start, end, label):
 def test_bad_periods(text, message):
     with pytest.raises(ValidationProblem, match=message):
         parse_period(text)
-
-
-@pytest.mark.parametrize(
-    ("label", "words"),
-    [
-        ("2024-01", "January 2024"),
-        ("2014-01-31..2014-01-31", "31 January 2014"),
-        ("2023-04-01..2024-03-31", "1 April 2023 to 31 March 2024"),
-        ("2009/10", "2009/10"),
-        ("", ""),
-        ("2024-13", "2024-13"),
-    ],
-)
-def test_period_labels_read_as_words(label, words):
-    from saferhub.core.codes import period_words
-
-    assert period_words(label) == words

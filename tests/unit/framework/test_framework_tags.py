@@ -33,10 +33,12 @@ def test_figures(value, value_type, text):
         ("2013/14", "2013/14"),
         ("2013", "2013"),
         ("2005-09 average", "2005-09 average"),
+        ("2024-13", "2024-13"),
         ("", ""),
     ],
 )
 def test_periods(label, text):
+    """``format_period`` is ``saferhub.core.codes.period_words``, which the performance charts use too."""
     assert format_period(label) == text
 
 
