@@ -44,3 +44,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ChangeCounter(models.Model):
+    """A named number that goes up whenever what it stands for changes (``saferhub.core.generations``):
+    caches key their entries by it, so every web process on every machine sees a change at once."""
+
+    name = models.CharField(max_length=60, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}"

@@ -5,3 +5,8 @@ class PerformanceConfig(AppConfig):
     name = "saferhub.performance"
     label = "performance"
     verbose_name = "Performance summaries"
+
+    def ready(self) -> None:
+        from saferhub.performance import signals
+
+        signals.connect()

@@ -12,6 +12,11 @@ from django.db import models
 
 from saferhub.core.models import TimeStampedModel
 
+#: The change counter that cached performance sections are keyed by (``saferhub.core.generations``):
+#: bumped by every refresh, and by any save or delete of a framework, outcome, theme, membership or
+#: indicator (``performance.signals``).
+GENERATION = "performance"
+
 
 class TargetStatus(models.TextChoices):
     ON_TRACK = "on_track", "On track"

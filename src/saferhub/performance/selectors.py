@@ -23,12 +23,13 @@ from django.utils.safestring import mark_safe
 
 from saferhub.accounts.models import Partnership
 from saferhub.core import disclosure
+from saferhub.core.generations import generation
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership, Polarity
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance import charts as pcharts
 from saferhub.performance import labels
-from saferhub.performance.models import IndicatorSummary
+from saferhub.performance.models import GENERATION, IndicatorSummary
 from saferhub.web.charts import number
 
 NO_VALUES_HELP = (
@@ -260,7 +261,7 @@ def scorecard_section(
             query,
             today,
             public,
-            framework_stamp(framework=framework),
+            generation(GENERATION),
         ),
     )
     html = cache.get(key)
@@ -372,7 +373,7 @@ def indicator_performance_context(*, indicator: Indicator, area: Area | None, pu
             indicator.updated_at.isoformat(),
             dt.date.today(),
             public,
-            summaries_stamp(indicator_ids=[indicator.pk]),
+            generation(GENERATION),
             boundaries_stamp(),
         ),
     )
@@ -392,14 +393,6 @@ def _cache_key(kind: str, parts: Iterable[Any]) -> str:
     return f"saferhub:performance:{kind}:{digest}"
 
 
-def summaries_stamp(*, indicator_ids: list[int]) -> str:
-    """Changes whenever a refresh rewrites any summary of these indicators (one query)."""
-    agg = IndicatorSummary.objects.filter(indicator_id__in=indicator_ids).aggregate(
-        at=Max("computed_at"), n=Count("id")
-    )
-    return f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
-
-
 BOUNDARIES_STAMP_SECONDS = 60
 
 
@@ -412,20 +405,6 @@ def boundaries_stamp() -> str:
         stamp = f"{agg['at'].isoformat() if agg['at'] else '-'}/{agg['n']}"
         cache.set("saferhub:performance:boundaries", stamp, BOUNDARIES_STAMP_SECONDS)
     return str(stamp)
-
-
-def framework_stamp(*, framework: Framework) -> str:
-    """Changes when the framework's memberships, indicators or themes are edited, or a refresh rewrites
-    a summary of its indicators (one query)."""
-    agg = IndicatorMembership.objects.filter(framework=framework).aggregate(
-        m=Max("updated_at"),
-        i=Max("indicator__updated_at"),
-        t=Max("theme__updated_at"),
-        s=Max("indicator__summaries__computed_at"),
-        n=Count("indicator__summaries"),
-        k=Count("id", distinct=True),
-    )
-    return "/".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in agg.values())
 
 
 def indicator_performance_data(*, indicator: Indicator, area: Area | None, public: bool = False) -> dict[str, Any]:

@@ -189,6 +189,27 @@ def test_a_refresh_replaces_the_cached_scorecard(client, crime_framework):
     assert before != after and "No values" in after
 
 
+def test_an_edit_to_the_plan_shows_on_the_cached_scorecard_and_indicator_section(client, crime_framework):
+    membership = crime_framework["framework"].memberships.get(indicator=crime_framework["crime"])
+    client.get(SCORECARD)  # cached
+    client.get("/performance/indicators/all-crime/")
+    membership.title_in_plan = "Crime as the plan words it"
+    membership.save()
+    assert "Crime as the plan words it" in client.get(SCORECARD).content.decode()
+    crime_framework["crime"].title = "All recorded crime"
+    crime_framework["crime"].save()
+    assert "All recorded crime" in client.get("/performance/indicators/all-crime/").content.decode()
+
+
+def test_the_change_counter_starts_at_zero_and_counts_each_bump(db):
+    from saferhub.core.generations import bump, generation
+
+    assert generation("test-counter") == 0
+    bump("test-counter")
+    bump("test-counter")
+    assert generation("test-counter") == 2
+
+
 @pytest.mark.parametrize(
     "url",
     [
