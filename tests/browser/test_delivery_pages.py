@@ -57,6 +57,28 @@ def test_action_pages(page, live_server, loaded):
     assert_accessible(page, "action-edit-error")
 
 
+def test_adding_an_action(page, live_server, loaded):
+    from saferhub.delivery.models import Action
+
+    sign_in(page, live_server, loaded)
+    page.goto(live_server.url + "/actions/")
+    page.get_by_role("button", name="Add an action").click()
+    assert page.locator("h1").inner_text() == "Which plan is the action part of?"
+    assert_accessible(page, "action-add-choose-plan")
+    page.locator("input[name=plan]").first.check()
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Add an action"
+    page.fill("#reference", "NEW/1")
+    page.fill("#title", "Run a knife crime awareness week in every secondary school")
+    page.fill("#due_date-day", "31")
+    page.fill("#due_date-month", "3")
+    page.fill("#due_date-year", "2027")
+    assert_accessible(page, "action-add-form")
+    page.get_by_role("button", name="Add action").click()
+    assert "knife crime awareness week" in page.locator("h1").inner_text()
+    assert Action.objects.filter(reference="NEW/1").exists()
+
+
 def test_risk_pages(page, live_server, loaded):
     sign_in(page, live_server, loaded)
     page.goto(live_server.url + "/risks/")

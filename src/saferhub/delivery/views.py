@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +18,8 @@ from saferhub.core.exports import export_response
 from saferhub.delivery import selectors
 from saferhub.delivery.forms import FormErrors, date_parts, indicator_href, problem_field, read_date, read_decimal
 from saferhub.delivery.links import indicator_ref_label
-from saferhub.delivery.models import Action
-from saferhub.delivery.services import action_progress_add, action_update
+from saferhub.delivery.models import Action, ActionPlan
+from saferhub.delivery.services import action_create, action_progress_add, action_update
 from saferhub.framework.models import Indicator
 
 VIEWS = {
@@ -126,6 +127,9 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "statuses": Action.Status.choices,
             "query": query.urlencode(),
             "today": today,
+            "can_add": ActionPlan.objects.filter(
+                partnership__in=access_partnerships(request.user, Role.CONTRIBUTOR)
+            ).exists(),
         },
     )
 
@@ -260,6 +264,89 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "statuses": Action.Status.choices,
             "levels": [("", "Not stated"), ("high", "High"), ("medium", "Medium"), ("low", "Low")],
+        },
+        status=400 if errors else 200,
+    )
+
+
+LEVELS = [("", "Not stated"), ("high", "High"), ("medium", "Medium"), ("low", "Low")]
+CREATE_FIELD_MAP = {"already has an action": "reference", **EDIT_FIELD_MAP}
+
+
+@login_required
+def action_create_view(request: HttpRequest) -> HttpResponse:
+    """Add an action to a plan of a partnership in which the user is a contributor: first choose the
+    plan (when there is more than one), then say what will be done, by when, and what it serves."""
+    plans = list(
+        ActionPlan.objects.filter(partnership__in=access_partnerships(request.user, Role.CONTRIBUTOR))
+        .select_related("partnership", "framework")
+        .order_by("partnership__name", "title")
+    )
+    if not plans:
+        raise PermissionDenied("You need the contributor role in a partnership to add actions to its plans.")
+    slug = request.POST.get("plan") or request.GET.get("plan", "")
+    plan = next((p for p in plans if p.slug == slug), plans[0] if len(plans) == 1 else None)
+    if plan is None:
+        return render(
+            request,
+            "delivery/action_create.html",
+            {"plans": plans, "plan": None, "unknown": bool(slug)},
+            status=404 if slug else 200,
+        )
+    indicators = (
+        list(Indicator.objects.filter(memberships__framework=plan.framework).distinct().order_by("title"))
+        if plan.framework_id
+        else []
+    )
+    errors = FormErrors()
+    form: dict[str, Any] = {"status": Action.Status.NOT_STARTED, "start": {}, "due": {}, "indicators": []}
+    if request.method == "POST":
+        data = request.POST
+        start = read_date(data, "start_date", "start date", errors)
+        due = read_date(data, "due_date", "due date", errors)
+        amount = read_decimal(data, "resources_amount", "Resources (£)", errors)
+        chosen = [i for i in indicators if str(i.pk) in set(data.getlist("indicators"))]
+        if not errors:
+            try:
+                action = action_create(
+                    plan=plan,
+                    actor=request.user,
+                    reference=data.get("reference", ""),
+                    title=data.get("title", ""),
+                    lead_role=data.get("lead_role", "").strip(),
+                    resources=data.get("resources", "").strip(),
+                    resources_amount=amount,
+                    start_date=start,
+                    due_date=due,
+                    status=data.get("status", ""),
+                    impact=data.get("impact", ""),
+                    priority=data.get("priority", ""),
+                    progress_summary=data.get("progress_summary", "").strip(),
+                    indicators=chosen,
+                    source=f"Added on saferhub by {request.user.get_username()}",
+                )
+            except ValidationProblem as exc:
+                errors.add(problem_field(exc.message, CREATE_FIELD_MAP, "title"), exc.message)
+            else:
+                from django.contrib import messages
+
+                messages.success(request, f"Action {action.reference or action.title[:40]} added to {plan.title}")
+                return redirect("delivery:action_detail", pk=action.pk)
+        form = {k: data.get(k, "") for k in data}
+        form["start"] = {p: data.get(f"start_date-{p}", "") for p in ("day", "month", "year")}
+        form["due"] = {p: data.get(f"due_date-{p}", "") for p in ("day", "month", "year")}
+        form["indicators"] = [str(i.pk) for i in chosen]
+    return render(
+        request,
+        "delivery/action_create.html",
+        {
+            "plans": plans,
+            "plan": plan,
+            "indicators": indicators,
+            "form": form,
+            "errors": errors,
+            "statuses": Action.Status.choices,
+            "levels": LEVELS,
         },
         status=400 if errors else 200,
     )

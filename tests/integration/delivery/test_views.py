@@ -154,3 +154,89 @@ def test_the_seeded_detail_page_renders(essex_loaded, member, signed_in, essex_p
     page = client.get(f"/actions/{action.pk}/").content.decode()
     assert "Implement IDVA contract arrangements" in page and "315,000.00" in page
     assert date(2011, 3, 31).strftime("%-d %B %Y") in page
+
+
+@pytest.fixture
+def framework_plan(plan, framework_stub):
+    plan.framework = framework_stub["framework"]
+    plan.save()
+    return plan
+
+
+def test_a_contributor_adds_an_action_that_serves_indicators(framework_plan, framework_stub, member, signed_in):
+    from saferhub.core.models import AuditEvent
+
+    client = signed_in(member(framework_plan.partnership, Role.CONTRIBUTOR))
+    assert "Add an action" in client.get("/actions/").content.decode()
+    form = client.get("/actions/new/")  # the user's only plan is chosen for them
+    assert form.status_code == 200 and "Indicator 2c" in form.content.decode()
+    ind = framework_stub["indicators"]["2c"]
+    response = client.post(
+        "/actions/new/",
+        {
+            "plan": framework_plan.slug,
+            "reference": "CSA3/19",
+            "title": "Train licensed premises staff to spot exploitation",
+            "lead_role": "Licensing manager",
+            "status": "not_started",
+            "due_date-day": "31",
+            "due_date-month": "3",
+            "due_date-year": "2027",
+            "indicators": [str(ind.pk)],
+        },
+    )
+    assert response.status_code == 302
+    action = Action.objects.get(plan=framework_plan, reference="CSA3/19")
+    assert action.due_date == date(2027, 3, 31) and list(action.indicators.all()) == [ind]
+    assert AuditEvent.objects.filter(action="action.create", object_id=str(action.pk)).exists()
+    assert "CSA3/19" in client.get(response["Location"]).content.decode()
+
+
+def test_a_viewer_cannot_add_actions_and_is_not_offered_to(plan, member, signed_in):
+    client = signed_in(member(plan.partnership, Role.VIEWER))
+    assert "Add an action" not in client.get("/actions/").content.decode()
+    assert client.get("/actions/new/").status_code == 403
+    assert client.post("/actions/new/", {"plan": plan.slug, "title": "x"}).status_code == 403
+    assert not Action.objects.filter(title="x").exists()
+
+
+def test_another_partnerships_plan_cannot_be_chosen(plan, member, signed_in, essex_partnerships):
+    other = ActionPlan.objects.create(slug="q", title="Harlow plan", partnership=essex_partnerships["harlow-csp"])
+    client = signed_in(member(plan.partnership, Role.CONTRIBUTOR))
+    ActionPlan.objects.create(slug="p2", title="Second plan", partnership=plan.partnership)
+    response = client.post("/actions/new/", {"plan": other.slug, "title": "Sneaked in", "status": "not_started"})
+    assert response.status_code == 404 and "Which plan is the action part of?" in response.content.decode()
+    assert not Action.objects.filter(title="Sneaked in").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "anchor"),
+    [
+        (
+            {
+                "due_date-day": "1",
+                "due_date-month": "4",
+                "due_date-year": "2025",
+                "start_date-day": "1",
+                "start_date-month": "5",
+                "start_date-year": "2025",
+            },
+            "is before the start date",
+            "due_date-day",
+        ),
+        ({"reference": "OD/1"}, "already has an action OD/1", "reference"),
+        ({"title": "   "}, "needs a title", "title"),
+        ({"resources_amount": "-5"}, "negative", "resources_amount"),
+    ],
+)
+def test_a_bad_new_action_is_refused_naming_the_field_and_nothing_is_saved(
+    overdue_action, plan, member, signed_in, fields, message, anchor
+):
+    client = signed_in(member(plan.partnership, Role.CONTRIBUTOR))
+    before = Action.objects.count()
+    data = {"plan": plan.slug, "title": "A new action", "status": "not_started", **fields}
+    response = client.post("/actions/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and f'href="#{anchor}"' in page
+    assert Action.objects.count() == before
