@@ -38,6 +38,8 @@ def test_the_governance_structure(signed_in, live_server):
     page = signed_in
     page.goto(live_server.url + "/governance/")
     assert page.locator("h1").inner_text() == "Governance"
+    diagram = page.locator("figure svg[role=img]")
+    assert diagram.is_visible() and "partnerships" in diagram.get_attribute("aria-label")
     structure = page.locator(".saferhub-structure")
     assert structure.get_by_role("link", name="Safer Essex", exact=True).is_visible()
     # The children's partnership board sits under the health and wellbeing board.

@@ -20,6 +20,7 @@ from saferhub.accounts.access import access_has_role, access_partnerships, acces
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.governance import forms, selectors, services
+from saferhub.governance.diagram import structure_svg
 from saferhub.governance.documents import DOCUMENT_KINDS, calendar_for, meeting_document_pdf
 from saferhub.governance.models import AgendaItem, Attendance, ForwardPlanItem, Meeting, Paper, Seat
 
@@ -85,7 +86,12 @@ def _meeting_label(meeting: Meeting) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The governance structure, drawn from accountable-to relationships."""
     visible = set(access_partnerships(request.user).values_list("pk", flat=True))
-    return render(request, "governance/index.html", {"structure": selectors.governance_structure(), "visible": visible})
+    structure = selectors.governance_structure()
+    return render(
+        request,
+        "governance/index.html",
+        {"structure": structure, "diagram": structure_svg(structure), "visible": visible},
+    )
 
 
 @login_required

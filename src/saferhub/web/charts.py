@@ -113,6 +113,20 @@ def render_svg(spec: dict[str, Any], *, label: str) -> str:
     return label_svg(svg, label)
 
 
+def render_vega_svg(spec: dict[str, Any], *, label: str) -> str:
+    """Render a full Vega spec (for layouts Vega-Lite has not, such as trees) to SVG, cached by the
+    spec's hash, with the same accessible name as ``render_svg``."""
+    import vl_convert
+
+    full = {"$schema": "https://vega.github.io/schema/vega/v5.json", "background": WHITE, **spec}
+    key = "saferhub:vega:" + spec_key(full)
+    svg = cache.get(key)
+    if svg is None:
+        svg = vl_convert.vega_to_svg(full)
+        cache.set(key, svg, SVG_CACHE_SECONDS)
+    return label_svg(svg, label)
+
+
 def label_svg(svg: str, label: str) -> str:
     """Give the root ``<svg>`` an accessible name; the chart's table and summary say the rest."""
     attrs = f' role="img" aria-label="{html.escape(label, quote=True)}" focusable="false"'

@@ -143,3 +143,23 @@ def test_changes_to_a_meeting_record_say_who_did_what(board, secretary):
         "Agenda item: 1. Declarations of pecuniary or other interests",
         "Agenda item: 2. Budget",
     }
+
+
+def test_the_structure_is_drawn_as_a_tree_whose_links_follow_accountable_to(db):
+    import re
+
+    from saferhub.governance.diagram import structure_svg
+
+    lone = PartnershipFactory(slug="lone", name="Lone board")
+    assert structure_svg(governance_structure()) == ""  # nothing is accountable to anything: the list says it all
+    forum = PartnershipFactory(slug="forum", name="Forum")
+    board = PartnershipFactory(slug="board", name="Safer board", accountable_to=forum)
+    PartnershipFactory(slug="csp-a", name="CSP A", accountable_to=board)
+    PartnershipFactory(slug="csp-b", name="CSP B", accountable_to=board)
+    svg = structure_svg(governance_structure())
+    assert svg.startswith("<svg") and 'role="img"' in svg and "5 partnerships" in svg
+    for name in ("Forum", "Safer board", "CSP A", "CSP B", lone.name):
+        assert f">{name}</text>" in svg
+    # one link per accountable-to relationship (forum←board, board←csp-a, board←csp-b); none to the hidden root
+    links = re.findall(r'<g class="mark-path[^"]*"[^>]*>(.*?)</g>', svg, flags=re.S)
+    assert len(re.findall(r"<path ", links[0])) == 3
