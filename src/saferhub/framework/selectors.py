@@ -136,6 +136,30 @@ def _ambitions(targets: list[Target]) -> list[dict[str, Any]]:
     return [{"ambition": ambition, "targets": items} for ambition, items in groups.items()]
 
 
+def _suppressed_latest(
+    user: Any, framework: Framework, indicators: list[Indicator], latest: dict[int, Any]
+) -> dict[int, str]:
+    """What stands in for each latest value a public reader may not see (a count of 1 to 4, or a
+    figure made from one), by indicator id. The owner's members see them, else the framework's."""
+    owner_ids = {i.owner_id for i in indicators if i.owner_id}
+    owners = {p.pk: p for p in Partnership.objects.filter(pk__in=owner_ids)} if owner_ids else {}
+    sees: dict[int | None, bool] = {}
+    out: dict[int, str] = {}
+    for ind in indicators:
+        value = latest.get(ind.pk)
+        if value is None:
+            continue
+        key = ind.owner_id if ind.owner_id in owners else None
+        if key not in sees:
+            sees[key] = access_sees_small_numbers(user, [owners[key]] if key is not None else [framework.owner])
+        count = ind.value_type == "count"
+        if not sees[key] and disclosure.point_discloses(
+            {"value": value.value, "numerator": value.numerator}, count=count
+        ):
+            out[ind.pk] = disclosure.SMALL_TEXT if count else disclosure.SUPPRESSED_TEXT
+    return out
+
+
 def framework_page_context(user: Any, framework: Framework) -> dict[str, Any]:
     """Outcomes, themes and indicators of a framework, each with its latest value, ambition and lead."""
     from saferhub.measures.selectors import latest_values
@@ -156,6 +180,7 @@ def framework_page_context(user: Any, framework: Framework) -> dict[str, Any]:
     )
     indicators = [m.indicator for t in themes for m in t.memberships.all()]
     latest = latest_values(indicators=indicators, area=area) if area is not None and indicators else {}
+    suppressed = _suppressed_latest(user, framework, indicators, latest)
     targets: dict[int, list[Target]] = defaultdict(list)
     for t in Target.objects.filter(framework=framework).order_by("order", "id"):
         targets[t.indicator_id].append(t)
@@ -175,6 +200,7 @@ def framework_page_context(user: Any, framework: Framework) -> dict[str, Any]:
                 "membership": m,
                 "indicator": m.indicator,
                 "latest": latest.get(m.indicator_id),
+                "suppressed_text": suppressed.get(m.indicator_id, ""),
                 "ambitions": _ambitions(targets.get(m.indicator_id, [])),
             }
             (context_rows if m.context else rows).append(row)

@@ -151,3 +151,17 @@ def test_crime_by_type_and_month_suppresses_small_cells_and_what_would_reveal_th
     for j in range(3):
         assert [row[j] for row in shown.values()].count(SMALL_TEXT) != 1
     assert public["suppression_note"] and not member["suppression_note"]
+
+
+def test_the_framework_page_hides_a_small_latest_count_from_the_public(client, small_counts):
+    code, _, value = district_with_small_latest(small_counts["values"])
+    framework = small_counts["framework"]
+    framework.area = Area.objects.get(code=code)  # a district's plan: its latest count is small
+    framework.save()
+    url = f"/frameworks/{framework.slug}/"
+    rows = client.get(url).context["outcomes"][0]["themes"][0]["rows"]
+    assert [r["suppressed_text"] for r in rows] == [SMALL_TEXT]
+    assert SMALL_TEXT in client.get(url).content.decode()
+    client.force_login(member_of(small_counts["owner"]))
+    rows = client.get(url).context["outcomes"][0]["themes"][0]["rows"]
+    assert rows[0]["suppressed_text"] == "" and rows[0]["latest"].value == value
