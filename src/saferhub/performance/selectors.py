@@ -782,7 +782,15 @@ def area_profile_context(*, area: Area, public: bool = False) -> dict[str, Any]:
             "why": why_url(ind, area, "benchmark"),
             "url": indicator_url(ind, area),
         }
-        if not hidden and bench.get("benchmark") is not None and s.latest_value is not None and len(values) >= 2:
+        # A count is not placed against a county's count (areas differ in size): the table says so.
+        comparable = ind.pk not in counts
+        if (
+            comparable
+            and not hidden
+            and bench.get("benchmark") is not None
+            and s.latest_value is not None
+            and len(values) >= 2
+        ):
             row.update(_spine_position(values, s.latest_value, bench["benchmark"], ind.polarity))
             spine_rows.append(row)
         table.append(row)

@@ -251,3 +251,17 @@ def test_a_new_framework_without_values_says_how_to_add_them(client, essex_partn
     html = client.get("/performance/indicators/all-crime/").content.decode()
     assert "No values yet" in html
     assert client.get("/performance/why/all-crime/E07000073/").status_code == 200
+
+
+def test_a_count_is_listed_on_the_district_profile_but_not_placed_on_the_spine(crime_framework):
+    from saferhub.framework.models import ValueType
+    from saferhub.geography.models import Area
+    from saferhub.performance import selectors
+
+    counted = builders.make_indicator("recorded-crimes", title="Recorded crimes", value_type=ValueType.COUNT)
+    builders.write_monthly(counted, base=600)
+    performance_refresh()
+    ctx = selectors.area_profile_context(area=Area.objects.get(code="E07000073"))
+    assert "Recorded crimes" in [r["indicator"] for r in ctx["rows"]]
+    spine_names = [row[0] for row in ctx["spine"].table.rows]
+    assert "All crime" in spine_names and "Recorded crimes" not in spine_names
