@@ -56,7 +56,8 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
         "source": request.POST.get("source", ""),
-        "partnership": request.POST.get("partnership", ""),
+        # A contributor of one partnership has nothing to choose: it is chosen for them.
+        "partnership": request.POST.get("partnership", partnerships[0].slug if len(partnerships) == 1 else ""),
     }
     if request.method == "POST":
         partnership = next((p for p in partnerships if p.slug == values["partnership"]), None)
@@ -112,11 +113,22 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             "more_rejections": max(0, run.rejections.count() - len(rejections)),
             "totals": summary.get("totals", {}),
             "compare": summary.get("compare", {}),
+            "shrinks": _shrinks(summary.get("compare", {})),
             "values": summary.get("values", {}),
             "notes": summary.get("notes", []),
             "progress_percent": int(100 * run.progress_done / run.progress_total) if run.progress_total else 0,
         },
     )
+
+
+SHRINK_WARNING = 0.5  # a replacement with under half the records it replaces is probably a partial file
+
+
+def _shrinks(compare: dict[str, int]) -> bool:
+    """Whether confirming would replace stored months with far fewer records (a cut-down or partial
+    file): the page warns before the contributor confirms."""
+    before, after = compare.get("rows_before", 0), compare.get("rows_after", 0)
+    return bool(compare.get("replaced")) and before > 0 and after < SHRINK_WARNING * before
 
 
 @login_required

@@ -144,3 +144,24 @@ def test_an_import_being_checked_shows_its_progress_and_refreshes(client, safer_
     page = client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
     assert "Reading 2024-01-essex-street.csv — 75%" in page and "Checking" in page
+
+
+def test_replacing_a_month_with_far_fewer_records_is_warned_before_confirming(client, safer_essex, store):
+    login(client, safer_essex, Role.CONTRIBUTOR)
+    whole = (STREET_HEADER + "\n" + "\n".join(street_row() for _ in range(10)) + "\n").encode()
+    upload(client, safer_essex, "police-uk", "2024-01-essex-street.csv", whole)
+    first = Import.objects.get()
+    assert "far fewer records" not in client.get(reverse("ingest:detail", args=[first.pk])).content.decode()
+    client.post(reverse("ingest:confirm", args=[first.pk]))
+    partial = (STREET_HEADER + "\n" + "\n".join(street_row() for _ in range(3)) + "\n").encode()
+    upload(client, safer_essex, "police-uk", "2024-01-essex-street-part.csv", partial)
+    second = Import.objects.exclude(pk=first.pk).get()
+    page = client.get(reverse("ingest:detail", args=[second.pk])).content.decode()
+    assert "hold 10 records now; after confirming, 3" in page
+    assert "far fewer records (3) than the months it replaces (10)" in page
+
+
+def test_a_contributor_of_one_partnership_has_it_chosen_for_them(client, safer_essex):
+    login(client, safer_essex, Role.CONTRIBUTOR)
+    page = client.get(reverse("ingest:upload")).content.decode()
+    assert f'<option value="{safer_essex.slug}" selected>' in page
