@@ -206,6 +206,31 @@ EDIT_FIELD_MAP = {
 }
 
 
+def _read_action_fields(data: Any, errors: FormErrors) -> dict[str, Any]:
+    """The fields the add and change forms share, read from the post (dates and pounds checked
+    into ``errors``), as keyword arguments for ``action_create`` and ``action_update``."""
+    return {  # dates first: the error summary lists problems in the order they are found
+        "start_date": read_date(data, "start_date", "start date", errors),
+        "due_date": read_date(data, "due_date", "due date", errors),
+        "resources_amount": read_decimal(data, "resources_amount", "Resources (£)", errors),
+        "title": data.get("title", ""),
+        "lead_role": data.get("lead_role", "").strip(),
+        "resources": data.get("resources", "").strip(),
+        "status": data.get("status", ""),
+        "impact": data.get("impact", ""),
+        "priority": data.get("priority", ""),
+        "progress_summary": data.get("progress_summary", "").strip(),
+    }
+
+
+def _form_as_posted(data: Any) -> dict[str, Any]:
+    """What the user typed, to show the form again with an error."""
+    form: dict[str, Any] = {k: data.get(k, "") for k in data}
+    form["start"] = {p: data.get(f"start_date-{p}", "") for p in ("day", "month", "year")}
+    form["due"] = {p: data.get(f"due_date-{p}", "") for p in ("day", "month", "year")}
+    return form
+
+
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
@@ -213,25 +238,10 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         data = request.POST
-        start = read_date(data, "start_date", "start date", errors)
-        due = read_date(data, "due_date", "due date", errors)
-        amount = read_decimal(data, "resources_amount", "Resources (£)", errors)
+        fields = _read_action_fields(data, errors)
         if not errors:
             try:
-                action_update(
-                    action=action,
-                    actor=request.user,
-                    title=data.get("title", ""),
-                    lead_role=data.get("lead_role", "").strip(),
-                    resources=data.get("resources", "").strip(),
-                    resources_amount=amount,
-                    start_date=start,
-                    due_date=due,
-                    status=data.get("status", ""),
-                    impact=data.get("impact", ""),
-                    priority=data.get("priority", ""),
-                    progress_summary=data.get("progress_summary", "").strip(),
-                )
+                action_update(action=action, actor=request.user, **fields)
             except ValidationProblem as exc:
                 errors.add(problem_field(exc.message, EDIT_FIELD_MAP, "title"), exc.message)
             else:
@@ -239,9 +249,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
                 messages.success(request, f"Action {action.reference} saved")
                 return redirect("delivery:action_detail", pk=pk)
-        form: dict[str, Any] = {k: data.get(k, "") for k in data}
-        form["start"] = {p: data.get(f"start_date-{p}", "") for p in ("day", "month", "year")}
-        form["due"] = {p: data.get(f"due_date-{p}", "") for p in ("day", "month", "year")}
+        form: dict[str, Any] = _form_as_posted(data)
     else:
         form = {
             "title": action.title,
@@ -302,9 +310,7 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
     form: dict[str, Any] = {"status": Action.Status.NOT_STARTED, "start": {}, "due": {}, "indicators": []}
     if request.method == "POST":
         data = request.POST
-        start = read_date(data, "start_date", "start date", errors)
-        due = read_date(data, "due_date", "due date", errors)
-        amount = read_decimal(data, "resources_amount", "Resources (£)", errors)
+        fields = _read_action_fields(data, errors)
         chosen = [i for i in indicators if str(i.pk) in set(data.getlist("indicators"))]
         if not errors:
             try:
@@ -312,16 +318,7 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
                     plan=plan,
                     actor=request.user,
                     reference=data.get("reference", ""),
-                    title=data.get("title", ""),
-                    lead_role=data.get("lead_role", "").strip(),
-                    resources=data.get("resources", "").strip(),
-                    resources_amount=amount,
-                    start_date=start,
-                    due_date=due,
-                    status=data.get("status", ""),
-                    impact=data.get("impact", ""),
-                    priority=data.get("priority", ""),
-                    progress_summary=data.get("progress_summary", "").strip(),
+                    **fields,
                     indicators=chosen,
                     source=f"Added on saferhub by {request.user.get_username()}",
                 )
@@ -332,9 +329,7 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
 
                 messages.success(request, f"Action {action.reference or action.title[:40]} added to {plan.title}")
                 return redirect("delivery:action_detail", pk=action.pk)
-        form = {k: data.get(k, "") for k in data}
-        form["start"] = {p: data.get(f"start_date-{p}", "") for p in ("day", "month", "year")}
-        form["due"] = {p: data.get(f"due_date-{p}", "") for p in ("day", "month", "year")}
+        form = _form_as_posted(data)
         form["indicators"] = [str(i.pk) for i in chosen]
     return render(
         request,

@@ -29,6 +29,28 @@ def _leaves(nodes: list[StructureNode]) -> int:
     return sum(_leaves(n.children) if n.children else 1 for n in nodes)
 
 
+def _names(paint: dict[str, Any]) -> dict[str, Any]:
+    """A text mark of the partnerships' names beside their nodes, painted as given."""
+    return {
+        "type": "text",
+        "from": {"data": "shown"},
+        "encode": {
+            "update": {
+                "x": {"field": "x"},
+                "y": {"field": "y"},
+                "dx": {"value": 8},
+                "dy": {"value": -7},
+                "text": {"field": "name"},
+                "font": {"value": c.FONT},
+                "fontSize": {"value": 13},
+                "baseline": {"value": "middle"},
+                "limit": {"signal": f"datum.children ? {COLUMN - 12} : {LABEL_ROOM - 12}"},
+                **paint,
+            }
+        },
+    }
+
+
 def structure_svg(structure: list[StructureNode]) -> str:
     """The structure as an SVG tree; "" when no partnership is accountable to another (a list says it all)."""
     if not any(node.children for node in structure):
@@ -89,44 +111,8 @@ def structure_svg(structure: list[StructureNode]) -> str:
                 },
             },
             # a white halo under each name keeps it legible where links leave the node
-            {
-                "type": "text",
-                "from": {"data": "shown"},
-                "encode": {
-                    "update": {
-                        "x": {"field": "x"},
-                        "y": {"field": "y"},
-                        "dx": {"value": 8},
-                        "dy": {"value": -7},
-                        "text": {"field": "name"},
-                        "font": {"value": c.FONT},
-                        "fontSize": {"value": 13},
-                        "fill": {"value": c.WHITE},
-                        "stroke": {"value": c.WHITE},
-                        "strokeWidth": {"value": 5},
-                        "baseline": {"value": "middle"},
-                        "limit": {"signal": f"datum.children ? {COLUMN - 12} : {LABEL_ROOM - 12}"},
-                    }
-                },
-            },
-            {
-                "type": "text",
-                "from": {"data": "shown"},
-                "encode": {
-                    "update": {
-                        "x": {"field": "x"},
-                        "y": {"field": "y"},
-                        "dx": {"value": 8},
-                        "dy": {"value": -7},
-                        "text": {"field": "name"},
-                        "font": {"value": c.FONT},
-                        "fontSize": {"value": 13},
-                        "fill": {"value": c.BLACK},
-                        "baseline": {"value": "middle"},
-                        "limit": {"signal": f"datum.children ? {COLUMN - 12} : {LABEL_ROOM - 12}"},
-                    }
-                },
-            },
+            _names({"fill": {"value": c.WHITE}, "stroke": {"value": c.WHITE}, "strokeWidth": {"value": 5}}),
+            _names({"fill": {"value": c.BLACK}}),
         ],
     }
     label = (
