@@ -159,12 +159,13 @@ def comparator_groups_fixed_build() -> LoadSummary:
     members: dict[tuple[str, int], set[int]] = defaultdict(set)
     force_places: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for a in csps:
+        force_id = int(a.force_area_id or 0)
         region, country = _region_and_country(a, by_pk)
-        for kind, place in ((Kind.COUNTRY, country), (Kind.REGION, region)):
-            if place is not None:
-                members[(kind, place.pk)].add(a.pk)
-                force_places[a.force_area_id].add((kind, place.pk))  # type: ignore[index]
-        members[(Kind.FORCE_AREA, a.force_area_id)].add(a.pk)  # type: ignore[arg-type]
+        for kind, found in ((str(Kind.COUNTRY), country), (str(Kind.REGION), region)):
+            if found is not None:
+                members[(kind, found.pk)].add(a.pk)
+                force_places[force_id].add((kind, found.pk))
+        members[(str(Kind.FORCE_AREA), force_id)].add(a.pk)
     names = {**{pk: a.name for pk, a in by_pk.items()}, **{pk: a.name for pk, a in forces.items()}}
     specs = []
     for (kind, place), ids in sorted(members.items()):
@@ -216,7 +217,9 @@ def comparator_groups_similar_compute(*, k_csp: int = K_CSP, k_force: int = K_FO
     for area_id, name, value in AreaCharacteristic.objects.values_list("area_id", "name", "value"):
         values[area_id][name] = value
     if not values:
-        raise ValidationProblem("no area characteristics yet: load them first (saferhub geography load characteristics)")
+        raise ValidationProblem(
+            "no area characteristics yet: load them first (saferhub geography load characteristics)"
+        )
     specs: list[GroupSpec] = []
     summary = LoadSummary()
     for level, k in ((Level.CSP, k_csp), (Level.FORCE, k_force)):
@@ -227,7 +230,8 @@ def comparator_groups_similar_compute(*, k_csp: int = K_CSP, k_force: int = K_FO
         for used, targets in by_vars.items():
             pool = [pk for pk in areas if all(v.name in values[pk] for v in used)]
             table = {
-                str(pk): [math.log10(values[pk][v.name]) if v.log10 else values[pk][v.name] for v in used] for pk in pool
+                str(pk): [math.log10(values[pk][v.name]) if v.log10 else values[pk][v.name] for v in used]
+                for pk in pool
             }
             found = similarity.nearest_neighbours(
                 list(table), table, weights=[v.weight for v in used], k=k, targets=[str(t) for t in targets]
@@ -330,7 +334,11 @@ def geography_national_load(*, folder: Path) -> NationalLoad:
     run changes nothing."""
     files = national_files(folder)
     load = NationalLoad()
-    timed(load, "districts and force areas", lambda: geography_districts_load(path=files["districts"], changes=files["changes"]))
+    timed(
+        load,
+        "districts and force areas",
+        lambda: geography_districts_load(path=files["districts"], changes=files["changes"]),
+    )
     timed(load, "LSOAs (2011)", lambda: geography_lsoas_load(path=files["lsoas_2011"]))
     timed(load, "LSOAs (2021)", lambda: geography_lsoas_load(path=files["lsoas_2021"]))
     timed(load, "LSOA lookup 2011 to 2021", lambda: _derive_unless_ons(files["centres"]))
@@ -341,7 +349,10 @@ def geography_national_load(*, folder: Path) -> NationalLoad:
         load,
         "area characteristics",
         lambda: geography_characteristics_load(
-            land_areas=files["land_areas"], population_year=2023, imd=files["imd"], imd_population=files["imd_population"]
+            land_areas=files["land_areas"],
+            population_year=2023,
+            imd=files["imd"],
+            imd_population=files["imd_population"],
         ),
     )
     timed(load, "fixed comparator groups", comparator_groups_fixed_build)

@@ -69,6 +69,7 @@ def nearest_neighbours(
     distances = cdist(z[rows], z)
     out: dict[str, list[Neighbour]] = {}
     for row, code in zip(distances, wanted, strict=True):
-        ranked = sorted((float(d), order[j]) for j, d in enumerate(row) if order[j] != code)
+        # Rounded so that distances equal but for floating-point noise count as ties, broken by code.
+        ranked = sorted((round(float(d), 9), order[j]) for j, d in enumerate(row) if order[j] != code)
         out[code] = [Neighbour(c, d) for d, c in ranked[:k]]
     return out

@@ -14,6 +14,7 @@ Districts replaced since a file was published are counted under the district tha
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.db import transaction
@@ -113,7 +114,8 @@ def geography_characteristics_load(
     no_imd = sum(1 for code in current if (current[code][0], Name.MOST_DEPRIVED_SHARE) not in rows)
     if no_imd:
         summary.notes.append(
-            f"{no_imd} districts have no deprivation or age figures (the Index of Multiple Deprivation covers England only)"
+            f"{no_imd} districts have no deprivation or age figures "
+            "(the Index of Multiple Deprivation covers England only)"
         )
     return summary
 
@@ -124,21 +126,24 @@ def _active_codes() -> dict[str, str]:
     for code, successor in Area.objects.filter(area_type__in=CSP_AREA_TYPES).values_list("code", "successor__code"):
         out[code] = successor or code
     # A successor can itself have been replaced (two changes since a file was made).
-    for code in out:
-        seen = 0
-        while out[code] != out.get(out[code], out[code]) and seen < 5:
-            out[code] = out[out[code]]
-            seen += 1
+    for code in list(out):
+        for _ in range(5):
+            nxt = out.get(out[code], out[code])
+            if nxt == out[code]:
+                break
+            out[code] = nxt
     return out
 
 
 def _density(
-    path: Path, year: int, current: dict[str, tuple[int, int | None]], active: dict[str, str]
+    path: Path, year: int, current: Mapping[str, tuple[int, int | None]], active: dict[str, str]
 ) -> dict[tuple[int, str], tuple[float, float]]:
     header, rows = read_csv(path)
     code_col = next((h for h in header if h.upper().startswith("LAD") and h.upper().endswith("CD")), None)
     if code_col is None:
-        raise ValidationProblem(f"missing column LAD24CD (or another LADnnCD); found {', '.join(header)}", where=str(path))
+        raise ValidationProblem(
+            f"missing column LAD24CD (or another LADnnCD); found {', '.join(header)}", where=str(path)
+        )
     require_columns(header, ("Shape__Area",), path=path)
     km2: dict[str, float] = defaultdict(float)
     for line, row in enumerate(rows, start=2):
@@ -149,10 +154,13 @@ def _density(
             km2[active[code]] += float(row["Shape__Area"]) / 1e6
         except ValueError:
             raise ValidationProblem(
-                f"{row['Shape__Area']!r} is not an area in square metres", where=f"{path}, row {line}, column Shape__Area"
+                f"{row['Shape__Area']!r} is not an area in square metres",
+                where=f"{path}, row {line}, column Shape__Area",
             ) from None
     people: dict[str, float] = defaultdict(float)
-    for code, value in Population.objects.filter(year=year, area__code__in=list(active)).values_list("area__code", "value"):
+    for code, value in Population.objects.filter(year=year, area__code__in=list(active)).values_list(
+        "area__code", "value"
+    ):
         people[active[code]] += value
     return {
         (current[code][0], Name.POPULATION_DENSITY): (people[code], km2[code])
@@ -162,7 +170,7 @@ def _density(
 
 
 def _deprivation_and_age(
-    imd: Path, population: Path, current: dict[str, tuple[int, int | None]], active: dict[str, str]
+    imd: Path, population: Path, current: Mapping[str, tuple[int, int | None]], active: dict[str, str]
 ) -> dict[tuple[int, str], tuple[float, float]]:
     header, rows = read_csv(imd)
     require_columns(header, (_IMD_CODE, _IMD_LAD, _IMD_DECILE), path=imd)
@@ -171,7 +179,9 @@ def _deprivation_and_age(
     for line, row in enumerate(rows, start=2):
         d = row[_IMD_DECILE]
         if not (d.isdigit() and 1 <= int(d) <= 10):
-            raise ValidationProblem(f"{d!r} is not a decile from 1 to 10", where=f"{imd}, row {line}, column {_IMD_DECILE}")
+            raise ValidationProblem(
+                f"{d!r} is not a decile from 1 to 10", where=f"{imd}, row {line}, column {_IMD_DECILE}"
+            )
         decile[row[_IMD_CODE]] = int(d)
         district[row[_IMD_CODE]] = row[_IMD_LAD]
     header, rows = read_csv(population)
@@ -182,7 +192,9 @@ def _deprivation_and_age(
     for line, row in enumerate(rows, start=2):
         lsoa = row[_IMD_CODE]
         if lsoa not in decile:
-            raise ValidationProblem(f"LSOA {lsoa} is not in {imd.name}", where=f"{population}, row {line}, column {_IMD_CODE}")
+            raise ValidationProblem(
+                f"LSOA {lsoa} is not in {imd.name}", where=f"{population}, row {line}, column {_IMD_CODE}"
+            )
         code = active.get(district[lsoa])
         if code is None:
             unmatched += 1

@@ -56,7 +56,9 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationProblem(f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8", where=str(path)) from None
+        raise ValidationProblem(
+            f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8", where=str(path)
+        ) from None
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

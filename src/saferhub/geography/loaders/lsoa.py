@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -50,9 +51,7 @@ def geography_lsoas_load(*, path: Path) -> LoadSummary:
             f"missing column LADCD_ACTIVE (or LAD22CD): the district of each LSOA; found {', '.join(header)}",
             where=str(path),
         )
-    districts = dict(
-        Area.objects.filter(area_type__in=CSP_AREA_TYPES).values_list("code", "successor__code")
-    )
+    districts = dict(Area.objects.filter(area_type__in=CSP_AREA_TYPES).values_list("code", "successor__code"))
     have = dict(Area.objects.filter(area_type=AreaType.LSOA).values_list("code", "vintage"))
     found: list[AreaRow] = []
     outside = unplaced = 0
@@ -112,7 +111,10 @@ def geography_lsoa_lookup_load(*, path: Path) -> LoadSummary:
     if not pairs:
         raise ValidationProblem("has no rows for England or Wales", where=str(path))
     summary = _replace_lookup(
-        [LsoaChange(lsoa11_code=o, lsoa21_code=n, change=c, method=ONS_METHOD, source=path.name) for (o, n), c in pairs.items()]
+        [
+            LsoaChange(lsoa11_code=o, lsoa21_code=n, change=c, method=ONS_METHOD, source=path.name)
+            for (o, n), c in pairs.items()
+        ]
     )
     if outside:
         summary.skipped = outside
@@ -135,7 +137,8 @@ def geography_lsoa_lookup_derive(*, centres: Path) -> LoadSummary:
             where[row["LSOACD"]] = (float(row["latitude"]), float(row["longitude"]))
         except ValueError:
             raise ValidationProblem(
-                f"{row['latitude']!r}, {row['longitude']!r} is not a latitude and longitude", where=f"{centres}, row {line}"
+                f"{row['latitude']!r}, {row['longitude']!r} is not a latitude and longitude",
+                where=f"{centres}, row {line}",
             ) from None
     lsoas = list(Area.objects.filter(area_type=AreaType.LSOA).values_list("code", "vintage", "parent_id"))
     in11 = {c for c, v, _ in lsoas if "2011" in v}
@@ -164,7 +167,9 @@ def geography_lsoa_lookup_derive(*, centres: Path) -> LoadSummary:
             change = LsoaChange.Change.MERGED
         else:
             change = LsoaChange.Change.COMPLEX
-        rows_out.append(LsoaChange(lsoa11_code=o, lsoa21_code=n, change=change, method=DERIVED_METHOD, source=centres.name))
+        rows_out.append(
+            LsoaChange(lsoa11_code=o, lsoa21_code=n, change=change, method=DERIVED_METHOD, source=centres.name)
+        )
     summary = _replace_lookup(rows_out)
     lost = len(in11 - in21) - len(retired) + len(in21 - in11) - len(new)
     if lost:
@@ -186,7 +191,7 @@ def _replace_lookup(rows: list[LsoaChange]) -> LoadSummary:
 
 
 def _nearest(
-    sources: list[str], targets: list[str], where: dict[str, tuple[float, float]], district: dict[str, int | None]
+    sources: list[str], targets: list[str], where: dict[str, tuple[float, float]], district: Mapping[str, int | None]
 ) -> dict[str, str]:
     """For each source code, the nearest target code in the same district (anywhere if the district
     has none), by distance on a plane scaled for latitude (ample at the size of a district)."""
@@ -210,7 +215,7 @@ def _nearest(
     return out
 
 
-def _group(codes: list[str], district: dict[str, int | None]) -> dict[int | None, list[str]]:
+def _group(codes: list[str], district: Mapping[str, int | None]) -> dict[int | None, list[str]]:
     out: dict[int | None, list[str]] = defaultdict(list)
     for c in codes:
         out[district.get(c)].append(c)

@@ -46,7 +46,9 @@ def geography_districts_load(*, path: Path, changes: Path | None = None) -> Load
         for col in ("LADCD", "LADCD_ACTIVE", "UTLACD", "CTRYCD"):
             validate_gss_code(row[col], where=f"{where}, column {col}")
         country, region, utla = row["CTRYCD"], row["RGNCD"], row["UTLACD"]
-        areas.setdefault(country, AreaRow(country, _COUNTRY_NAMES.get(country, row["CTRYNM"]), AreaType.COUNTRY, source=path.name))
+        areas.setdefault(
+            country, AreaRow(country, _COUNTRY_NAMES.get(country, row["CTRYNM"]), AreaType.COUNTRY, source=path.name)
+        )
         parent = country
         if region:
             validate_gss_code(region, where=f"{where}, column RGNCD", kinds={"region"})
@@ -74,7 +76,9 @@ def geography_districts_load(*, path: Path, changes: Path | None = None) -> Load
         )
     for force in force_areas()["forces"]:
         country = "W92000004" if force["code"].startswith("W") else "E92000001"
-        areas[force["code"]] = AreaRow(force["code"], force["name"], AreaType.POLICE_FORCE_AREA, parent=country, source=force_areas()["source"])
+        areas[force["code"]] = AreaRow(
+            force["code"], force["name"], AreaType.POLICE_FORCE_AREA, parent=country, source=force_areas()["source"]
+        )
     if changes is not None:
         _dates(areas, changes)
     summary = LoadSummary()

@@ -21,7 +21,9 @@ from saferhub.geography.loaders.files import LoadSummary, outside_england_wales,
 from saferhub.geography.loaders.writes import AreaRow, areas_upsert, populations_upsert
 from saferhub.geography.models import Area, AreaType, Boundary
 
-OUTSIDE_NOTE = "{n} rows for Scotland, Northern Ireland or the UK as a whole were not loaded (saferhub covers England and Wales)"
+OUTSIDE_NOTE = (
+    "{n} rows for Scotland, Northern Ireland or the UK as a whole were not loaded (saferhub covers England and Wales)"
+)
 _HIERARCHY_KINDS = {"county", "region", "country"}
 
 
@@ -46,7 +48,9 @@ def geography_lookup_load(*, path: Path) -> LoadSummary:
         if low.endswith("cd"):
             name_col = lowered.get(low[:-2] + "nm")
             if name_col is None:
-                raise ValidationProblem(f"column {h!r} has no matching name column {low[:-2].upper()}NM", where=str(path))
+                raise ValidationProblem(
+                    f"column {h!r} has no matching name column {low[:-2].upper()}NM", where=str(path)
+                )
             pairs.append((h, name_col))
     if not pairs:
         raise ValidationProblem(
@@ -77,7 +81,10 @@ def geography_lookup_load(*, path: Path) -> LoadSummary:
     summary = LoadSummary()
     with transaction.atomic():
         areas_upsert(
-            [AreaRow(code, name, kind, parent=parent, source=path.name) for code, (name, kind, parent) in parsed.items()],
+            [
+                AreaRow(code, name, kind, parent=parent, source=path.name)
+                for code, (name, kind, parent) in parsed.items()
+            ],
             summary=summary,
         )
     _note_outside(summary, outside)
@@ -254,7 +261,9 @@ def geography_boundaries_load(*, path: Path, vintage: str = "", parent_code: str
         rows = []
         for code, name, _ in items:
             if code not in known:
-                rows.append(AreaRow(code, name, gss_entity(code), parent=parent_code, vintage=vintage, source=path.name))
+                rows.append(
+                    AreaRow(code, name, gss_entity(code), parent=parent_code, vintage=vintage, source=path.name)
+                )
             elif vintage and known[code][1] == AreaType.LSOA and vintage not in known[code][2].split(","):
                 # An LSOA whose code both vintages share: it now has both.
                 merged = ",".join(sorted({*known[code][2].split(","), vintage} - {""}))
@@ -282,4 +291,3 @@ def _boundaries_upsert(shapes: dict[int, dict[str, Any]], *, vintage: str, sourc
     Boundary.objects.bulk_update(changed, ["geometry", "source", "updated_at"], batch_size=500)
     summary.created += len(new)
     summary.updated += len(changed)
-

@@ -114,7 +114,7 @@ def _update_in_sets(changed: list[tuple[Area, tuple[str, ...]]], *, history: boo
         for start in range(0, len(pks), 900):  # SQLite binds at most a few thousand values
             Area.objects.filter(pk__in=pks[start : start + 900]).update(**dict(values), updated_at=now)
     if history:
-        Area.history.bulk_history_create([a for a, _ in changed], batch_size=BATCH)  # type: ignore[attr-defined]
+        Area.history.bulk_history_create([a for a, _ in changed], batch_size=BATCH)
 
 
 def _values(row: AreaRow, ids: dict[str, int]) -> dict[str, object]:
@@ -154,8 +154,7 @@ def populations_upsert(values: dict[tuple[int, int], int], *, source: str, summa
         return
     years = {y for _, y in values}
     existing = {
-        (p.area_id, p.year): p
-        for p in Population.objects.filter(year__in=years, area_id__in={a for a, _ in values})
+        (p.area_id, p.year): p for p in Population.objects.filter(year__in=years, area_id__in={a for a, _ in values})
     }
     new, changed = [], []
     for (area_id, year), value in values.items():
