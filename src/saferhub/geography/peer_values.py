@@ -100,6 +100,9 @@ def comparator_group_values(
     ]
     out = GroupValues(group=group, period=period, members=rows)
     count = indicator.value_type == ValueType.COUNT
+    # The pooled figure is the whole group's, computed before any member is hidden: with secondary
+    # suppression it gives away only the sum of two or more hidden members, never one.
+    pooled, pooled_note = _pooled(rows, indicator)
     pooled_hidden = False
     if not sees_small_numbers:
         pooled_hidden = _suppress(rows, count=count)
@@ -108,7 +111,7 @@ def comparator_group_values(
     if pooled_hidden:
         out.pooled_note = "not shown: it would give away a count under 5"
     else:
-        out.pooled, out.pooled_note = _pooled(rows, indicator)
+        out.pooled, out.pooled_note = pooled, pooled_note
     visible = [r for r in rows if r.value is not None and not r.suppressed]
     if visible:
         vals = np.array([r.value for r in visible], dtype=float)
