@@ -3,6 +3,7 @@ those files independently of the loaders (or from ONS's own force-area populatio
 
 import csv
 import gzip
+import itertools
 import json
 
 import pytest
@@ -181,7 +182,7 @@ def _inside(point, geometry):
     crossings = 0
     for polygon in polygons:
         for ring in polygon:
-            for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+            for (x1, y1), (x2, y2) in itertools.pairwise(ring):
                 if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
                     crossings += 1
     return crossings % 2 == 1
