@@ -49,6 +49,14 @@ class Area(TimeStampedModel):
     vintage = models.CharField(max_length=10, blank=True, help_text="Boundary vintage, e.g. 2011 or 2021 for LSOAs.")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text="The area that took this one over when its code went out of use (ONS's active code).",
+    )
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -89,18 +97,42 @@ class Population(TimeStampedModel):
 
 
 class ComparatorGroup(TimeStampedModel):
-    """A named set of areas to compare with: the eastern forces, a most similar group."""
+    """A named set of areas to compare with: every CSP in a region, a most similar group."""
 
     class Kind(models.TextChoices):
         MOST_SIMILAR = "most_similar_group", "Most similar group"
         STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
         PEERS = "peers", "Peer group"
         CUSTOM = "custom", "Custom"
+        COUNTRY = "country", "Everyone in the country"
+        REGION = "region", "Everyone in the region"
+        FORCE_AREA = "force_area", "Everyone in the police force area"
 
-    slug = models.SlugField(unique=True)
+    class Basis(models.TextChoices):
+        FIXED = "fixed", "Fixed by geography"
+        COMPUTED = "computed", "Computed by saferhub"
+        OFFICIAL = "official", "Published list"
+        LISTED = "listed", "Listed by hand"
+
+    class Level(models.TextChoices):
+        CSP = "csp", "Community safety partnership areas"
+        FORCE = "force", "Police force areas"
+
+    slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.CUSTOM)
+    basis = models.CharField(max_length=16, choices=Basis.choices, default=Basis.LISTED)
+    level = models.CharField(max_length=8, choices=Level.choices, blank=True)
     description = models.TextField(blank=True)
+    method = models.TextField(blank=True, help_text="How the members were chosen: variables, weights, k, data years.")
+    defined_by = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="defined_groups",
+        help_text="For a fixed group, the area whose members it holds (England, a region, a force area).",
+    )
     for_area = models.ForeignKey(
         Area,
         null=True,
@@ -118,3 +150,55 @@ class ComparatorGroup(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LsoaChange(TimeStampedModel):
+    """One row of the 2011 → 2021 LSOA lookup: which 2021 LSOA(s) a 2011 LSOA became.
+
+    From ONS's own lookup when it is loaded (``method`` says so), otherwise derived from the two
+    vintages' codes and centres; the page that uses it says which.
+    """
+
+    class Change(models.TextChoices):
+        UNCHANGED = "U", "Unchanged"
+        SPLIT = "S", "Split"
+        MERGED = "M", "Merged"
+        COMPLEX = "X", "Redrawn"
+
+    lsoa11_code = models.CharField("2011 LSOA code", max_length=9, db_index=True)
+    lsoa21_code = models.CharField("2021 LSOA code", max_length=9, db_index=True)
+    change = models.CharField(max_length=1, choices=Change.choices)
+    method = models.CharField(max_length=200)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["lsoa11_code", "lsoa21_code"]
+        constraints = [models.UniqueConstraint(fields=["lsoa11_code", "lsoa21_code"], name="lsoa_change_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.lsoa11_code} → {self.lsoa21_code} ({self.change})"
+
+
+class AreaCharacteristic(TimeStampedModel):
+    """An open figure about an area used to find its most similar areas, kept as numerator over
+    denominator so that force areas and groups can be summed from their districts."""
+
+    class Name(models.TextChoices):
+        POPULATION_DENSITY = "population_density", "Residents per square kilometre"
+        MOST_DEPRIVED_SHARE = "most_deprived_share", "Share of residents in the 20% most deprived LSOAs"
+        AGE_16_59_SHARE = "age_16_59_share", "Share of residents aged 16 to 59"
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="characteristics")
+    name = models.CharField(max_length=40, choices=Name.choices)
+    value = models.FloatField()
+    numerator = models.FloatField()
+    denominator = models.FloatField()
+    year = models.PositiveSmallIntegerField(help_text="The year the figures describe.")
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["area__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="area_characteristic_name")]
+
+    def __str__(self) -> str:
+        return f"{self.area.code} {self.name} = {self.value:g}"

@@ -73,7 +73,7 @@ def test_real_lookup_builds_the_hierarchy(db, shared_data):
         "E92000001",
     )
     assert Area.objects.get(code="W92000004").parent is None
-    assert summary.skipped > 0 and "Scotland and Northern Ireland" in summary.notes[0]
+    assert summary.skipped > 0 and "Scotland, Northern Ireland" in summary.notes[0]
 
 
 def test_real_lsoa_boundaries_create_lsoas_under_their_district(essex_geography, shared_data):
