@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from saferhub.accounts.access import access_partnerships, access_require
 from saferhub.accounts.models import Role
@@ -21,7 +22,7 @@ from saferhub.finance.selectors import spending_for_indicator
 from saferhub.framework import selectors, services
 from saferhub.framework.forms import StoryForm, TargetForm, error_list
 from saferhub.framework.models import Framework, Indicator, Target
-from saferhub.performance.selectors import indicator_performance_context
+from saferhub.performance.fragments import indicator_performance_context
 from saferhub.risks.selectors import risks_for_indicator
 
 
@@ -94,7 +95,9 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = selectors.indicator_page_context(request.user, indicator, area_code=request.GET.get("area"))
     context.update(_indicator_links(request, indicator))
     context.update(
-        indicator_performance_context(indicator=indicator, area=context["area"], public=context["public_figures"])
+        indicator_performance_context(
+            indicator=indicator, area=context["area"], today=timezone.localdate(), public=context["public_figures"]
+        )
     )
     context["performance_template"] = "performance/indicator_performance.html"
     return render(request, "framework/indicator_detail.html", context)

@@ -17,12 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from saferhub.core.codes import parse_period
-from saferhub.core.generations import bump
 from saferhub.framework.models import Indicator, PolarityChange, Target
 from saferhub.geography.models import CSP_AREA_TYPES, Area, ComparatorGroup
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance import compute
-from saferhub.performance.models import GENERATION, IndicatorSummary
+from saferhub.performance.models import IndicatorSummary
 
 _FIELDS = (
     "area_id",
@@ -219,7 +218,6 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
                 detail["districts"] = _districts(place, latest, ind, areas=areas, by_area_period=by_area_period)
                 _store(ind, place, result, detail, now)
                 summary.written += 1
-        bump(GENERATION)  # in the same transaction: cached pages change when the summaries do
     return summary
 
 

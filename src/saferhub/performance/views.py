@@ -6,7 +6,6 @@ Figures are read from stored summaries; nothing here computes a statistic.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from saferhub.accounts.access import access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership
@@ -22,7 +22,12 @@ from saferhub.core.exports import export_response
 from saferhub.framework.models import Framework, Indicator
 from saferhub.geography.models import Area
 from saferhub.geography.selectors import area_by_code
-from saferhub.performance import selectors
+from saferhub.performance import fragments, links, selectors
+from saferhub.performance.pages import NO_FRAMEWORK_HELP
+from saferhub.performance.pages.maps import maps_context
+from saferhub.performance.pages.profile import area_profile_context
+from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
+from saferhub.performance.pages.why import why_context
 
 
 class _Refused(Exception):
@@ -78,9 +83,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         for f in Framework.objects.select_related("owner").order_by("title")
         if access_public_read(request.user, f.owner)
     ]
-    return render(
-        request, "performance/scorecards.html", {"frameworks": frameworks, "help": selectors.NO_FRAMEWORK_HELP}
-    )
+    return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": NO_FRAMEWORK_HELP})
 
 
 @_guarded
@@ -92,24 +95,31 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     lead = request.GET.get("lead", "")
     code = request.GET.get("area", "")
     fmt = request.GET.get("format", "")
+    today = timezone.localdate()
     try:
         if fmt in ("csv", "xlsx"):
             areas = list(selectors.scorecard_areas(framework=framework))
             area = selectors.scorecard_area(framework=framework, code=code, areas=areas)
-            rows = selectors.scorecard_rows(
+            rows = scorecard_rows(
                 framework=framework,
                 area=area,
                 theme=theme,
                 lead=lead,
-                today=dt.date.today(),
+                today=today,
                 sparklines=False,
                 public=public,
             )
             name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
-            export = selectors.scorecard_export_rows(rows=rows, area=area)
-            return export_response(fmt, name, selectors.EXPORT_HEADER, export)
-        section = selectors.scorecard_section(
-            framework=framework, code=code, theme=theme, lead=lead, query=request.GET.urlencode(), public=public
+            export = scorecard_export_rows(rows=rows, area=area)
+            return export_response(fmt, name, EXPORT_HEADER, export)
+        section = fragments.scorecard_section(
+            framework=framework,
+            code=code,
+            theme=theme,
+            lead=lead,
+            query=request.GET.urlencode(),
+            today=today,
+            public=public,
         )
     except NotFound as exc:
         raise Http404(str(exc)) from None
@@ -123,9 +133,11 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
     public = _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(request.GET.get("area"))
-    context = selectors.indicator_performance_context(indicator=ind, area=area, public=public)
+    context = fragments.indicator_performance_context(
+        indicator=ind, area=area, today=timezone.localdate(), public=public
+    )
     context["indicator"] = ind
-    framework_page = selectors.indicator_url(ind)
+    framework_page = links.indicator_url(ind)
     context["framework_url"] = framework_page if "/performance/" not in framework_page else ""
     if not context["framework_url"]:  # the framework's indicator page shows these where it is installed
         context.update(selectors.indicator_background(indicator=ind))
@@ -139,7 +151,8 @@ def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     public = _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(code)
     assert area is not None
-    return render(request, "performance/why.html", selectors.why_context(indicator=ind, area=area, public=public))
+    context = why_context(indicator=ind, area=area, today=timezone.localdate(), public=public)
+    return render(request, "performance/why.html", context)
 
 
 @_guarded
@@ -154,7 +167,7 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     area = _area(code)
     assert area is not None
     public = _check(request, selectors.area_partnerships(area=area))
-    return render(request, "performance/area_profile.html", selectors.area_profile_context(area=area, public=public))
+    return render(request, "performance/area_profile.html", area_profile_context(area=area, public=public))
 
 
 @_guarded
@@ -172,7 +185,7 @@ def maps(request: HttpRequest) -> HttpResponse:
     area = _area(request.GET.get("area"))
     if area is not None:
         public |= _check(request, selectors.area_partnerships(area=area))
-    context = selectors.maps_context(
+    context = maps_context(
         indicator=ind, area=area, month=request.GET.get("month", ""), public=public, indicators=indicators
     )
     return render(request, "performance/maps.html", context)

@@ -1,0 +1,42 @@
+"""Page builders: spine-chart positions, the indicator-value source of crime by type, and the
+rendered section the framework's indicator page includes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from saferhub.performance.fragments import indicator_performance_context
+from saferhub.performance.pages.crime_table import crime_by_type_and_month
+from saferhub.performance.pages.profile import spine_position
+
+pytestmark = pytest.mark.django_db
+
+
+def test_spine_puts_the_benchmark_in_the_middle_and_better_to_the_right():
+    values = [4.0, 5.0, 6.0, 7.0, 8.0]
+    lower = spine_position(values, 5.0, 6.0, "lower_is_better")
+    assert lower["x_area"] > 0.5  # below the benchmark is better when lower is better: right of centre
+    assert (lower["worst"], lower["best"]) == ("8", "4")
+    higher = spine_position(values, 5.0, 6.0, "higher_is_better")
+    assert higher["x_area"] < 0.5 and higher["x_min"] == 0.0 and higher["x_max"] == 1.0
+
+
+def test_crime_by_type_falls_back_to_indicator_values(essex_geography, settings, tmp_path):
+    from tests.integration.performance import builders
+
+    settings.SAFERHUB_RECORD_STORE = str(tmp_path / "empty-store")
+    burglary = builders.make_indicator("crime-burglary", title="Crime: burglary", value_type="count")
+    builders.write_monthly(burglary, count=2, codes=["E07000073"], base=50)
+    result = crime_by_type_and_month(area=essex_geography["E07000073"])
+    assert result["source"].startswith("indicator values")
+    assert result["types"] == ["Crime: burglary"] and result["periods"] == ["2022-05", "2022-06"]
+
+
+def test_the_framework_page_include_gets_rendered_html(crime_framework):
+    from django.template.loader import render_to_string
+
+    context = indicator_performance_context(indicator=crime_framework["crime"], area=None, today=dt.date(2024, 6, 1))
+    html = render_to_string("performance/indicator_performance.html", context)
+    assert 'id="performance-heading"' in html and 'id="turn-the-curve"' in html
