@@ -287,21 +287,23 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
 
 
 def protect(
-    values: Mapping[Key, float | None],
+    values: Mapping[Any, float | None],
     relations: Sequence[Relation],
     *,
     insiders: Iterable[Insider | frozenset[Key]] = (),
     small: Callable[[float | None], bool] = is_small,
+    also_protect: Iterable[Key] = (),
 ) -> Decision:
     """Which of these related figures to hide from the public. ``values`` maps each figure to its count
     (None: not published anywhere, unknown to every reader); ``relations`` say how they add up;
     ``insiders`` are the sets of figures some readers see whole (a district partnership's own), which
-    must not help them work out anyone else's small counts either. Every relation's figures must be
-    keys of ``values``."""
+    must not help them work out anyone else's small counts either; ``also_protect`` are figures hidden
+    elsewhere (a total another table hides) that must stay hidden here too. Every relation's figures
+    must be keys of ``values``."""
     state = _State(
         relations=[list(r) for r in relations],
         values=values,
-        primary={k for k, v in values.items() if small(v)},
+        primary={k for k, v in values.items() if small(v)} | set(also_protect),
         hidden=set(),
         missing={k for k, v in values.items() if v is None},
     )
@@ -469,10 +471,11 @@ def _withhold_statistics(out: dict[str, Any], masked: set[str]) -> None:
     if spc and spc.get("points"):
         for name in ("mean", "lower_limit", "upper_limit", "lower_2sigma", "upper_2sigma", "average_moving_range"):
             spc[name] = None
+        # A masked point leaves the chart: even its shape would say on which side of a limit it fell.
         spc["points"] = [
             {**p, "mean": None, "lower_limit": None, "upper_limit": None}
-            | ({"value": None, "suppressed": True} if str(p.get("period")) in masked else {})
             for p in spc["points"]
+            if str(p.get("period")) not in masked
         ]
         spc["withheld"] = STATISTICS_WITHHELD
     if out.get("forecast"):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from saferhub.accounts.access import access_partnerships, access_require
+from saferhub.accounts.access import access_partnerships, access_public_read, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.delivery.selectors import actions_for_indicator
@@ -112,7 +112,14 @@ def _indicator_links(request: HttpRequest, indicator: Indicator) -> dict[str, ob
         .select_related("plan", "lead_organisation", "theme")
         .prefetch_related(None)
     )
-    links: dict[str, object] = {"actions": list(actions.order_by("plan__title", "order", "reference"))}
+    # A private partnership's actions are for its members (the plan's partnership decides).
+    links: dict[str, object] = {
+        "actions": [
+            a
+            for a in actions.select_related("plan__partnership").order_by("plan__title", "order", "reference")
+            if access_public_read(request.user, a.plan.partnership)
+        ]
+    }
     if request.user.is_authenticated:
         mine = access_partnerships(request.user)
         links["risks"] = list(risks_for_indicator(indicator=indicator, partnerships=mine))

@@ -33,14 +33,30 @@ def cache_key(kind: str, parts: Iterable[Any]) -> str:
 
 
 def scorecard_section(
-    *, framework: Framework, code: str, theme: str, lead: str, query: str, today: dt.date, public: bool = False
+    *,
+    framework: Framework,
+    code: str,
+    theme: str,
+    lead: str,
+    query: str,
+    today: dt.date,
+    public: bool = False,
+    leave_out: frozenset[int] = frozenset(),
 ) -> SafeString:
     """The scorecard's filters and table as HTML, rendered once per change and day."""
-    key = cache_key("scorecard", (framework.pk, code, theme, lead, query, today, public, generation(GENERATION)))
+    parts = (framework.pk, code, theme, lead, query, today, public, sorted(leave_out), generation(GENERATION))
+    key = cache_key("scorecard", parts)
     html = cache.get(key)
     if html is None:
         context = scorecard_context(
-            framework=framework, code=code, theme=theme, lead=lead, query=query, today=today, public=public
+            framework=framework,
+            code=code,
+            theme=theme,
+            lead=lead,
+            query=query,
+            today=today,
+            public=public,
+            leave_out=leave_out,
         )
         html = render_to_string("performance/_scorecard_body.html", context)
         cache.set(key, html, FRAGMENT_CACHE_SECONDS)
@@ -48,7 +64,7 @@ def scorecard_section(
 
 
 def indicator_performance_context(
-    *, indicator: Indicator, area: Area | None, today: dt.date, public: bool = False
+    *, indicator: Indicator, area: Area | None, today: dt.date, public: bool = False, public_rows: bool | None = None
 ) -> dict[str, Any]:
     """The context the ``performance/indicator_performance.html`` include needs: ``performance.html``
     is the rendered section (headline figures and statuses with their reasons, the turn-the-curve and
@@ -56,10 +72,14 @@ def indicator_performance_context(
 
     ``area`` None picks the indicator's first area (county or force area first). ``public``: small
     numbers suppressed (``saferhub.core.disclosure``)."""
-    key = cache_key("indicator", (indicator.pk, area.pk if area else "", today, public, generation(GENERATION)))
+    key = cache_key(
+        "indicator", (indicator.pk, area.pk if area else "", today, public, public_rows, generation(GENERATION))
+    )
     html = cache.get(key)
     if html is None:
-        data = indicator_performance_data(indicator=indicator, area=area, today=today, public=public)
+        data = indicator_performance_data(
+            indicator=indicator, area=area, today=today, public=public, public_rows=public_rows
+        )
         html = render_to_string("performance/_indicator_performance_body.html", data)
         cache.set(key, html, FRAGMENT_CACHE_SECONDS)
     return {"performance": {"html": mark_safe(html)}}

@@ -17,6 +17,7 @@ GENERATION = "performance"
 #: Everything a cached section shows comes from these models: any insert, update or delete of their
 #: rows bumps the counter through a database trigger, in the writer's transaction (ADR 0004).
 WATCHED = (
+    "core.SuppressedFigure",
     "accounts.Organisation",
     "accounts.Partnership",
     "framework.Framework",

@@ -9,7 +9,7 @@ say which partnerships' rules apply to a framework, indicator or area.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from saferhub.accounts.models import Partnership
 from saferhub.core.errors import NotFound, SaferhubError
+from saferhub.core.suppressions import FigureKey, hidden_figures
 from saferhub.delivery.models import Action
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
@@ -47,6 +48,60 @@ def area_partnerships(*, area: Area) -> list[Partnership]:
     found = list(Partnership.objects.filter(area_id__in=ids))
     own = [p for p in found if p.area_id == area.pk]
     return own or found
+
+
+def hidden_for(*, measures: Iterable[str] | None = None, area_codes: Iterable[str] | None = None) -> set[FigureKey]:
+    """The figures hidden from the public (decided at the last refresh), for these measures or areas."""
+    return hidden_figures(measures=measures, area_codes=area_codes)
+
+
+def indicator_owners(*, indicator_ids: list[int]) -> dict[int, list[Partnership]]:
+    """Each indicator's owning partnerships: its owner, else the owners of the frameworks listing it
+    (two queries); an indicator with neither is missing from the answer."""
+    out: dict[int, list[Partnership]] = {}
+    loose = []
+    for ind in Indicator.objects.filter(pk__in=indicator_ids).select_related("owner"):
+        if ind.owner is not None:
+            out[ind.pk] = [ind.owner]
+        else:
+            loose.append(ind.pk)
+    for m in IndicatorMembership.objects.filter(indicator_id__in=loose).select_related("framework__owner"):
+        out.setdefault(m.indicator_id, []).append(m.framework.owner)
+    return out
+
+
+def private_indicators(*, framework: Framework, readable: Callable[[Partnership], bool]) -> frozenset[int]:
+    """The framework's indicators owned by a partnership whose figures the reader may not read."""
+    return frozenset(
+        m.indicator_id
+        for m in framework.memberships.select_related("indicator__owner")
+        if m.indicator.owner is not None and not readable(m.indicator.owner)
+    )
+
+
+def default_indicator_area(*, indicator: Indicator) -> Area | None:
+    """The area an indicator's page opens on: the first of ``indicator_areas``."""
+    areas = indicator_areas(indicator=indicator)
+    return areas[0] if areas else None
+
+
+def parent_area(*, area: Area) -> Area | None:
+    """The area whose districts a district's indicator page compares it with: its county, else its
+    police force area."""
+    parent_id = area.parent_id if area.area_type in CSP_AREA_TYPES and area.parent_id else area.force_area_id
+    if area.area_type not in CSP_AREA_TYPES or not parent_id:
+        return None
+    return Area.objects.filter(pk=parent_id).first()
+
+
+def area_indicator_ids(*, area: Area) -> list[int]:
+    return list(IndicatorSummary.objects.filter(area=area).values_list("indicator_id", flat=True))
+
+
+def map_force_area(*, indicator: Indicator) -> Area | None:
+    """The area whose districts an indicator's map shows (the force area first, as the map does)."""
+    found = parent_summaries_with_districts(indicator=indicator)
+    return next((s.area for s in found if s.detail.get("districts")), None)
 
 
 # --- scorecards --------------------------------------------------------------------------------------
@@ -169,17 +224,17 @@ def peer_areas(*, area: Area) -> QuerySet[Area]:
 
 def peer_latest_values(
     *, peers: QuerySet[Area], indicator_ids: list[int]
-) -> list[tuple[int, str, float | None, float | None]]:
-    """(indicator id, period, value, numerator) of each peer's latest value (one query)."""
+) -> list[tuple[int, str, str, float | None, float | None]]:
+    """(indicator id, area code, period, value, numerator) of each peer's latest value (one query)."""
     return list(
         IndicatorSummary.objects.filter(
             area__in=peers, indicator__in=indicator_ids, latest_value__isnull=False
-        ).values_list("indicator_id", "latest_period_label", "latest_value", "latest_numerator")
+        ).values_list("indicator_id", "area__code", "latest_period_label", "latest_value", "latest_numerator")
     )
 
 
-def crime_type_values(*, area: Area) -> list[tuple[str, str, str, float | None, float | None]]:
-    """(title, value type, period, value, numerator) of the area's monthly ``crime-<type>`` and
+def crime_type_values(*, area: Area) -> list[tuple[str, str, str, str, float | None, float | None]]:
+    """(slug, title, value type, period, value, numerator) of the area's monthly ``crime-<type>`` and
     anti-social behaviour values."""
     return list(
         IndicatorValue.objects.filter(
@@ -187,7 +242,9 @@ def crime_type_values(*, area: Area) -> list[tuple[str, str, str, float | None, 
             area=area,
             breakdown="",
             period_kind="month",
-        ).values_list("indicator__title", "indicator__value_type", "period_label", "value", "numerator")
+        ).values_list(
+            "indicator__slug", "indicator__title", "indicator__value_type", "period_label", "value", "numerator"
+        )
     )
 
 

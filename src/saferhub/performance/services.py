@@ -22,6 +22,7 @@ from saferhub.geography.models import CSP_AREA_TYPES, Area, ComparatorGroup
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance import compute
 from saferhub.performance.models import IndicatorSummary
+from saferhub.performance.suppression import suppression_refresh
 
 _FIELDS = (
     "area_id",
@@ -178,6 +179,11 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
         )
     now = timezone.now()
     with transaction.atomic():
+        # What the public may not see, decided for each family of related figures at once.
+        summary.notes += [
+            f"{n} figures of {name} hidden from the public"
+            for name, n in suppression_refresh(indicators=indicators).items()
+        ]
         for ind in indicators:
             per_area = series.get(ind.pk, {})
             scope = [area.pk] if area is not None else list(per_area)

@@ -23,14 +23,14 @@ def test_spine_puts_the_benchmark_in_the_middle_and_better_to_the_right():
     assert higher["x_area"] < 0.5 and higher["x_min"] == 0.0 and higher["x_max"] == 1.0
 
 
-def test_crime_by_type_falls_back_to_indicator_values(essex_geography, settings, tmp_path):
+def test_crime_by_type_reads_the_crime_type_values(essex_geography):
+    """The table shows the same figures as the indicator pages, so one decision hides the same cells."""
     from tests.integration.performance import builders
 
-    settings.SAFERHUB_RECORD_STORE = str(tmp_path / "empty-store")
     burglary = builders.make_indicator("crime-burglary", title="Crime: burglary", value_type="count")
     builders.write_monthly(burglary, count=2, codes=["E07000073"], base=50)
     result = crime_by_type_and_month(area=essex_geography["E07000073"])
-    assert result["source"].startswith("indicator values")
+    assert result["source"].startswith("police.uk street-level records")
     assert result["types"] == ["Crime: burglary"] and result["periods"] == ["2022-05", "2022-06"]
 
 

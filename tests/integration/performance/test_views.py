@@ -94,7 +94,7 @@ def test_the_district_profile_compares_every_indicator(client, crime_framework):
     html = client.get("/areas/E07000073/").content.decode()
     assert '<h1 class="govuk-heading-xl">Harlow</h1>' in html
     assert 'id="spine"' in html and 'id="by-type"' in html
-    assert "indicator values (crime-&lt;type&gt; and anti-social-behaviour)" in html or "record store" in html
+    assert "police.uk street-level records, counted by type and month" in html
 
 
 def test_maps_page_explains_missing_boundaries(client, crime_framework):

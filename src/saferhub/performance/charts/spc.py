@@ -74,17 +74,21 @@ def spc_chart(*, title: str, spc: dict[str, Any]) -> Chart:
         ]
         for p in points
     ]
-    summary = (
-        f"{len(points)} points. Latest segment from {spc['segment_start']}: mean {number(spc['mean'], digits=2)}, "
-        f"process limits {number(spc['lower_limit'], digits=2)} to {number(spc['upper_limit'], digits=2)}"
-        + (" (trial limits)" if spc.get("trial_limits") else "")
-        + ". "
-        + (
-            "The latest point shows " + " and ".join(spc["rules_fired"]) + "."
-            if spc["rules_fired"]
-            else "The latest point shows common-cause variation."
-        )
+    fired = (
+        "The latest point shows " + " and ".join(spc["rules_fired"]) + "."
+        if spc["rules_fired"]
+        else "The latest point shows common-cause variation."
     )
+    if spc.get("withheld"):
+        summary = f"{len(points)} points. {spc['withheld']} {fired}"
+    else:
+        summary = (
+            f"{len(points)} points. Latest segment from {spc['segment_start']}: mean {number(spc['mean'], digits=2)}, "
+            f"process limits {number(spc['lower_limit'], digits=2)} to {number(spc['upper_limit'], digits=2)}"
+            + (" (trial limits)" if spc.get("trial_limits") else "")
+            + ". "
+            + fired
+        )
     return Chart(
         id="spc",
         title=f"{title}: statistical process control (XmR)",

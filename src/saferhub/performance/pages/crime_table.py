@@ -1,5 +1,9 @@
 """Crime and anti-social behaviour by type and month for one area, as a labelled heatmap with its
-table, small numbers suppressed for readers outside the owning partnership."""
+table. The figures are the area's ``crime-<type>`` and anti-social behaviour indicator values (the
+police.uk import writes them from the record store), so that what the public may not see of them is
+the one decision taken for the whole family of related figures (``performance.suppression``): the
+same cell is hidden here, on the county's and the districts' pages, on indicator pages and in
+exports."""
 
 from __future__ import annotations
 
@@ -9,27 +13,23 @@ from saferhub.core import disclosure
 from saferhub.geography.models import Area
 from saferhub.performance import charts, selectors
 
+SOURCE = "police.uk street-level records, counted by type and month when they were imported"
+ALL_CRIME = "all-crime"
+ASB = "anti-social-behaviour"
+
 
 def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, Any]:
-    """Crime and anti-social behaviour by type and month: from the record store when it has records
-    for the area, else from the ``crime-<category>`` and ``anti-social-behaviour`` indicator values.
-    When ``public``, counts of 1 to 4 and the cells that would give them away through a type's or a
-    month's total are shown as "fewer than 5" (``saferhub.core.disclosure.suppress_table``)."""
-    rows = selectors.record_counts(by=["area_code", "month", "kind", "category"], where={"area_code": [area.code]})
-    source = "record store (police.uk street-level records)"
+    """Crime and anti-social behaviour by type and month. When ``public``, counts of 1 to 4 and the
+    figures that would give them away (across types, months and the areas above and below this one)
+    are shown as "fewer than 5"; a type's total is stated only when none of its months is hidden, and
+    a month's total only when that month's all-crime and anti-social behaviour counts are shown."""
     cells: dict[tuple[str, str], float] = {}
-    if rows:
-        for _, month, kind, category, n in rows:
-            name = (
-                "Anti-social behaviour" if kind == "asb" else (category or "Other crime").replace("-", " ").capitalize()
-            )
-            cells[(name, month)] = cells.get((name, month), 0) + n
-    else:
-        source = "indicator values (crime-<type> and anti-social-behaviour)"
-        for title, value_type, period, value, numerator in selectors.crime_type_values(area=area):
-            count = numerator if value_type != "count" and numerator is not None else value
-            if count is not None:
-                cells[(title, period)] = count
+    slugs: dict[str, str] = {}
+    for slug, title, value_type, period, value, numerator in selectors.crime_type_values(area=area):
+        count = numerator if value_type != "count" and numerator is not None else value
+        if count is not None:
+            cells[(title, period)] = count
+            slugs[title] = slug
     if not cells:
         return {
             "missing": (
@@ -43,19 +43,19 @@ def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, An
         totals[t] = totals.get(t, 0) + n
     types = sorted(totals, key=lambda t: -totals[t])
     shown = [{"type": t, "period": p, "count": n} for (t, p), n in cells.items()]
-    hidden_totals: frozenset[str] = frozenset()
-    hidden_month_totals: frozenset[str] = frozenset()
-    suppressed = False
+    hidden: set[tuple[str, str]] = set()
+    month_hidden: set[str] = set()
     if public:
-        mask = disclosure.suppress_table([[cells.get((t, p)) for p in periods] for t in types])
-        hidden = {(types[i], periods[j]) for i, row in enumerate(mask.cells) for j, h in enumerate(row) if h}
-        hidden_totals = frozenset(t for t, h in zip(types, mask.row_totals, strict=True) if h)
-        hidden_month_totals = frozenset(p for p, h in zip(periods, mask.column_totals, strict=True) if h)
+        decided = selectors.hidden_for(area_codes=[area.code])
+        hidden = {
+            (t, p) for (t, p), n in cells.items() if disclosure.is_small(n) or (slugs[t], area.code, p, "") in decided
+        }
+        month_hidden = {p for m, _, p, b in decided if m in (ALL_CRIME, ASB) and not b}
         shown = [
             {**x, "count": None, "label": disclosure.SMALL_TEXT} if (x["type"], x["period"]) in hidden else x
             for x in shown
         ]
-        suppressed = mask.any
+    hidden_totals = frozenset(t for t, _ in hidden)
     chart = charts.heatmap(
         chart_id="by-type",
         title=f"Crime and anti-social behaviour by type and month, {area.name}",
@@ -65,10 +65,14 @@ def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, An
         hidden_totals=hidden_totals,
     )
     return {
-        "suppression_note": disclosure.EXPLANATION if suppressed else "",
+        "suppression_note": disclosure.EXPLANATION if hidden else "",
         "chart": chart,
-        "source": source,
+        "source": SOURCE,
         "periods": periods,
         "types": types,
-        "totals": {p: sum(n for (_, q), n in cells.items() if q == p) for p in periods if p not in hidden_month_totals},
+        "totals": {
+            p: sum(n for (_, q), n in cells.items() if q == p)
+            for p in periods
+            if p not in month_hidden and not any(q == p for _, q in hidden)
+        },
     }

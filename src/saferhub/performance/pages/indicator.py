@@ -16,6 +16,7 @@ from saferhub.performance.freshness import freshness
 from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.maps import district_map
+from saferhub.performance.pages.masks import reader_detail, reader_districts
 
 
 def headline(
@@ -44,9 +45,12 @@ def headline(
     }
 
 
-def _districts(*, indicator: Indicator, area: Area, detail: dict[str, Any], public: bool) -> dict[str, Any] | None:
+def _districts(
+    *, indicator: Indicator, area: Area, detail: dict[str, Any], hidden: set[Any], public_rows: bool
+) -> dict[str, Any] | None:
     """The districts compared: from this area's summary (a county or force area), else from the area
-    it lies in."""
+    it lies in (masked unless the reader is a member there: a district's members see their own
+    district whole, not their neighbours)."""
     districts = detail.get("districts")
     if districts:
         return districts
@@ -54,18 +58,24 @@ def _districts(*, indicator: Indicator, area: Area, detail: dict[str, Any], publ
     found = selectors.summaries_of_areas(indicator=indicator, area_ids=parents)
     for pid in parents:
         if pid in found and found[pid].detail.get("districts"):
-            districts = found[pid].detail["districts"]
-            if public:
-                count = indicator.value_type == "count"
-                districts = disclosure.public_detail({"districts": districts}, count=count)["districts"]
-            return districts
+            return reader_districts(
+                found[pid].detail["districts"], indicator=indicator, hidden=hidden, public=public_rows
+            )
     return None
 
 
 def indicator_performance_data(
-    *, indicator: Indicator, area: Area | None, today: dt.date, public: bool = False
+    *,
+    indicator: Indicator,
+    area: Area | None,
+    today: dt.date,
+    public: bool = False,
+    public_rows: bool | None = None,
 ) -> dict[str, Any]:
-    """The figures and charts behind the indicator's performance section (uncached)."""
+    """The figures and charts behind the indicator's performance section (uncached). ``public``: the
+    reader is outside the partnerships that own this area's figures; ``public_rows``: outside those
+    that own the other districts' figures (defaults to ``public``)."""
+    public_rows = public if public_rows is None else public_rows
     count = indicator.value_type == "count"
     areas = selectors.indicator_areas(indicator=indicator)
     if area is None:
@@ -75,7 +85,8 @@ def indicator_performance_data(
     ctx["summary"] = summary
     if summary is None or area is None:
         return {"performance": ctx}
-    detail = disclosure.public_detail(summary.detail, count=count) if public else summary.detail
+    hidden = selectors.hidden_for(measures=[indicator.slug]) if (public or public_rows) else set()
+    detail = reader_detail(summary.detail, indicator=indicator, code=area.code, hidden=hidden, public=public)
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=today, detail=detail))
     charts_ = [
         charts.turn_the_curve(
@@ -90,7 +101,8 @@ def indicator_performance_data(
     if spc and spc.get("applicable"):
         charts_.append(charts.spc_chart(title=indicator.title, spc=spc))
     ctx["charts"] = charts_
-    districts = _districts(indicator=indicator, area=area, detail=detail, public=public)
+    ctx["withheld"] = (spc or {}).get("withheld") or detail.get("forecast_withheld") or ""
+    districts = _districts(indicator=indicator, area=area, detail=detail, hidden=hidden, public_rows=public_rows)
     comparison: list[Any] = []
     if districts:
         if not count:  # counts are not compared between areas of different sizes
@@ -98,6 +110,10 @@ def indicator_performance_data(
         if districts.get("funnel"):
             comparison.append(
                 charts.funnel_plot(title=indicator.title, funnel=districts["funnel"], period=districts["period"])
+            )
+        elif districts.get("funnel_withheld"):
+            ctx["funnel_withheld"] = (
+                "The funnel plot is not shown: its pooled value and limits are made from figures that are not shown."
             )
         ctx["map"] = district_map(indicator=indicator, districts=districts)
     ctx["comparison_charts"] = comparison

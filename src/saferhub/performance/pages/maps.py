@@ -10,6 +10,7 @@ from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, selectors
 from saferhub.performance.pages import NO_BOUNDARIES_HELP, NO_VALUES_HELP
+from saferhub.performance.pages.masks import reader_districts
 from saferhub.web.charts import number
 
 
@@ -90,10 +91,9 @@ def lsoa_incident_map(*, area: Area, month: str = "", public: bool = False) -> d
     out["month"] = month
     counts = {r[2]: (r[3], r[4]) for r in rows if r[0] == month and r[1] == area.code and r[2]}
     hidden: set[str] = set()
+    total_hidden = False
     if public:
-        codes = list(counts)
-        mask = disclosure.suppress_table([[counts[c][1]] for c in codes], row_totals=False)
-        hidden = {c for c, m in zip(codes, mask.cells, strict=True) if m[0]}
+        hidden, total_hidden = _lsoa_hidden(area=area, month=month, counts={c: n for c, (_, n) in counts.items()})
     lsoas = selectors.areas_by_code(codes=counts, area_type="lsoa")
     shapes = selectors.boundaries_for(areas=lsoas.values())
     features, unmatched, unmatched_hidden = [], 0, False
@@ -107,7 +107,7 @@ def lsoa_incident_map(*, area: Area, month: str = "", public: bool = False) -> d
         if code in hidden:
             props["label"] = disclosure.SMALL_TEXT
         features.append({"type": "Feature", "geometry": shapes[a.pk], "properties": props})
-    out["total"] = sum(n for _, n in counts.values())
+    out["total"] = "Some" if total_hidden else str(sum(n for _, n in counts.values()))
     # A sum over suppressed cells would give them away: say that some records are unmapped, not how many.
     out["unmatched"] = unmatched
     out["unmatched_text"] = "Some" if unmatched_hidden else str(unmatched)
@@ -128,6 +128,23 @@ def lsoa_incident_map(*, area: Area, month: str = "", public: bool = False) -> d
     return out
 
 
+def _lsoa_hidden(*, area: Area, month: str, counts: dict[str, int]) -> tuple[set[str], bool]:
+    """The LSOAs whose counts the public may not see in a district's month, and whether the month's
+    total may not be stated. The LSOAs add up to the district's month (all crime and anti-social
+    behaviour): where that total is hidden on the district's pages, enough LSOAs are hidden here too
+    that their sum does not give it back; otherwise the small ones and those that would give them
+    away through the total."""
+    decided = selectors.hidden_for(area_codes=[area.code], measures=["all-crime", "anti-social-behaviour"])
+    total_hidden = any(p == month and not b for _, _, p, b in decided)
+    total = ("total",)
+    values: dict[Any, float | None] = {("lsoa", c): n for c, n in counts.items()}
+    values[total] = sum(counts.values())
+    relation = [(total, 1), *((k, -1) for k in values if k != total)]
+    decision = disclosure.protect(values, [relation], also_protect=[total] if total_hidden else [])
+    lsoas = {str(k[1]) for k in decision.hidden if isinstance(k, tuple) and k[0] == "lsoa"}
+    return lsoas, total_hidden or total in decision.hidden
+
+
 def maps_context(
     *,
     indicator: Indicator | None,
@@ -145,9 +162,8 @@ def maps_context(
         parents = selectors.parent_summaries_with_districts(indicator=indicator)
         districts = next((s.detail.get("districts") for s in parents if s.detail.get("districts")), None)
         if districts and public:
-            districts = disclosure.public_detail({"districts": districts}, count=indicator.value_type == "count")[
-                "districts"
-            ]
+            hidden = selectors.hidden_for(measures=[indicator.slug])
+            districts = reader_districts(districts, indicator=indicator, hidden=hidden, public=public)
         ctx["districts"] = districts
         ctx["map"] = district_map(indicator=indicator, districts=districts) if districts else None
     if area is not None:

@@ -4,9 +4,11 @@ spine chart), its crime and anti-social behaviour by type and month, and its inc
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 from saferhub.core import disclosure
+from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, links, selectors
 from saferhub.performance.formatting import suppressed_text, value_text
@@ -16,29 +18,44 @@ from saferhub.performance.pages.maps import lsoa_incident_map
 from saferhub.web.charts import number
 
 
-def area_profile_context(*, area: Area, public: bool = False) -> dict[str, Any]:
+def area_profile_context(
+    *, area: Area, public: bool = False, readable: Callable[[Indicator], bool] | None = None
+) -> dict[str, Any]:
     """Every indicator for a district against the county and its comparators (a spine chart), and its
-    crime and anti-social behaviour by type and month (small numbers suppressed when ``public``)."""
+    crime and anti-social behaviour by type and month (small numbers, and the figures that would
+    give them away, suppressed when ``public``). ``readable`` says which indicators' figures the
+    reader may see at all (a private partnership's are left out)."""
     ctx: dict[str, Any] = {"area": area, "help": NO_VALUES_HELP}
-    own = selectors.area_summaries(area=area)
+    own = [s for s in selectors.area_summaries(area=area) if readable is None or readable(s.indicator)]
     ctx["summaries"] = own
+    decided = selectors.hidden_for(measures=[s.indicator.slug for s in own]) if public else set()
+    slug_of = {s.indicator_id: s.indicator.slug for s in own}
     peers = selectors.peer_areas(area=area)
     peer_values: dict[int, list[tuple[str, float]]] = {}
     counts = {s.indicator_id for s in own if s.indicator.value_type == "count"}
-    for ind_id, period, value, numerator in selectors.peer_latest_values(
+    for ind_id, code, period, value, numerator in selectors.peer_latest_values(
         peers=peers, indicator_ids=[s.indicator_id for s in own]
     ):
-        if public and disclosure.point_discloses({"value": value, "numerator": numerator}, count=ind_id in counts):
-            continue  # a peer's small figure would show as the best or worst end of the spine
+        if public and (
+            disclosure.point_discloses({"value": value, "numerator": numerator}, count=ind_id in counts)
+            or (slug_of[ind_id], code, period, "") in decided
+        ):
+            continue  # a peer's hidden figure would show as the best or worst end of the spine
         if value is not None:
             peer_values.setdefault(ind_id, []).append((period, value))
     spine_rows, table = [], []
     for s in own:
         ind = s.indicator
-        bench = (s.detail or {}).get("benchmark") or {}
-        hidden = public and disclosure.point_discloses(
-            {"value": s.latest_value, "numerator": s.latest_numerator}, count=ind.pk in counts
+        bench = dict((s.detail or {}).get("benchmark") or {})
+        hidden = public and (
+            disclosure.point_discloses(
+                {"value": s.latest_value, "numerator": s.latest_numerator}, count=ind.pk in counts
+            )
+            or (ind.slug, area.code, s.latest_period_label, "") in decided
         )
+        bench_code = str(bench.get("key", "")).removeprefix("area:")
+        if public and (ind.slug, bench_code, s.latest_period_label, "") in decided:
+            bench["benchmark"] = None  # the county's figure would give a district's small count away
         values = [v for period, v in peer_values.get(ind.pk, []) if period == s.latest_period_label]
         outcome = s.benchmark_outcome or "not_compared"
         label = labels.BENCHMARK.get(outcome, labels.BENCHMARK[""])

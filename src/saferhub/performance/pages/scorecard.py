@@ -15,6 +15,7 @@ from saferhub.performance.formatting import interval_text, suppressed_text, valu
 from saferhub.performance.freshness import freshness
 from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.pages import NO_VALUES_HELP
+from saferhub.performance.pages.masks import reader_detail
 
 
 @dataclass
@@ -36,6 +37,8 @@ class ScorecardRow:
     benchmark_name: str = ""
     url: str = ""
     suppressed: bool = False
+    #: The summary's detail as this reader may see it (exports read their reasons from it).
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 def membership_lead(m: IndicatorMembership) -> str:
@@ -52,10 +55,12 @@ def scorecard_rows(
     today: dt.date,
     sparklines: bool = True,
     public: bool = False,
+    leave_out: frozenset[int] = frozenset(),
 ) -> list[ScorecardRow]:
     """One row per indicator of the framework (filtered by theme code/id and lead), read in two queries.
-    ``public``: the reader is outside the owning partnership, so small numbers are suppressed."""
-    memberships = selectors.scorecard_memberships(framework=framework)
+    ``public``: the reader is outside the owning partnership, so small numbers are suppressed;
+    ``leave_out``: indicators whose figures the reader may not see at all (a private owner's)."""
+    memberships = [m for m in selectors.scorecard_memberships(framework=framework) if m.indicator_id not in leave_out]
     if theme:
         memberships = [m for m in memberships if m.theme_id is not None and str(m.theme_id) == theme]
     if lead:
@@ -65,14 +70,19 @@ def scorecard_rows(
         if area is not None
         else {}
     )
+    hidden = (
+        selectors.hidden_for(area_codes=[area.code], measures=[m.indicator.slug for m in memberships])
+        if public and area is not None
+        else set()
+    )
     rows = []
     for m in memberships:
         s = summaries.get(m.indicator_id)
         ind = m.indicator
         detail = s.detail if s else {}
-        if public and detail:
-            detail = disclosure.public_detail(detail, count=ind.value_type == "count")
-        hidden = bool((detail.get("latest") or {}).get("suppressed"))
+        if area is not None:
+            detail = reader_detail(detail, indicator=ind, code=area.code, hidden=hidden, public=public)
+        masked = bool((detail.get("latest") or {}).get("suppressed"))
         trend = detail.get("trend") or {}
         row = ScorecardRow(
             membership=m,
@@ -85,9 +95,10 @@ def scorecard_rows(
             benchmark=labels.BENCHMARK.get(s.benchmark_outcome if s else "", labels.BENCHMARK[""]),
             trend=labels.trend_label(trend.get("outcome", "cannot_be_calculated"), trend.get("assessment")),
             fresh=freshness(frequency=ind.frequency, period_end=s.latest_period_end if s else None, today=today),
-            value=(suppressed_text(ind) if hidden else value_text(s.latest_value)) if s else "–",
-            interval=interval_text(s.latest_lower_95, s.latest_upper_95) if s and not hidden else "–",
-            suppressed=hidden,
+            value=(suppressed_text(ind) if masked else value_text(s.latest_value)) if s else "–",
+            interval=interval_text(s.latest_lower_95, s.latest_upper_95) if s and not masked else "–",
+            suppressed=masked,
+            detail=detail,
             sparkline=charts.sparkline(detail.get("series") or [], title=ind.title) if s and sparklines else "",
             benchmark_name=s.benchmark_name if s else "",
             url=links.performance_indicator_url(ind, area),
@@ -99,13 +110,23 @@ def scorecard_rows(
 
 
 def scorecard_context(
-    *, framework: Framework, code: str, theme: str, lead: str, query: str, today: dt.date, public: bool
+    *,
+    framework: Framework,
+    code: str,
+    theme: str,
+    lead: str,
+    query: str,
+    today: dt.date,
+    public: bool,
+    leave_out: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
     """What ``performance/_scorecard_body.html`` shows: the filters and the rows."""
     areas = list(selectors.scorecard_areas(framework=framework))
     area = selectors.scorecard_area(framework=framework, code=code, areas=areas)
     memberships = selectors.scorecard_memberships(framework=framework)
-    rows = scorecard_rows(framework=framework, area=area, theme=theme, lead=lead, today=today, public=public)
+    rows = scorecard_rows(
+        framework=framework, area=area, theme=theme, lead=lead, today=today, public=public, leave_out=leave_out
+    )
     return {
         "framework": framework,
         "rows": rows,
@@ -151,7 +172,7 @@ def scorecard_export_rows(*, rows: list[ScorecardRow], area: Area | None) -> lis
     out = []
     for r in rows:
         s = r.summary
-        detail = s.detail if s else {}
+        detail = r.detail
         out.append(
             [
                 r.membership.code,

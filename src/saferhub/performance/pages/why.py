@@ -11,6 +11,7 @@ from saferhub.geography.models import Area
 from saferhub.performance import labels, selectors
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.indicator import headline
+from saferhub.performance.pages.masks import reader_detail
 from saferhub.web.charts import number
 
 
@@ -21,15 +22,14 @@ def why_context(*, indicator: Indicator, area: Area, today: dt.date, public: boo
     ctx: dict[str, Any] = {"indicator": indicator, "area": area, "summary": summary, "help": NO_VALUES_HELP}
     if summary is None:
         return ctx
-    detail = (
-        disclosure.public_detail(summary.detail, count=indicator.value_type == "count") if public else summary.detail
-    )
+    hidden = selectors.hidden_for(measures=[indicator.slug], area_codes=None) if public else set()
+    detail = reader_detail(summary.detail, indicator=indicator, code=area.code, hidden=hidden, public=public)
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=today, detail=detail))
     ctx["detail"] = detail
     latest = detail.get("latest") or {}
-    hidden = bool(latest.get("suppressed"))
-    ctx["suppression_note"] = disclosure.EXPLANATION if hidden else ""
-    ctx["numerator_text"] = disclosure.SMALL_TEXT if hidden else number(latest.get("numerator"))
+    masked = bool(latest.get("suppressed"))
+    ctx["suppression_note"] = disclosure.EXPLANATION if masked else ""
+    ctx["numerator_text"] = disclosure.SMALL_TEXT if masked else number(latest.get("numerator"))
     ctx["denominator_text"] = number(latest.get("denominator"))
     polarity = summary.detail.get("polarity") or ""
     ctx["polarity_text"] = dict(Polarity.choices).get(polarity, "not set").lower()
