@@ -21,22 +21,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import partial
 from typing import Any, cast
-
-from django.core.cache import cache
-from django.db import transaction
 
 from saferhub.accounts.models import Partnership
 from saferhub.core import disclosure
+from saferhub.core.models import ChangeCounter
 from saferhub.core.suppressions import FigureKey, suppressions_replace
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import CSP_AREA_TYPES, Area
 from saferhub.measures.models import IndicatorValue
 
 POLICE_UK_FAMILY = "police-uk-crime"
-CACHE_PREFIX = "saferhub:suppression:"
-FINGERPRINT_SECONDS = 24 * 60 * 60
 ALL_CRIME = "all-crime"
 ASB = "anti-social-behaviour"
 CRIME_PREFIX = "crime-"
@@ -216,7 +211,8 @@ def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
             continue
         values, shown_as, spans = family_cells(members)
         fingerprint = _fingerprint(name, values, shown_as)
-        if cache.get(f"{CACHE_PREFIX}{name}") == fingerprint:
+        marker = _marker(name)
+        if ChangeCounter.objects.filter(name=marker, value=fingerprint).exists():
             done[name] = -1  # decided already for these very figures (an import refreshes each indicator)
             continue
         if not areas:
@@ -247,15 +243,22 @@ def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
         hidden += [(c, "primary") for c, v in values.items() if c not in covered and disclosure.is_small(v)]
         rows = [((slug, c[1], c[2], c[3]), reason) for c, reason in hidden for slug in shown_as.get(c, {c[0]})]
         done[name] = suppressions_replace(family=name, hidden=rows)
-        transaction.on_commit(partial(cache.set, f"{CACHE_PREFIX}{name}", fingerprint, FINGERPRINT_SECONDS))
+        # In the same transaction as the decision: rolled back with it.
+        ChangeCounter.objects.update_or_create(name=marker, defaults={"value": fingerprint})
     return done
 
 
-def _fingerprint(name: str, values: dict[Cell, float | None], shown_as: dict[Cell, set[str]]) -> str:
-    """What a family's decision rests on: its figures, the areas and the partnerships' areas."""
+def _marker(name: str) -> str:
+    """The counter that holds the fingerprint of a family's last decision."""
+    return "suppression:" + hashlib.sha256(name.encode()).hexdigest()[:40]
+
+
+def _fingerprint(name: str, values: dict[Cell, float | None], shown_as: dict[Cell, set[str]]) -> int:
+    """What a family's decision rests on (its figures, the areas and the partnerships' areas), as a
+    63-bit number."""
     digest = hashlib.sha256(name.encode())
     for cell in sorted(values):
         digest.update(repr((cell, values[cell], sorted(shown_as.get(cell, ())))).encode())
     digest.update(repr(sorted(Area.objects.values_list("code", "parent_id", "force_area_id"))).encode())
     digest.update(repr(sorted(Partnership.objects.exclude(area=None).values_list("area_id", flat=True))).encode())
-    return digest.hexdigest()
+    return int(digest.hexdigest()[:15], 16)

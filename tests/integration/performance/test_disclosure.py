@@ -268,3 +268,20 @@ def test_a_county_partnership_that_does_not_publish_still_cannot_be_read_by_stra
     framework.owner.save()
     client.force_login(member_of(PartnershipFactory(slug="elsewhere")))
     assert client.get("/scorecards/essex-safer-communities/?format=csv").status_code == 403
+
+
+def test_a_family_is_decided_again_only_when_its_figures_change(crime_types):
+    """An import refreshes each of its indicators: the family's decision is taken once for the same
+    figures, and again as soon as one changes."""
+    before = set(SuppressedFigure.objects.values_list("measure", "area_code", "period_label", "reason"))
+    again = performance_refresh(indicator=crime_types["indicators"]["crime-robbery"])
+    assert not any("hidden from the public" in n for n in again.notes)
+    assert set(SuppressedFigure.objects.values_list("measure", "area_code", "period_label", "reason")) == before
+    IndicatorValue.objects.filter(indicator__slug="crime-burglary", area__code=HARLOW, period_label="2024-02").update(
+        value=2
+    )
+    changed = performance_refresh(indicator=crime_types["indicators"]["crime-robbery"])
+    assert any("hidden from the public" in n for n in changed.notes)
+    assert SuppressedFigure.objects.filter(
+        measure="crime-burglary", area_code=HARLOW, period_label="2024-02", reason="primary"
+    ).exists()

@@ -40,3 +40,27 @@ def test_the_framework_page_include_gets_rendered_html(crime_framework):
     context = indicator_performance_context(indicator=crime_framework["crime"], area=None, today=dt.date(2024, 6, 1))
     html = render_to_string("performance/indicator_performance.html", context)
     assert 'id="performance-heading"' in html and 'id="turn-the-curve"' in html
+
+
+def test_the_lsoa_map_hides_enough_that_a_hidden_district_total_is_not_given_back(essex_geography):
+    """The LSOAs add up to the district's month: where that month's all-crime figure is hidden on the
+    district's pages, the map does not state the total and hides at least one LSOA, so that their
+    sum cannot give it back; where it is shown, only what the small counts need is hidden."""
+    from saferhub.core.models import SuppressedFigure
+    from saferhub.performance.pages.maps import _lsoa_hidden
+    from tests.disclosure_audit import exactly_derivable
+
+    harlow = essex_geography["E07000073"]
+    counts = {"E01021999": 40, "E01022000": 25, "E01022001": 31}
+    assert _lsoa_hidden(area=harlow, month="2024-01", counts=counts) == (set(), False)
+    SuppressedFigure.objects.create(
+        family="police-uk-crime", measure="all-crime", area_code=harlow.code, period_label="2024-01", reason="secondary"
+    )
+    hidden, total_hidden = _lsoa_hidden(area=harlow, month="2024-01", counts=counts)
+    assert total_hidden and hidden
+    relation = [("total", 1), *((c, -1) for c in counts)]
+    unknown = {"total", *hidden}
+    assert not exactly_derivable([relation], unknown, "total")
+    with_small = {**counts, "E01022002": 3}
+    hidden, _ = _lsoa_hidden(area=harlow, month="2024-02", counts=with_small)
+    assert "E01022002" in hidden and len(hidden) >= 2
