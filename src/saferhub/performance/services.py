@@ -180,10 +180,8 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
     now = timezone.now()
     with transaction.atomic():
         # What the public may not see, decided for each family of related figures at once.
-        summary.notes += [
-            f"{n} figures of {name} hidden from the public"
-            for name, n in suppression_refresh(indicators=indicators).items()
-        ]
+        decided = suppression_refresh(indicators=indicators)  # -1: unchanged since its last decision
+        summary.notes += [f"{n} figures of {name} hidden from the public" for name, n in decided.items() if n >= 0]
         for ind in indicators:
             per_area = series.get(ind.pk, {})
             scope = [area.pk] if area is not None else list(per_area)

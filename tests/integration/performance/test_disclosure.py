@@ -275,7 +275,7 @@ def test_a_family_is_decided_again_only_when_its_figures_change(crime_types):
     figures, and again as soon as one changes."""
     before = set(SuppressedFigure.objects.values_list("measure", "area_code", "period_label", "reason"))
     again = performance_refresh(indicator=crime_types["indicators"]["crime-robbery"])
-    assert not any("hidden from the public" in n for n in again.notes)
+    assert not any("hidden from the public" in n for n in again.notes), again.notes
     assert set(SuppressedFigure.objects.values_list("measure", "area_code", "period_label", "reason")) == before
     IndicatorValue.objects.filter(indicator__slug="crime-burglary", area__code=HARLOW, period_label="2024-02").update(
         value=2
