@@ -321,7 +321,11 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
     owners = [indicator.owner] if indicator.owner is not None else [m.framework.owner for m in memberships]
     public = not access_sees_small_numbers(user, owners, area=choice.area)
     count = indicator.value_type == "count"
-    hidden = hidden_figures(measures=[indicator.slug], area_codes=[choice.area.code]) if public and values else set()
+    hidden = (  # asked whenever the reader is public, so the page's queries do not depend on its values
+        hidden_figures(measures=[indicator.slug], area_codes=[choice.area.code])
+        if public and choice.area is not None
+        else set()
+    )
     suppressed_ids = {
         v.pk
         for v in values
