@@ -18,6 +18,14 @@ ALL_CRIME = "all-crime"
 ASB = "anti-social-behaviour"
 
 
+def type_name(slug: str, title: str) -> str:
+    """A row's name as police.uk words the type ("Burglary", "Anti-social behaviour")."""
+    if slug == ASB:
+        return "Anti-social behaviour"
+    name = title.removeprefix("Crime: ")
+    return name[:1].upper() + name[1:]
+
+
 def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, Any]:
     """Crime and anti-social behaviour by type and month. When ``public``, counts of 1 to 4 and the
     figures that would give them away (across types, months and the areas above and below this one)
@@ -27,9 +35,10 @@ def crime_by_type_and_month(*, area: Area, public: bool = False) -> dict[str, An
     slugs: dict[str, str] = {}
     for slug, title, value_type, period, value, numerator in selectors.crime_type_values(area=area):
         count = numerator if value_type != "count" and numerator is not None else value
+        name = type_name(slug, title)
         if count is not None:
-            cells[(title, period)] = count
-            slugs[title] = slug
+            cells[(name, period)] = count
+            slugs[name] = slug
     if not cells:
         return {
             "missing": (
