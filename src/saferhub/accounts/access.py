@@ -65,12 +65,42 @@ def access_is_staff_admin(user: Any) -> bool:
     return _authenticated(user) and user.is_staff
 
 
-def access_sees_small_numbers(user: Any, partnerships: Any) -> bool:
-    """Whether the user may see counts of 1 to 4 (and figures made from them) for figures owned by
-    ``partnerships``: members of one of them may; everyone reading them as published figures (the
-    public, and members of other partnerships) sees them suppressed (``saferhub.core.disclosure``).
-    Figures that belong to no partnership are only shown to signed-in users, unsuppressed."""
-    owners = [p for p in partnerships if p is not None]
-    if not owners:
-        return _authenticated(user)
-    return any(access_has_role(user, p, Role.VIEWER) for p in owners)
+def access_sees_small_numbers(user: Any, partnerships: Any, *, area: Any = None) -> bool:
+    """Whether the user may see counts of 1 to 4 (and figures made from them) of a figure.
+
+    Every figure has an owner: the ``partnerships`` given (an indicator's owner, else the owners of
+    the frameworks listing it) and, for a figure about ``area``, every partnership whose area contains
+    it (the area itself, the areas it lies in, its police force area): a county partnership owns its
+    districts' imported figures, a district partnership its own. Members (any role) of an owner see
+    the figure whole; everyone else (the public, members of other partnerships, and any signed-in
+    account) reads it as a published figure, suppressed (``saferhub.core.disclosure``). A figure with
+    no owner at all is suppressed for everyone."""
+    if not _authenticated(user):
+        return False
+    if user.is_superuser:
+        return True
+    if any(access_has_role(user, p, Role.VIEWER) for p in partnerships if p is not None):
+        return True
+    if area is None:
+        return False
+    containing = _areas_containing(area)
+    roles = getattr(user, "_saferhub_role_areas", None)
+    if roles is None:
+        roles = set(
+            PartnershipRole.objects.filter(
+                user=user, role__gte=Role.VIEWER, partnership__area__isnull=False
+            ).values_list("partnership__area_id", flat=True)
+        )
+        user._saferhub_role_areas = roles
+    return bool(roles & containing)
+
+
+def _areas_containing(area: Any) -> set[int]:
+    """The area and every area it lies in (its parents up the hierarchy, and its police force area)."""
+    found = {x for x in (area.pk, area.parent_id, area.force_area_id) if x}
+    frontier = {x for x in (area.parent_id, area.force_area_id) if x}
+    while frontier:
+        above = set(type(area).objects.filter(pk__in=frontier).values_list("parent_id", "force_area_id").distinct())
+        frontier = {x for pair in above for x in pair if x and x not in found}
+        found |= frontier
+    return found

@@ -1,21 +1,35 @@
 """Small-number suppression for what the public sees (METHODS.md, "Publication and completeness").
 
 Counts of 1 to 4 are never shown to someone outside the partnership that owns them, nor any figure
-made from one: a rate or percentage whose numerator is 1 to 4, and its interval. Zero is shown (an
-absence is not a disclosure about a person). In a table with totals, a row or column holding exactly
-one suppressed cell would give it away by subtraction, so the smallest other positive cell in that
-line is suppressed too (secondary suppression), repeated until no line has a lone suppressed cell; a
-line with no such cell left loses its total instead.
+made from one: a rate or percentage whose numerator is 1 to 4, and its interval (primary
+suppression). Zero is shown (an absence is not a disclosure about a person).
 
-Pure Python (no Django): the pages, exports and maps call it with the figures they are about to show.
+Figures are related: a county's count is the sum of its districts', a month's total the sum of its
+types, a rate rests on a count. ``protect`` decides, for a set of related figures, which to hide so
+that no hidden small count can be worked out from everything shown beside it: a hidden figure is
+worked out exactly when its unit vector lies in the row space of the published relations restricted
+to the hidden figures, so ``protect`` solves that (exact rational elimination, not a pairwise rule)
+and hides more figures (secondary suppression, the smallest first) until no small count is exposed,
+for the public and for each group of insiders who see some of the figures whole (the members of a
+district's partnership see that district's). Because zeros are shown, a reader knows each hidden
+figure is at least 1; two hidden 1s that sum to a shown 2 would give each other away, so a hidden
+small count is also checked against those bounds (a linear programme for its feasible interval).
+
+Statistics made from a series (means, limits, forecasts, totals) are only published when every
+figure they are made from is published (``public_detail``).
+
+Pure Python and SciPy (no Django): the pages, exports and the refresh call it with plain figures.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
+
+from scipy.optimize import linprog
 
 SMALL_MIN = 1
 SMALL_MAX = 4
@@ -27,7 +41,16 @@ EXPLANATION = (
     "Counts of 1 to 4, and figures made from them, are not shown outside the partnership "
     "(and, where a total would give one away, the next smallest figure is hidden too)."
 )
+#: Why a series' statistics are not shown to a reader who may not see every value in it.
+STATISTICS_WITHHELD = (
+    "The mean, limits and forecast are not shown because they are made from values that are not shown "
+    "(small numbers), and would give them away."
+)
 MASKED_FIELDS = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "numerator")
+
+Key = Hashable
+#: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
+Relation = Sequence[tuple[Key, int]]
 
 
 def is_small(n: float | None) -> bool:
@@ -52,35 +75,280 @@ def mask_point(point: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def public_detail(detail: Mapping[str, Any], *, count: bool) -> dict[str, Any]:
-    """A stored summary's detail as the public may see it: every series point, the latest value, the
-    SPC points of suppressed periods, the district rows and funnel units that rest on a small count
-    are masked. The original is not changed."""
-    out = copy.deepcopy(dict(detail))
-    hidden: set[str] = set()
-    series = out.get("series") or []
-    for i, p in enumerate(series):
-        if point_discloses(p, count=count):
-            series[i] = mask_point(p)
-            hidden.add(str(p.get("period")))
-    latest = out.get("latest")
-    if latest and point_discloses(latest, count=count):
-        out["latest"] = mask_point(latest)
-    spc = out.get("spc")
-    if spc and spc.get("points"):
-        spc["points"] = [
-            mask_point(p) if str(p.get("period")) in hidden or (count and is_small(p.get("value"))) else p
-            for p in spc["points"]
-        ]
-    districts = out.get("districts")
-    if districts:
-        districts["rows"] = [
-            mask_point(r) if point_discloses(r, count=count) else r for r in districts.get("rows") or []
-        ]
-        funnel = districts.get("funnel")
-        if funnel and funnel.get("units"):
-            funnel["units"] = [u for u in funnel["units"] if not point_discloses(u, count=count)]
+# --- which figures to hide -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The figures to hide: ``primary`` (small counts) and ``secondary`` (hidden so that no small count
+    can be worked out); ``exposed`` lists any small count that nothing could protect (then every
+    figure related to it is hidden too, so it is still not shown)."""
+
+    primary: frozenset[Key]
+    secondary: frozenset[Key]
+    exposed: frozenset[Key] = frozenset()
+
+    @property
+    def hidden(self) -> frozenset[Key]:
+        return self.primary | self.secondary
+
+
+def determined(relations: Iterable[Relation], unknown: Iterable[Key]) -> set[Key]:
+    """The ``unknown`` figures that the relations fix exactly once every other figure is known: those
+    whose unit vector lies in the row space of the relations restricted to the unknown figures
+    (reduced row echelon form in exact rational arithmetic: a pivot row with nothing beside its
+    pivot is that unit vector)."""
+    unknown = set(unknown)
+    pivots: dict[Key, dict[Key, Fraction]] = {}
+    for relation in relations:
+        row: dict[Key, Fraction] = {}
+        for key, coef in relation:
+            if key in unknown and coef:
+                row[key] = row.get(key, Fraction(0)) + coef
+        row = {k: v for k, v in row.items() if v}
+        while row:
+            shared = next((k for k in row if k in pivots), None)
+            if shared is None:
+                break
+            factor = row[shared]
+            for k, v in pivots[shared].items():
+                row[k] = row.get(k, Fraction(0)) - factor * v
+            row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
+        pivot = min(row, key=repr)
+        scale = row[pivot]
+        row = {k: v / scale for k, v in row.items()}
+        for other in pivots.values():
+            if pivot in other:
+                factor = other[pivot]
+                for k, v in row.items():
+                    other[k] = other.get(k, Fraction(0)) - factor * v
+                for k in [k for k, v in other.items() if not v]:
+                    del other[k]
+        pivots[pivot] = row
+    return {k for k, row in pivots.items() if len(row) == 1}
+
+
+def interval(
+    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key], key: Key
+) -> tuple[float, float]:
+    """The range a reader can narrow the unknown figure ``key`` to, knowing every other figure, the
+    relations, and that every hidden figure is at least 1 (zeros are shown; a missing figure is at
+    least 0). Solved as two linear programmes (HiGHS)."""
+    order = sorted(unknown, key=repr)
+    index = {k: i for i, k in enumerate(order)}
+    rows, rhs = [], []
+    for relation in relations:
+        coefs = [0.0] * len(order)
+        constant = 0.0
+        touched = False
+        for k, c in relation:
+            if k in index:
+                coefs[index[k]] += c
+                touched = True
+            else:
+                constant -= c * float(values.get(k) or 0)
+        if touched:
+            rows.append(coefs)
+            rhs.append(constant)
+    bounds = [(0.0 if values.get(k) is None else 1.0, None) for k in order]
+    target = [0.0] * len(order)
+    target[index[key]] = 1.0
+    if not rows:
+        return bounds[index[key]][0], float("inf")
+    low = linprog(target, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+    high = linprog([-t for t in target], A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+    lo = low.fun if low.status == 0 else float("-inf")
+    hi = -high.fun if high.status == 0 else float("inf")
+    return float(lo), float(hi)
+
+
+@dataclass(frozen=True)
+class Insider:
+    """Readers who see some figures whole: ``knows`` (a district partnership's own figures) and
+    ``shares`` (totals their own figures are part of, such as the county's: what those give away is
+    their own contribution and the public figures beside it, so they are not protected from them)."""
+
+    knows: frozenset[Key]
+    shares: frozenset[Key] = frozenset()
+
+
+@dataclass
+class _State:
+    relations: list[Relation]
+    values: Mapping[Key, float | None]
+    primary: set[Key]
+    hidden: set[Key]
+    missing: set[Key]
+    by_key: dict[Key, list[int]] = field(default_factory=dict)
+
+
+def _pinned(state: _State, unknown: set[Key], small: Iterable[Key]) -> set[Key]:
+    """Small counts that the bounds (each hidden figure at least 1) pin to one value. Only worth a
+    linear programme where another unknown figure of 1 shares a relation: otherwise every hidden
+    figure can move."""
+    ones = {k for k in unknown if state.values.get(k) == 1}
+    out = set()
+    for k in small:
+        near = {j for i in state.by_key.get(k, []) for j, _ in state.relations[i]} & ones
+        if not (near - {k}):
+            continue
+        relevant = [state.relations[i] for i in _component(state, unknown, k)]
+        lo, hi = interval(relevant, state.values, unknown, k)
+        if hi - lo < 0.5:
+            out.add(k)
     return out
+
+
+def _component(state: _State, unknown: set[Key], start: Key) -> list[int]:
+    """The relations linked to ``start`` through unknown figures."""
+    seen_rel: set[int] = set()
+    stack, seen = [start], {start}
+    while stack:
+        k = stack.pop()
+        for i in state.by_key.get(k, []):
+            if i in seen_rel:
+                continue
+            seen_rel.add(i)
+            for j, _ in state.relations[i]:
+                if j in unknown and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+    return sorted(seen_rel)
+
+
+def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> list[Key]:
+    """Shown positive figures that could be hidden to protect ``key``, smallest first: those in a
+    relation with it, else one or two relations further on through hidden figures. When bounds
+    pinned it, only figures of at least 2 (they add slack)."""
+    frontier = {key}
+    visited_rel: set[int] = set()
+    for _ in range(3):
+        options = []
+        rels = {i for k in frontier for i in state.by_key.get(k, [])} - visited_rel
+        for i in sorted(rels):
+            for k, _ in state.relations[i]:
+                v = state.values.get(k)
+                if k in state.hidden or k in state.missing or k in known or v is None or v <= 0:
+                    continue
+                if slack and v < 2:
+                    continue
+                options.append((v, repr(k), k))
+        if options:
+            return [k for _, _, k in sorted(set(options))]
+        visited_rel |= rels
+        frontier = {k for i in rels for k, _ in state.relations[i] if k in state.hidden or k in state.missing}
+    return []
+
+
+def _lone_lines(state: _State, known: frozenset[Key]) -> bool:
+    """The classic rule, cheap and usually enough: a relation in which exactly one figure is unknown
+    to this reader gives it away, so its smallest shown positive figure is hidden too. Returns
+    whether anything was hidden."""
+    changed = False
+    for relation in state.relations:
+        unknown = [k for k, c in relation if c and (k in state.hidden or k in state.missing) and k not in known]
+        if len(unknown) != 1 or unknown[0] in state.missing:
+            continue
+        options = [
+            (v, repr(k), k)
+            for k, c in relation
+            if c
+            and k not in state.hidden
+            and k not in known
+            and k not in state.missing
+            and (v := state.values.get(k)) is not None
+            and v > 0
+        ]
+        if options:
+            state.hidden.add(min(options)[2])
+            changed = True
+    return changed
+
+
+def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> bool:
+    """Hide one more figure for ``key``: the smallest candidate that leaves it undetermined (and, when
+    bounds pinned it, unpinned) for this reader, else the smallest candidate. False when none is left."""
+    options = _candidates(state, key, known, slack=slack)
+    if not options:
+        return False
+    for choice in options[:12]:
+        unknown = (state.hidden | state.missing | {choice}) - known
+        if key in determined(state.relations, unknown):
+            continue
+        state.hidden.add(choice)
+        if slack and key in _pinned(state, unknown, [key]):
+            state.hidden.discard(choice)
+            continue
+        return True
+    state.hidden.add(options[0])
+    return True
+
+
+def protect(
+    values: Mapping[Any, float | None],
+    relations: Sequence[Relation],
+    *,
+    insiders: Iterable[Insider | frozenset[Key]] = (),
+    small: Callable[[float | None], bool] = is_small,
+    also_protect: Iterable[Key] = (),
+) -> Decision:
+    """Which of these related figures to hide from the public. ``values`` maps each figure to its count
+    (None: not published anywhere, unknown to every reader); ``relations`` say how they add up;
+    ``insiders`` are the sets of figures some readers see whole (a district partnership's own), which
+    must not help them work out anyone else's small counts either; ``also_protect`` are figures hidden
+    elsewhere (a total another table hides) that must stay hidden here too. Every relation's figures
+    must be keys of ``values``."""
+    state = _State(
+        relations=[list(r) for r in relations],
+        values=values,
+        primary={k for k, v in values.items() if small(v)} | set(also_protect),
+        hidden=set(),
+        missing={k for k, v in values.items() if v is None},
+    )
+    for i, relation in enumerate(state.relations):
+        for k, _ in relation:
+            state.by_key.setdefault(k, []).append(i)
+    state.hidden = set(state.primary)
+    viewers = [Insider(knows=frozenset()), *{i if isinstance(i, Insider) else Insider(knows=i) for i in insiders}]
+    exposed: set[Key] = set()
+    for _ in range(len(values) + 2):
+        lines_changed = True
+        while lines_changed:
+            lines_changed = False
+            for viewer in viewers:
+                lines_changed |= _lone_lines(state, viewer.knows)
+        changed = False
+        for viewer in viewers:
+            known = viewer.knows
+            unknown = (state.hidden | state.missing) - known
+            mine = (state.primary - known - viewer.shares) - exposed
+            at_risk = determined(state.relations, unknown) & mine
+            pinned = set() if at_risk else _pinned(state, unknown, mine)
+            for key in sorted(at_risk | pinned, key=repr):
+                if _protect_exactly(state, key, known, slack=key in pinned):
+                    changed = True
+                    break
+                exposed.add(key)
+            if changed:
+                break
+        if not changed:
+            break
+    for key in exposed:  # nothing could protect it: hide everything it is related to
+        for i in state.by_key.get(key, []):
+            state.hidden |= {k for k, _ in state.relations[i] if k not in state.missing}
+    secondary = state.hidden - state.primary
+    # A secondary figure the public can work out anyway hides nothing: show it.
+    needless = determined(state.relations, state.hidden | state.missing) & secondary
+    return Decision(
+        primary=frozenset(state.primary),
+        secondary=frozenset(secondary - needless),
+        exposed=frozenset(exposed),
+    )
+
+
+# --- tables --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -96,44 +364,133 @@ class SuppressedTable:
         return any(any(r) for r in self.cells) or any(self.row_totals) or any(self.column_totals)
 
 
+def table_relations(n_rows: int, n_cols: int, *, row_totals: bool = True, column_totals: bool = True) -> list[Relation]:
+    """The relations of a table whose cells are ``("cell", i, j)``: each shown row total
+    ``("row", i)`` and column total ``("column", j)`` is the sum of its line."""
+    relations: list[Relation] = []
+    if row_totals:
+        relations += [[(("row", i), 1), *((("cell", i, j), -1) for j in range(n_cols))] for i in range(n_rows)]
+    if column_totals:
+        relations += [[(("column", j), 1), *((("cell", i, j), -1) for i in range(n_rows))] for j in range(n_cols)]
+    return relations
+
+
 def suppress_table(
-    cells: Sequence[Sequence[float | None]], *, row_totals: bool = True, column_totals: bool = True
+    cells: Sequence[Sequence[float | None]],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
 ) -> SuppressedTable:
-    """Primary suppression of counts 1 to 4, then secondary suppression in every row (when row totals
-    are shown) and column (when column totals are shown) until no line has exactly one suppressed
-    cell. Empty cells (None) are missing, not zero, and are never chosen."""
+    """Primary suppression of counts 1 to 4 in a table with its row and column totals, then as much
+    secondary suppression (``protect``) as it takes for no hidden cell to be worked out from the
+    cells and totals shown. Empty cells (None) count as 0 in their line and are never chosen; a
+    total is a figure like any other (hidden when small, or when it is the smallest way to protect
+    a cell)."""
     n_rows = len(cells)
     n_cols = max((len(r) for r in cells), default=0)
     grid = [[r[j] if j < len(r) else None for j in range(n_cols)] for r in cells]
-    hidden = [[is_small(v) for v in row] for row in grid]
-    hide_row_total = [False] * n_rows
-    hide_col_total = [False] * n_cols
+    values: dict[Key, float | None] = {}
+    for i in range(n_rows):
+        for j in range(n_cols):
+            values[("cell", i, j)] = 0 if grid[i][j] is None else grid[i][j]
+    relations = table_relations(n_rows, n_cols, row_totals=row_totals, column_totals=column_totals)
+    # Totals are figures too; a missing cell counts as 0 in its line.
+    for i in range(n_rows):
+        values[("row", i)] = sum(v or 0 for v in grid[i])
+    for j in range(n_cols):
+        values[("column", j)] = sum(grid[i][j] or 0 for i in range(n_rows))
+    decision = protect(values, relations, small=is_small)
+    hidden = decision.hidden
+    return SuppressedTable(
+        cells=[[("cell", i, j) in hidden for j in range(n_cols)] for i in range(n_rows)],
+        row_totals=[("row", i) in hidden for i in range(n_rows)] if row_totals else [False] * n_rows,
+        column_totals=[("column", j) in hidden for j in range(n_cols)] if column_totals else [False] * n_cols,
+    )
 
-    def settle(line: list[tuple[int, int]], total_hidden: bool) -> tuple[bool, bool]:
-        """One pass over a line: returns (changed, hide this line's total)."""
-        if total_hidden:
-            return False, True
-        suppressed = [(i, j) for i, j in line if hidden[i][j]]
-        if len(suppressed) != 1:
-            return False, False
-        candidates = [(v, i, j) for i, j in line if not hidden[i][j] and (v := grid[i][j]) is not None and v > 0]
-        if not candidates:
-            return False, True
-        _, i, j = min(candidates)
-        hidden[i][j] = True
-        return True, False
 
-    changed = True
-    while changed:
-        changed = False
-        if row_totals:
-            for i in range(n_rows):
-                did, hide = settle([(i, j) for j in range(n_cols)], hide_row_total[i])
-                changed |= did or (hide and not hide_row_total[i])
-                hide_row_total[i] = hide_row_total[i] or hide
-        if column_totals:
-            for j in range(n_cols):
-                did, hide = settle([(i, j) for i in range(n_rows)], hide_col_total[j])
-                changed |= did or (hide and not hide_col_total[j])
-                hide_col_total[j] = hide_col_total[j] or hide
-    return SuppressedTable(cells=hidden, row_totals=hide_row_total, column_totals=hide_col_total)
+# --- a stored summary as a reader may see it ----------------------------------------------------
+
+
+def public_detail(
+    detail: Mapping[str, Any],
+    *,
+    count: bool,
+    hidden_periods: Iterable[str] = (),
+    hidden_areas: Iterable[str] = (),
+    hidden_benchmarks: Iterable[str] = (),
+) -> dict[str, Any]:
+    """A stored summary's detail as the public may see it. Masked: every series point resting on a
+    small count or named in ``hidden_periods`` (secondary suppression decided for the series), the
+    latest value likewise, the district rows resting on a small count or named in ``hidden_areas``,
+    and benchmarks whose key (``area:CODE``) is in ``hidden_benchmarks``. Statistics made from the
+    series (SPC mean and limits, the forecast, the trend's figures) are withheld when any value in it
+    is masked, and the funnel when any district is: each would give the masked values back. Statuses
+    stay. The original is not changed."""
+    out = copy.deepcopy(dict(detail))
+    hidden = {str(p) for p in hidden_periods}
+    masked: set[str] = set()
+    series = out.get("series") or []
+    for i, p in enumerate(series):
+        if point_discloses(p, count=count) or str(p.get("period")) in hidden:
+            series[i] = mask_point(p)
+            masked.add(str(p.get("period")))
+    latest = out.get("latest")
+    if latest and (point_discloses(latest, count=count) or str(latest.get("period")) in hidden):
+        out["latest"] = mask_point(latest)
+        masked.add(str(latest.get("period")))
+    if masked:
+        _withhold_statistics(out, masked)
+    benches = set(hidden_benchmarks)
+    for cmp in out.get("comparisons") or []:
+        if cmp.get("key") in benches:
+            cmp["benchmark"] = None
+            cmp["note"] = SUPPRESSED_TEXT
+    if out.get("benchmark") and out["benchmark"].get("key") in benches:
+        out["benchmark"] = {**out["benchmark"], "benchmark": None, "note": SUPPRESSED_TEXT}
+    districts = out.get("districts")
+    if districts:
+        codes = {str(c) for c in hidden_areas}
+        rows = [
+            mask_point(r) if point_discloses(r, count=count) or str(r.get("code")) in codes else r
+            for r in districts.get("rows") or []
+        ]
+        districts["rows"] = rows
+        bench = districts.get("benchmark") or {}
+        if bench.get("code") in codes:
+            districts["benchmark"] = {**bench, "value": None, "suppressed": True}
+        if any(r.get("suppressed") for r in rows) or bench.get("code") in codes:
+            # The funnel's pooled value and limits are made from every district's figures.
+            districts["funnel"] = None
+            districts["funnel_withheld"] = True
+    return out
+
+
+def _withhold_statistics(out: dict[str, Any], masked: set[str]) -> None:
+    """Remove what is computed from the whole series: it would give the masked values back."""
+    spc = out.get("spc")
+    if spc and spc.get("points"):
+        for name in ("mean", "lower_limit", "upper_limit", "lower_2sigma", "upper_2sigma", "average_moving_range"):
+            spc[name] = None
+        # A masked point leaves the chart: even its shape would say on which side of a limit it fell.
+        spc["points"] = [
+            {**p, "mean": None, "lower_limit": None, "upper_limit": None}
+            for p in spc["points"]
+            if str(p.get("period")) not in masked
+        ]
+        spc["withheld"] = STATISTICS_WITHHELD
+    if out.get("forecast"):
+        out["forecast"] = None
+        out["forecast_withheld"] = STATISTICS_WITHHELD
+    trend = out.get("trend")
+    if trend:
+        out["trend"] = {k: v for k, v in trend.items() if k in ("outcome", "assessment", "method")}
+        out["trend"]["reason"] = STATISTICS_WITHHELD
+    target = out.get("target")
+    if target:
+        target = dict(target)
+        target["reason"] = STATISTICS_WITHHELD
+        target["targets"] = [
+            {k: v for k, v in t.items() if k not in ("forecast", "lower", "upper", "forecast_value")}
+            for t in target.get("targets") or []
+        ]
+        out["target"] = target

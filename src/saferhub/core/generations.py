@@ -3,15 +3,26 @@
 A page section cached under ``(…, generation("performance"))`` is never served after a change that
 bumped the counter, in any process, because the counter lives in the database; reading it is one
 primary-key-sized query on a one-row table, written without the ORM's query compiler because pages
-read it on every request. Writers call ``bump`` in the same transaction as their change.
+read it on every request.
+
+The bump is part of the write itself: ``install_triggers`` puts a database trigger on every table a
+counter watches, so any insert, update or delete of those rows — a service, the admin, a queryset
+``update()`` or ``bulk_create()``, raw SQL — bumps the counter in the writer's own transaction. No
+writer has to remember to call ``bump`` (ADR 0004). PostgreSQL bumps once per statement, SQLite once
+per row (it has no statement triggers).
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Iterable
+
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 
 from saferhub.core.models import ChangeCounter
+
+_PG_FUNCTION = "saferhub_bump_change_counter"
 
 
 def generation(name: str) -> int:
@@ -24,9 +35,71 @@ def generation(name: str) -> int:
 
 
 def bump(name: str) -> None:
-    """Add one to the counter, creating it at 1 the first time."""
+    """Add one to the counter, creating it at 1 the first time (for counters without triggers)."""
     if ChangeCounter.objects.filter(name=name).update(value=F("value") + 1):
         return
     _, created = ChangeCounter.objects.get_or_create(name=name, defaults={"value": 1})
     if not created:  # another process created it between our update and get_or_create
         ChangeCounter.objects.filter(name=name).update(value=F("value") + 1)
+
+
+def trigger_name(name: str, table: str) -> str:
+    return f"saferhub_gen_{name}_{table}"[:63]
+
+
+def install_triggers(*, name: str, tables: Iterable[str], using: str = "default") -> None:
+    """Make every insert, update and delete on ``tables`` bump the counter ``name``. Idempotent: run
+    after every migration (a table that SQLite rebuilt loses its triggers, and gets them back here)."""
+    conn = connections[using]
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"a change counter's name is letters, digits and underscores: {name!r}")
+    counters = conn.ops.quote_name(ChangeCounter._meta.db_table)
+    # Names come from the model and the check above, never from input.
+    upsert = (
+        f"INSERT INTO {counters} (name, value) VALUES ('{name}', 1) "  # noqa: S608
+        f"ON CONFLICT (name) DO UPDATE SET value = {counters}.value + 1"
+    )
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608
+                f"INSERT INTO {counters} (name, value) VALUES (TG_ARGV[0], 1) "
+                f"ON CONFLICT (name) DO UPDATE SET value = {counters}.value + 1; RETURN NULL; END $$"
+            )
+        for table in tables:
+            _install(conn, cursor, name=name, table=table, upsert=upsert)
+
+
+def _install(conn: BaseDatabaseWrapper, cursor: object, *, name: str, table: str, upsert: str) -> None:
+    quoted = conn.ops.quote_name(table)
+    execute = cursor.execute  # type: ignore[attr-defined]
+    if conn.vendor == "postgresql":
+        trigger = trigger_name(name, table)
+        execute(f"DROP TRIGGER IF EXISTS {trigger} ON {quoted}")
+        execute(
+            f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {quoted} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_FUNCTION}('{name}')"
+        )
+    elif conn.vendor == "sqlite":
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            trigger = f"{trigger_name(name, table)}_{event.lower()}"
+            execute(f"CREATE TRIGGER IF NOT EXISTS {trigger} AFTER {event} ON {quoted} BEGIN {upsert}; END")
+    else:  # pragma: no cover - the hub runs on PostgreSQL and SQLite only (ADR 0002)
+        raise NotImplementedError(f"change counter triggers are not written for {conn.vendor}")
+
+
+def installed_triggers(*, name: str, using: str = "default") -> set[str]:
+    """The tables whose writes bump the counter ``name`` (for the check that every watched table does)."""
+    conn = connections[using]
+    prefix = trigger_name(name, "")
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE tgname LIKE %s",
+                [prefix + "%"],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [prefix + "%"]
+            )
+        return {table for _, table in cursor.fetchall()}

@@ -55,3 +55,35 @@ class ChangeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.value}"
+
+
+class SuppressedFigure(models.Model):
+    """A published figure that the public may not see: a small count (primary) or a figure hidden so
+    that no small count can be worked out from those shown beside it (secondary). Decided for a whole
+    family of related figures at once by ``saferhub.core.disclosure.protect`` when their summaries are
+    refreshed, and read by every page and export that shows them (``saferhub.core.suppressions``).
+
+    Named by what is counted (an indicator's slug), where (an area's GSS code), when and which
+    breakdown, so the decision still applies to a value an import has rewritten since."""
+
+    class Reason(models.TextChoices):
+        PRIMARY = "primary", "Small count"
+        SECONDARY = "secondary", "Would give a small count away"
+
+    family = models.CharField(max_length=100, db_index=True, help_text="The set of related figures decided together.")
+    measure = models.CharField(max_length=100)
+    area_code = models.CharField(max_length=9)
+    period_label = models.CharField(max_length=40)
+    breakdown = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area_code", "period_label", "breakdown"], name="one_decision_per_figure"
+            )
+        ]
+        indexes = [models.Index(fields=["area_code", "measure"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.area_code} {self.period_label} {self.breakdown} ({self.reason})"

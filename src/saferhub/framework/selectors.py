@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from saferhub.accounts.access import access_has_role, access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core import disclosure
+from saferhub.core.suppressions import hidden_figures
 from saferhub.framework.models import (
     Baseline,
     Framework,
@@ -137,10 +138,12 @@ def _ambitions(targets: list[Target]) -> list[dict[str, Any]]:
 
 
 def _suppressed_latest(
-    user: Any, framework: Framework, indicators: list[Indicator], latest: dict[int, Any]
+    user: Any, framework: Framework, indicators: list[Indicator], latest: dict[int, Any], area: Any = None
 ) -> dict[int, str]:
-    """What stands in for each latest value a public reader may not see (a count of 1 to 4, or a
-    figure made from one), by indicator id. The owner's members see them, else the framework's."""
+    """What stands in for each latest value a public reader may not see (a count of 1 to 4, a figure
+    made from one, or one hidden because it would give one away: ``core.suppressions``), by indicator
+    id. The owner's members see them, else the framework's, and the partnerships of the area."""
+    hidden = hidden_figures(area_codes=[area.code]) if area is not None else set()
     owner_ids = {i.owner_id for i in indicators if i.owner_id}
     owners = {p.pk: p for p in Partnership.objects.filter(pk__in=owner_ids)} if owner_ids else {}
     sees: dict[int | None, bool] = {}
@@ -151,10 +154,13 @@ def _suppressed_latest(
             continue
         key = ind.owner_id if ind.owner_id in owners else None
         if key not in sees:
-            sees[key] = access_sees_small_numbers(user, [owners[key]] if key is not None else [framework.owner])
+            sees[key] = access_sees_small_numbers(
+                user, [owners[key]] if key is not None else [framework.owner], area=area
+            )
         count = ind.value_type == "count"
-        if not sees[key] and disclosure.point_discloses(
-            {"value": value.value, "numerator": value.numerator}, count=count
+        if not sees[key] and (
+            disclosure.point_discloses({"value": value.value, "numerator": value.numerator}, count=count)
+            or (ind.slug, getattr(area, "code", ""), value.period_label, "") in hidden
         ):
             out[ind.pk] = disclosure.SMALL_TEXT if count else disclosure.SUPPRESSED_TEXT
     return out
@@ -180,7 +186,7 @@ def framework_page_context(user: Any, framework: Framework) -> dict[str, Any]:
     )
     indicators = [m.indicator for t in themes for m in t.memberships.all()]
     latest = latest_values(indicators=indicators, area=area) if area is not None and indicators else {}
-    suppressed = _suppressed_latest(user, framework, indicators, latest)
+    suppressed = _suppressed_latest(user, framework, indicators, latest, area)
     targets: dict[int, list[Target]] = defaultdict(list)
     for t in Target.objects.filter(framework=framework).order_by("order", "id"):
         targets[t.indicator_id].append(t)
@@ -313,12 +319,21 @@ def indicator_page_context(user: Any, indicator: Indicator, *, area_code: str | 
     # Read as published figures (outside every owning partnership): counts of 1 to 4 are not shown.
     # The owner's members see them, else the members of the frameworks listing it (as the performance pages).
     owners = [indicator.owner] if indicator.owner is not None else [m.framework.owner for m in memberships]
-    public = not access_sees_small_numbers(user, owners)
+    public = not access_sees_small_numbers(user, owners, area=choice.area)
     count = indicator.value_type == "count"
+    hidden = (  # asked whenever the reader is public, so the page's queries do not depend on its values
+        hidden_figures(measures=[indicator.slug], area_codes=[choice.area.code])
+        if public and choice.area is not None
+        else set()
+    )
     suppressed_ids = {
         v.pk
         for v in values
-        if public and disclosure.point_discloses({"value": v.value, "numerator": v.numerator}, count=count)
+        if public
+        and (
+            disclosure.point_discloses({"value": v.value, "numerator": v.numerator}, count=count)
+            or (indicator.slug, choice.area.code, v.period_label, v.breakdown) in hidden
+        )
     }
     story = Story.objects.filter(indicator=indicator).first()
     story_versions = story.history.count() if story is not None else 0

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from saferhub.accounts.access import access_partnerships, access_require
+from saferhub.accounts.access import access_partnerships, access_public_read, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.delivery.selectors import actions_for_indicator
@@ -21,7 +22,7 @@ from saferhub.finance.selectors import spending_for_indicator
 from saferhub.framework import selectors, services
 from saferhub.framework.forms import StoryForm, TargetForm, error_list
 from saferhub.framework.models import Framework, Indicator, Target
-from saferhub.performance.selectors import indicator_performance_context
+from saferhub.performance.fragments import indicator_performance_context
 from saferhub.risks.selectors import risks_for_indicator
 
 
@@ -94,7 +95,9 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = selectors.indicator_page_context(request.user, indicator, area_code=request.GET.get("area"))
     context.update(_indicator_links(request, indicator))
     context.update(
-        indicator_performance_context(indicator=indicator, area=context["area"], public=context["public_figures"])
+        indicator_performance_context(
+            indicator=indicator, area=context["area"], today=timezone.localdate(), public=context["public_figures"]
+        )
     )
     context["performance_template"] = "performance/indicator_performance.html"
     return render(request, "framework/indicator_detail.html", context)
@@ -109,7 +112,14 @@ def _indicator_links(request: HttpRequest, indicator: Indicator) -> dict[str, ob
         .select_related("plan", "lead_organisation", "theme")
         .prefetch_related(None)
     )
-    links: dict[str, object] = {"actions": list(actions.order_by("plan__title", "order", "reference"))}
+    # A private partnership's actions are for its members (the plan's partnership decides).
+    links: dict[str, object] = {
+        "actions": [
+            a
+            for a in actions.select_related("plan__partnership").order_by("plan__title", "order", "reference")
+            if access_public_read(request.user, a.plan.partnership)
+        ]
+    }
     if request.user.is_authenticated:
         mine = access_partnerships(request.user)
         links["risks"] = list(risks_for_indicator(indicator=indicator, partnerships=mine))

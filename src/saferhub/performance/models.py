@@ -12,10 +12,25 @@ from django.db import models
 
 from saferhub.core.models import TimeStampedModel
 
-#: The change counter that cached performance sections are keyed by (``saferhub.core.generations``):
-#: bumped by every refresh, and by any save or delete of a framework, outcome, theme, membership or
-#: indicator (``performance.signals``).
+#: The change counter that cached performance sections are keyed by (``saferhub.core.generations``).
 GENERATION = "performance"
+#: Everything a cached section shows comes from these models: any insert, update or delete of their
+#: rows bumps the counter through a database trigger, in the writer's transaction (ADR 0004).
+WATCHED = (
+    "core.SuppressedFigure",
+    "accounts.Organisation",
+    "accounts.Partnership",
+    "framework.Framework",
+    "framework.Outcome",
+    "framework.Theme",
+    "framework.IndicatorMembership",
+    "framework.Indicator",
+    "framework.Target",
+    "geography.Area",
+    "geography.Boundary",
+    "measures.IndicatorValue",
+    "performance.IndicatorSummary",
+)
 
 
 class TargetStatus(models.TextChoices):

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from saferhub.core.codes import parse_period
-from saferhub.core.generations import bump
 from saferhub.framework.models import Indicator, PolarityChange, Target
 from saferhub.geography.models import CSP_AREA_TYPES, Area, ComparatorGroup
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance import compute
-from saferhub.performance.models import GENERATION, IndicatorSummary
+from saferhub.performance.models import IndicatorSummary
+from saferhub.performance.suppression import suppression_refresh
 
 _FIELDS = (
     "area_id",
@@ -179,6 +179,9 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
         )
     now = timezone.now()
     with transaction.atomic():
+        # What the public may not see, decided for each family of related figures at once.
+        decided = suppression_refresh(indicators=indicators)  # -1: unchanged since its last decision
+        summary.notes += [f"{n} figures of {name} hidden from the public" for name, n in decided.items() if n >= 0]
         for ind in indicators:
             per_area = series.get(ind.pk, {})
             scope = [area.pk] if area is not None else list(per_area)
@@ -219,7 +222,6 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
                 detail["districts"] = _districts(place, latest, ind, areas=areas, by_area_period=by_area_period)
                 _store(ind, place, result, detail, now)
                 summary.written += 1
-        bump(GENERATION)  # in the same transaction: cached pages change when the summaries do
     return summary
 
 

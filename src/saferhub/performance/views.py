@@ -6,7 +6,6 @@ Figures are read from stored summaries; nothing here computes a statistic.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from saferhub.accounts.access import access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership
@@ -22,26 +22,27 @@ from saferhub.core.exports import export_response
 from saferhub.framework.models import Framework, Indicator
 from saferhub.geography.models import Area
 from saferhub.geography.selectors import area_by_code
-from saferhub.performance import selectors
+from saferhub.performance import fragments, links, selectors
+from saferhub.performance.pages import NO_FRAMEWORK_HELP
+from saferhub.performance.pages.maps import maps_context
+from saferhub.performance.pages.profile import area_profile_context
+from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
+from saferhub.performance.pages.why import why_context
 
 
 class _Refused(Exception):
     pass
 
 
-def _check(request: HttpRequest, partnerships: Iterable[Partnership]) -> bool:
-    """Figures are open when one of their partnerships publishes them or the user is a member;
-    figures that belong to no partnership are for signed-in users. Refused: anonymous users are sent
-    to sign in, others get 403. Returns whether the user reads them as public figures (not a member
-    of an owning partnership), so that small numbers are suppressed."""
+def _check(request: HttpRequest, partnerships: Iterable[Partnership], *, area: Area | None = None) -> bool:
+    """Figures are open when one of their partnerships publishes them or the user is a member; figures
+    that belong to no partnership (imported ones) are public. Refused: anonymous users are sent to sign
+    in, others get 403. Returns whether the user reads them as public figures (not a member of a
+    partnership that owns them, by the indicator or by ``area``), so that small numbers are suppressed."""
     partnerships = list(partnerships)
-    allowed = (
-        any(access_public_read(request.user, p) for p in partnerships)
-        if partnerships
-        else request.user.is_authenticated
-    )
+    allowed = any(access_public_read(request.user, p) for p in partnerships) if partnerships else True
     if allowed:
-        return not access_sees_small_numbers(request.user, partnerships)
+        return not access_sees_small_numbers(request.user, partnerships, area=area)
     if not request.user.is_authenticated:
         raise _Refused
     raise PermissionDenied("These figures belong to a partnership you are not a member of.")
@@ -61,6 +62,18 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
+def _readable(request: HttpRequest, indicator_ids: Iterable[int]) -> Callable[[Indicator], bool]:
+    """Whether the reader may see an indicator's figures at all: a private partnership's are for its
+    members (two queries for every indicator asked about)."""
+    owners = selectors.indicator_owners(indicator_ids=list(indicator_ids))
+
+    def readable(indicator: Indicator) -> bool:
+        found = owners.get(indicator.pk, [])
+        return not found or any(access_public_read(request.user, p) for p in found)
+
+    return readable
+
+
 def _area(code: str | None) -> Area | None:
     if not code:
         return None
@@ -78,38 +91,50 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         for f in Framework.objects.select_related("owner").order_by("title")
         if access_public_read(request.user, f.owner)
     ]
-    return render(
-        request, "performance/scorecards.html", {"frameworks": frameworks, "help": selectors.NO_FRAMEWORK_HELP}
-    )
+    return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": NO_FRAMEWORK_HELP})
 
 
 @_guarded
 def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per indicator: latest value, interval, status, SPC, benchmark, trend, freshness."""
     framework = get_object_or_404(Framework.objects.select_related("owner", "area"), slug=slug)
-    public = _check(request, [framework.owner])
     theme = request.GET.get("theme", "")
     lead = request.GET.get("lead", "")
     code = request.GET.get("area", "")
+    place = area_by_code(code=code.strip().upper()) if code else framework.area
+    public = _check(request, [framework.owner], area=place)
+    # An indicator a private partnership owns is left out for readers who are not its members.
+    hidden_rows = selectors.private_indicators(
+        framework=framework, readable=lambda p: access_public_read(request.user, p)
+    )
     fmt = request.GET.get("format", "")
+    today = timezone.localdate()
     try:
         if fmt in ("csv", "xlsx"):
             areas = list(selectors.scorecard_areas(framework=framework))
             area = selectors.scorecard_area(framework=framework, code=code, areas=areas)
-            rows = selectors.scorecard_rows(
+            rows = scorecard_rows(
                 framework=framework,
                 area=area,
                 theme=theme,
                 lead=lead,
-                today=dt.date.today(),
+                today=today,
                 sparklines=False,
                 public=public,
+                leave_out=hidden_rows,
             )
             name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
-            export = selectors.scorecard_export_rows(rows=rows, area=area)
-            return export_response(fmt, name, selectors.EXPORT_HEADER, export)
-        section = selectors.scorecard_section(
-            framework=framework, code=code, theme=theme, lead=lead, query=request.GET.urlencode(), public=public
+            export = scorecard_export_rows(rows=rows, area=area)
+            return export_response(fmt, name, EXPORT_HEADER, export)
+        section = fragments.scorecard_section(
+            framework=framework,
+            code=code,
+            theme=theme,
+            lead=lead,
+            query=request.GET.urlencode(),
+            today=today,
+            public=public,
+            leave_out=hidden_rows,
         )
     except NotFound as exc:
         raise Http404(str(exc)) from None
@@ -121,14 +146,24 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
 def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     """An indicator's performance on its own page (the framework's indicator page includes the same section)."""
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
-    public = _check(request, selectors.indicator_partnerships(indicator=ind))
-    area = _area(request.GET.get("area"))
-    context = selectors.indicator_performance_context(indicator=ind, area=area, public=public)
+    owners = selectors.indicator_partnerships(indicator=ind)
+    area = _area(request.GET.get("area")) or selectors.default_indicator_area(indicator=ind)
+    public = _check(request, owners, area=area)
+    parent = selectors.parent_area(area=area) if area is not None else None
+    public_rows = public if parent is None else _check(request, owners, area=parent)
+    context = fragments.indicator_performance_context(
+        indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
+    )
     context["indicator"] = ind
-    framework_page = selectors.indicator_url(ind)
+    framework_page = links.indicator_url(ind)
     context["framework_url"] = framework_page if "/performance/" not in framework_page else ""
     if not context["framework_url"]:  # the framework's indicator page shows these where it is installed
-        context.update(selectors.indicator_background(indicator=ind))
+        background = selectors.indicator_background(indicator=ind)
+        # A private partnership's actions are for its members.
+        background["actions"] = [
+            a for a in background["actions"] if access_public_read(request.user, a.plan.partnership)
+        ]
+        context.update(background)
     return render(request, "performance/indicator.html", context)
 
 
@@ -136,10 +171,11 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
 def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Why each colour and icon is what it is: the values, intervals and the rule that fired."""
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
-    public = _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(code)
     assert area is not None
-    return render(request, "performance/why.html", selectors.why_context(indicator=ind, area=area, public=public))
+    public = _check(request, selectors.indicator_partnerships(indicator=ind), area=area)
+    context = why_context(indicator=ind, area=area, today=timezone.localdate(), public=public)
+    return render(request, "performance/why.html", context)
 
 
 @_guarded
@@ -153,8 +189,11 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     """A district's profile: every indicator against the county and comparators, and its crime by type."""
     area = _area(code)
     assert area is not None
-    public = _check(request, selectors.area_partnerships(area=area))
-    return render(request, "performance/area_profile.html", selectors.area_profile_context(area=area, public=public))
+    _check(request, selectors.area_partnerships(area=area))
+    public = not access_sees_small_numbers(request.user, [], area=area)
+    readable = _readable(request, selectors.area_indicator_ids(area=area))
+    context = area_profile_context(area=area, public=public, readable=readable)
+    return render(request, "performance/area_profile.html", context)
 
 
 @_guarded
@@ -163,16 +202,22 @@ def maps(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("indicator", "")
     ind = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug) if slug else None
     indicators = selectors.map_indicators()
+    readable = _readable(request, [i.pk for i in indicators])
+    indicators = [i for i in indicators if readable(i)]
     if ind is None:
         ind = selectors.default_map_indicator(indicators)
-    # Public (small numbers suppressed) unless the user is a member for every part the page shows.
+    # Public (small numbers suppressed) unless the user is a member for every part the page shows:
+    # the district map shows every district of a force area, so a member there.
     public = False
-    if ind is not None:
-        public |= _check(request, selectors.indicator_partnerships(indicator=ind))
     area = _area(request.GET.get("area"))
+    if ind is not None:
+        public |= _check(
+            request, selectors.indicator_partnerships(indicator=ind), area=selectors.map_force_area(indicator=ind)
+        )
     if area is not None:
-        public |= _check(request, selectors.area_partnerships(area=area))
-    context = selectors.maps_context(
+        _check(request, selectors.area_partnerships(area=area))
+        public |= not access_sees_small_numbers(request.user, [], area=area)
+    context = maps_context(
         indicator=ind, area=area, month=request.GET.get("month", ""), public=public, indicators=indicators
     )
     return render(request, "performance/maps.html", context)

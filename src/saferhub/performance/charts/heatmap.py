@@ -1,0 +1,93 @@
+"""Counts by type and month, each cell labelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saferhub.performance.charts.common import SEQUENTIAL
+from saferhub.web import charts as c
+from saferhub.web.charts import Chart, ChartTable, number
+
+
+def heatmap(
+    *,
+    chart_id: str,
+    title: str,
+    cells: list[dict[str, Any]],
+    types: list[str],
+    periods: list[str],
+    hidden_totals: frozenset[str] = frozenset(),
+) -> Chart:
+    """Counts by type (rows) and month (columns), each cell labelled with its count. A cell may carry a
+    ``label`` shown instead of its count (a suppressed cell has ``count`` None and a label such as
+    "fewer than 5"); ``hidden_totals`` are types whose total may not be stated."""
+    cells = [
+        {
+            **x,
+            "label": x.get("label") or number(x.get("count")),
+            # a cell is 46 pixels wide: a hidden count reads "<5" there, in full in the tooltip and table
+            "short": "<5" if x.get("count") is None and x.get("label") else number(x.get("count")),
+        }
+        for x in cells
+    ]
+    spec = {
+        "width": {"step": 46},
+        "height": {"step": 22},
+        "data": {"values": cells},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "title": None, "sort": periods},
+            "y": {"field": "type", "type": "nominal", "title": None, "sort": types, "axis": {"labelLimit": 260}},
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": c.WHITE},
+                "encoding": {
+                    "color": {
+                        "field": "count",
+                        "type": "quantitative",
+                        "title": "Count",
+                        "scale": {"range": [SEQUENTIAL[0], SEQUENTIAL[-1]]},
+                        "legend": None,
+                    },
+                    "tooltip": [{"field": "type"}, {"field": "period"}, {"field": "label", "title": "count"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 11},
+                "encoding": {
+                    "text": {"field": "short", "type": "nominal"},
+                    "color": {
+                        "condition": {"test": f"datum.count > {_dark_threshold(cells)}", "value": c.WHITE},
+                        "value": c.BLACK,
+                    },
+                },
+            },
+        ],
+    }
+    lookup = {(x["type"], x["period"]): x["count"] for x in cells}
+    shown = {(x["type"], x["period"]): x["label"] for x in cells}
+    rows = [[t, *[shown.get((t, p), number(None)) for p in periods]] for t in types]
+    totals = {t: sum(lookup.get((t, p)) or 0 for p in periods) for t in types if t not in hidden_totals}
+    top = sorted(totals.items(), key=lambda kv: -kv[1])[:3]
+    summary = (
+        (
+            f"{len(types)} types over {len(periods)} periods ({periods[0]} to {periods[-1]}). Largest in total: "
+            + ", ".join(f"{t} ({number(n)})" for t, n in top)
+            + "."
+        )
+        if periods and types
+        else "No records."
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        spec=spec,
+        summary=summary,
+        table=ChartTable(title, ["Type", *periods], rows, set(range(1, len(periods) + 1))),
+    )
+
+
+def _dark_threshold(cells: list[dict[str, Any]]) -> float:
+    """Counts above the middle of the colour scale are drawn on dark cells: their labels are white."""
+    counts = [x["count"] for x in cells if x.get("count") is not None]
+    return (min(counts) + (max(counts) - min(counts)) * 0.5) if counts else 0

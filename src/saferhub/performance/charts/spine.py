@@ -1,0 +1,103 @@
+"""The district profile's spine chart (Fingertips style)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saferhub.performance.charts.common import scale
+from saferhub.web import charts as c
+from saferhub.web.charts import Chart, ChartTable
+
+
+def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: str) -> Chart:
+    """Fingertips-style: each indicator's range across the areas, centred on the benchmark, worse to
+    the left and better to the right (lowest to highest where there is no judgement)."""
+    data = []
+    for r in rows:
+        data.append({k: r[k] for k in ("indicator", "x_min", "x_q1", "x_q3", "x_max", "x_area", "outcome_label")})
+    labels, colours, shapes = scale(c.OUTCOME_STYLE, [r["outcome"] for r in rows])
+    y = {"field": "indicator", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 260}}
+    xs = {"type": "quantitative", "scale": {"domain": [0, 1]}, "axis": None}
+    spec = {
+        "width": 420,
+        "height": {"step": 28},
+        "data": {"values": data},
+        "layer": [
+            {
+                "mark": {"type": "bar", "color": c.MID_GREY, "height": 14},
+                "encoding": {"y": y, "x": {"field": "x_min", **xs}, "x2": {"field": "x_max"}},
+            },
+            {
+                "mark": {"type": "bar", "color": c.DARK_GREY, "height": 14},
+                "encoding": {"y": y, "x": {"field": "x_q1", **xs}, "x2": {"field": "x_q3"}},
+            },
+            {
+                "data": {"values": [{"x": 0.5}]},
+                "mark": {"type": "rule", "color": c.BLACK, "strokeWidth": 2},
+                "encoding": {"x": {"field": "x", **xs}},
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 110, "stroke": c.BLACK, "strokeWidth": 1},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x_area", **xs},
+                    "color": {
+                        "field": "outcome_label",
+                        "type": "nominal",
+                        "title": f"Compared with {benchmark_name}",
+                        "scale": {"domain": labels, "range": colours},
+                    },
+                    "shape": {
+                        "field": "outcome_label",
+                        "type": "nominal",
+                        "title": f"Compared with {benchmark_name}",
+                        "scale": {"domain": labels, "range": shapes},
+                    },
+                    "tooltip": [{"field": "indicator"}, {"field": "outcome_label", "title": "Compared"}],
+                },
+            },
+        ],
+    }
+    table_rows = [
+        [
+            r["indicator"],
+            r["period"],
+            r["area_value"],
+            r["benchmark_value"],
+            r["outcome_label"],
+            r["worst"],
+            r["range"],
+            r["best"],
+        ]
+        for r in rows
+    ]
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["outcome_label"]] = counts.get(r["outcome_label"], 0) + 1
+    summary = (
+        f"{area_name} on {len(rows)} indicators against {benchmark_name} (the centre line). Grey bars show the "
+        "range across the areas (dark: the middle half); worse is to the left, better to the right. "
+        + ", ".join(f"{n} {k.lower()}" for k, n in counts.items())
+        + "."
+    )
+    return Chart(
+        id="spine",
+        title=f"{area_name} compared with {benchmark_name}",
+        spec=spec,
+        summary=summary,
+        table=ChartTable(
+            "Each indicator for the area, the benchmark and the range across areas",
+            [
+                "Indicator",
+                "Period",
+                area_name,
+                benchmark_name,
+                "Compared",
+                "Worst or lowest",
+                "Middle half",
+                "Best or highest",
+            ],
+            table_rows,
+            {2, 3, 5, 7},
+        ),
+    )

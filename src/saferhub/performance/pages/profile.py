@@ -1,0 +1,129 @@
+"""A district's profile: every indicator against its benchmark and the range across its peers (a
+spine chart), its crime and anti-social behaviour by type and month, and its incidents by LSOA."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+from saferhub.core import disclosure
+from saferhub.framework.models import Indicator
+from saferhub.geography.models import Area
+from saferhub.performance import charts, labels, links, selectors
+from saferhub.performance.formatting import suppressed_text, value_text
+from saferhub.performance.pages import NO_VALUES_HELP
+from saferhub.performance.pages.crime_table import crime_by_type_and_month
+from saferhub.performance.pages.maps import lsoa_incident_map
+from saferhub.web.charts import number
+
+
+def area_profile_context(
+    *, area: Area, public: bool = False, readable: Callable[[Indicator], bool] | None = None
+) -> dict[str, Any]:
+    """Every indicator for a district against the county and its comparators (a spine chart), and its
+    crime and anti-social behaviour by type and month (small numbers, and the figures that would
+    give them away, suppressed when ``public``). ``readable`` says which indicators' figures the
+    reader may see at all (a private partnership's are left out)."""
+    ctx: dict[str, Any] = {"area": area, "help": NO_VALUES_HELP}
+    own = [s for s in selectors.area_summaries(area=area) if readable is None or readable(s.indicator)]
+    ctx["summaries"] = own
+    decided = selectors.hidden_for(measures=[s.indicator.slug for s in own]) if public else set()
+    slug_of = {s.indicator_id: s.indicator.slug for s in own}
+    peers = selectors.peer_areas(area=area)
+    peer_values: dict[int, list[tuple[str, float]]] = {}
+    counts = {s.indicator_id for s in own if s.indicator.value_type == "count"}
+    for ind_id, code, period, value, numerator in selectors.peer_latest_values(
+        peers=peers, indicator_ids=[s.indicator_id for s in own]
+    ):
+        if public and (
+            disclosure.point_discloses({"value": value, "numerator": numerator}, count=ind_id in counts)
+            or (slug_of[ind_id], code, period, "") in decided
+        ):
+            continue  # a peer's hidden figure would show as the best or worst end of the spine
+        if value is not None:
+            peer_values.setdefault(ind_id, []).append((period, value))
+    spine_rows, table = [], []
+    for s in own:
+        ind = s.indicator
+        bench = dict((s.detail or {}).get("benchmark") or {})
+        hidden = public and (
+            disclosure.point_discloses(
+                {"value": s.latest_value, "numerator": s.latest_numerator}, count=ind.pk in counts
+            )
+            or (ind.slug, area.code, s.latest_period_label, "") in decided
+        )
+        bench_code = str(bench.get("key", "")).removeprefix("area:")
+        if public and (ind.slug, bench_code, s.latest_period_label, "") in decided:
+            bench["benchmark"] = None  # the county's figure would give a district's small count away
+        values = [v for period, v in peer_values.get(ind.pk, []) if period == s.latest_period_label]
+        outcome = s.benchmark_outcome or "not_compared"
+        label = labels.BENCHMARK.get(outcome, labels.BENCHMARK[""])
+        row = {
+            "indicator": ind.title,
+            "slug": ind.slug,
+            "period": s.latest_period_label,
+            "area_value": suppressed_text(ind) if hidden else value_text(s.latest_value),
+            "benchmark_value": value_text(bench.get("benchmark")),
+            "benchmark_name": bench.get("name", ""),
+            "outcome": outcome,
+            "outcome_label": label.text,
+            "label": label,
+            "worst": "–",
+            "range": "–",
+            "best": "–",
+            "peers": len(values),
+            "why": links.why_url(ind, area, "benchmark"),
+            "url": links.indicator_url(ind, area),
+        }
+        # A count is not placed against a county's count (areas differ in size): the table says so.
+        comparable = ind.pk not in counts
+        if (
+            comparable
+            and not hidden
+            and bench.get("benchmark") is not None
+            and s.latest_value is not None
+            and len(values) >= 2
+        ):
+            row.update(spine_position(values, s.latest_value, bench["benchmark"], ind.polarity))
+            spine_rows.append(row)
+        table.append(row)
+    ctx["rows"] = table
+    names = {r["benchmark_name"] for r in spine_rows}
+    ctx["benchmark_name"] = names.pop() if len(names) == 1 else "the benchmark of each indicator"
+    ctx["spine"] = (
+        charts.spine_chart(rows=spine_rows, area_name=area.name, benchmark_name=ctx["benchmark_name"])
+        if spine_rows
+        else None
+    )
+    ctx["suppression_note"] = disclosure.EXPLANATION if public else ""
+    ctx["by_type"] = crime_by_type_and_month(area=area, public=public)
+    ctx["lsoa"] = lsoa_incident_map(area=area, public=public)
+    return ctx
+
+
+def spine_position(values: list[float], value: float, benchmark: float, polarity: str) -> dict[str, Any]:
+    """Fingertips spine chart scaling: the benchmark at the centre, the furthest area at an edge;
+    better to the right (for "lower is better" the axis is flipped)."""
+    lo, hi = min(values), max(values)
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive") if len(values) >= 2 else (lo, 0, hi)
+    spread = max(abs(lo - benchmark), abs(hi - benchmark), abs(value - benchmark)) or 1.0
+    flip = polarity == "lower_is_better"
+
+    def pos(v: float) -> float:
+        x = (v - benchmark) / (2 * spread)
+        return round(0.5 - x if flip else 0.5 + x, 4)
+
+    worst, best = (hi, lo) if flip else (lo, hi)
+    a, b = sorted((pos(q1), pos(q3)))
+    left, right = sorted((pos(lo), pos(hi)))
+    return {
+        "x_min": left,
+        "x_max": right,
+        "x_q1": a,
+        "x_q3": b,
+        "x_area": pos(value),
+        "worst": number(worst, digits=2),
+        "best": number(best, digits=2),
+        "range": f"{number(q1, digits=2)} to {number(q3, digits=2)}",
+    }

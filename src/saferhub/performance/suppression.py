@@ -1,0 +1,264 @@
+"""Decides, for each family of related indicator values, which the public may not see, and stores the
+decision (``saferhub.core.suppressions``) in the refresh's transaction.
+
+A family is every indicator whose values add up with each other: police.uk's all crime is the sum of
+its crime types, and each ``…-rate`` rests on the count of the same name. Within a family the
+values are related by:
+
+- the area hierarchy: a county's or police force area's count is the sum of its community safety
+  partnership areas' (a missing district is an unknown figure, not a zero);
+- the family's sums: all crime = Σ crime types, in the same area and period;
+- breakdowns: a total is the sum of the values of each breakdown dimension;
+- periods: a quarter's or a year's count is the sum of the months (or quarters) inside it.
+
+A relation that may not hold exactly (a district missing a month) is still given: more relations
+can only make ``protect`` hide more, never less. Each partnership's members see their own area (and
+the areas in it) whole, so the decision also holds against what they know (``Insider``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, cast
+
+from saferhub.accounts.models import Partnership
+from saferhub.core import disclosure
+from saferhub.core.models import ChangeCounter
+from saferhub.core.suppressions import FigureKey, suppressions_replace
+from saferhub.framework.models import Indicator
+from saferhub.geography.models import CSP_AREA_TYPES, Area
+from saferhub.measures.models import IndicatorValue
+
+POLICE_UK_FAMILY = "police-uk-crime"
+ALL_CRIME = "all-crime"
+ASB = "anti-social-behaviour"
+CRIME_PREFIX = "crime-"
+RATE_SUFFIX = "-rate"
+AREA_TYPES = [*CSP_AREA_TYPES, "county", "police_force_area", "region", "country"]
+LONGER = {"quarter": ("month",), "year": ("month", "quarter"), "financial_year": ("month", "quarter")}
+
+Cell = tuple[str, str, str, str]  # (measure, area code, period, breakdown)
+
+
+def _base(slug: str) -> str:
+    return slug[: -len(RATE_SUFFIX)] if slug.endswith(RATE_SUFFIX) else slug
+
+
+def _in_police_uk(slug: str) -> bool:
+    base = _base(slug)
+    return base in (ALL_CRIME, ASB) or base.startswith(CRIME_PREFIX)
+
+
+def family_of(indicator: Indicator) -> tuple[str, list[Indicator]]:
+    """The family's name and members: police.uk crime and ASB together, else the indicator with its
+    count or rate twin."""
+    if _in_police_uk(indicator.slug):
+        members = [i for i in Indicator.objects.all() if _in_police_uk(i.slug)]
+        return POLICE_UK_FAMILY, members
+    base = _base(indicator.slug)
+    members = list(Indicator.objects.filter(slug__in=[base, base + RATE_SUFFIX]))
+    return f"indicator:{base}", members
+
+
+def _count(value: float | None, numerator: float | None, denominator: float | None, multiplier: float, count: bool):
+    """The count a value rests on: a count's value, else its numerator (or the numerator its rate and
+    denominator imply)."""
+    if count:
+        return value
+    if numerator is not None:
+        return numerator
+    if value is not None and denominator:
+        return value * denominator / multiplier
+    return None
+
+
+def family_cells(members: list[Indicator]) -> tuple[dict[Cell, float | None], dict[Cell, set[str]], dict[Cell, Any]]:
+    """Every count the family publishes, by cell; the indicator slugs each cell is shown under (a rate
+    shares its count's cell); each cell's period kind and span."""
+    slugs = {i.slug for i in members}
+    by_id = {i.pk: i for i in members}
+    values: dict[Cell, float | None] = {}
+    shown_as: dict[Cell, set[str]] = defaultdict(set)
+    spans: dict[Cell, Any] = {}
+    rows = IndicatorValue.objects.filter(indicator__in=members).values_list(
+        "indicator_id",
+        "area__code",
+        "period_label",
+        "period_kind",
+        "period_start",
+        "period_end",
+        "breakdown",
+        "value",
+        "numerator",
+        "denominator",
+    )
+    for ind_id, code, period, kind, start, end, breakdown, value, num, den in rows:
+        ind = by_id[ind_id]
+        base = _base(ind.slug)
+        measure = base if base in slugs else ind.slug
+        cell = (measure, code, period, breakdown)
+        n = _count(value, num, den, ind.multiplier, ind.value_type == "count")
+        if cell not in values or values[cell] is None:
+            values[cell] = n
+        shown_as[cell].add(ind.slug)
+        spans[cell] = (kind, start, end)
+    return values, shown_as, spans
+
+
+def family_relations(
+    values: dict[Cell, float | None], spans: dict[Cell, Any], areas: dict[str, Area]
+) -> list[disclosure.Relation]:
+    """How the family's cells add up (see the module's docstring). Missing parts become unknown cells
+    in ``values`` (None)."""
+    relations: list[disclosure.Relation] = []
+    children: dict[str, list[str]] = defaultdict(list)
+    by_pk = {a.pk: a for a in areas.values()}
+    for a in areas.values():
+        if a.area_type not in CSP_AREA_TYPES:
+            continue
+        for parent_id in (a.parent_id, a.force_area_id):
+            parent = by_pk.get(parent_id) if parent_id else None
+            if parent is not None:
+                children[parent.code].append(a.code)
+    present = list(values)
+    for measure, code, period, breakdown in present:
+        kids = children.get(code)
+        if kids:
+            parts = [(measure, k, period, breakdown) for k in sorted(kids)]
+            for part in parts:
+                values.setdefault(part, None)
+            relations.append([((measure, code, period, breakdown), 1), *((p, -1) for p in parts)])
+    groups: dict[tuple[str, str, str], list[Cell]] = defaultdict(list)
+    for cell in present:
+        groups[(cell[1], cell[2], cell[3])].append(cell)
+    for (code, period, breakdown), cells in groups.items():
+        total = (ALL_CRIME, code, period, breakdown)
+        types = [c for c in cells if c[0].startswith(CRIME_PREFIX)]
+        if total in values and types:
+            relations.append([(total, 1), *((c, -1) for c in types)])
+    by_dimension: dict[tuple[str, str, str, str], list[Cell]] = defaultdict(list)
+    for cell in present:
+        if "=" in cell[3]:
+            by_dimension[(cell[0], cell[1], cell[2], cell[3].split("=", 1)[0])].append(cell)
+    for (measure, code, period, _), cells in by_dimension.items():
+        total = (measure, code, period, "")
+        if total in values:
+            relations.append([(total, 1), *((c, -1) for c in cells)])
+    series: dict[tuple[str, str, str], list[Cell]] = defaultdict(list)
+    for cell in present:
+        series[(cell[0], cell[1], cell[3])].append(cell)
+    for cells in series.values():
+        for cell in cells:
+            kind, start, end = spans[cell]
+            for shorter in LONGER.get(kind, ()):
+                inside = [c for c in cells if spans[c][0] == shorter and start <= spans[c][1] and spans[c][2] <= end]
+                if inside:
+                    relations.append([(cell, 1), *((c, -1) for c in inside)])
+    return relations
+
+
+def _components(values: dict[Cell, float | None], relations: list[disclosure.Relation]) -> list[list[int]]:
+    """Relations grouped by the cells they share (each group is decided on its own)."""
+    parent: dict[Cell, Cell] = {}
+
+    def find(c: Cell) -> Cell:
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for relation in relations:
+        first = relation[0][0]
+        for k, _ in relation[1:]:
+            parent[find(k)] = find(first)  # type: ignore[arg-type]
+    groups: dict[Cell, list[int]] = defaultdict(list)
+    for i, relation in enumerate(relations):
+        groups[find(relation[0][0])].append(i)  # type: ignore[arg-type]
+    return list(groups.values())
+
+
+def insiders(areas: dict[str, Area]) -> list[tuple[set[str], set[str]]]:
+    """For each partnership's area: the area codes its members see whole (the area and those in it)
+    and the codes of the areas it lies in (totals its own figures are part of)."""
+    by_pk = {a.pk: a for a in areas.values()}
+    out = []
+    for area_id in set(Partnership.objects.exclude(area=None).values_list("area_id", flat=True)):
+        home = by_pk.get(area_id)
+        if home is None:
+            continue
+        inside = {home.code} | {
+            a.code
+            for a in areas.values()
+            if home.pk in (a.parent_id, a.force_area_id)
+            or (a.parent_id and by_pk.get(a.parent_id) and home.pk in (by_pk[a.parent_id].parent_id,))
+        }
+        above = {by_pk[x].code for x in (home.parent_id, home.force_area_id) if x and x in by_pk}
+        out.append((inside, above))
+    return out
+
+
+def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
+    """Decide and store what the public may not see for the families of these indicators; returns the
+    number of hidden figures by family. Call inside the refresh's transaction."""
+    done: dict[str, int] = {}
+    areas: dict[str, Area] = {}
+    knowledge: list[tuple[set[str], set[str]]] = []
+    for indicator in indicators:
+        name, members = family_of(indicator)
+        if name in done or not members:
+            continue
+        values, shown_as, spans = family_cells(members)
+        fingerprint = _fingerprint(name, values, shown_as)
+        marker = _marker(name)
+        if ChangeCounter.objects.filter(name=marker, value=fingerprint).exists():
+            done[name] = -1  # decided already for these very figures (an import refreshes each indicator)
+            continue
+        if not areas:
+            areas = {a.code: a for a in Area.objects.filter(area_type__in=AREA_TYPES)}
+            knowledge = insiders(areas)
+        relations = family_relations(values, spans, areas)
+        hidden: list[tuple[FigureKey, str]] = []
+        covered: set[Cell] = set()
+        for group in _components(values, relations):
+            rels = [relations[i] for i in group]
+            cells = cast("set[Cell]", {k for r in rels for k, _ in r})
+            covered |= cells
+            sub = {c: values[c] for c in cells}
+            people = [
+                disclosure.Insider(
+                    knows=frozenset(c for c in cells if c[1] in inside),
+                    shares=frozenset(c for c in cells if c[1] in above),
+                )
+                for inside, above in knowledge
+            ]
+            people = [p for p in people if p.knows and p.knows != frozenset(cells)]
+            decision = disclosure.protect(sub, rels, insiders=people)
+            primary = cast("frozenset[Cell]", decision.primary)
+            secondary = cast("frozenset[Cell]", decision.secondary)
+            hidden += [(c, "primary") for c in primary if values.get(c) is not None]
+            hidden += [(c, "secondary") for c in secondary if values.get(c) is not None]
+        # Cells in no relation: only their own smallness matters.
+        hidden += [(c, "primary") for c, v in values.items() if c not in covered and disclosure.is_small(v)]
+        rows = [((slug, c[1], c[2], c[3]), reason) for c, reason in hidden for slug in shown_as.get(c, {c[0]})]
+        done[name] = suppressions_replace(family=name, hidden=rows)
+        # In the same transaction as the decision: rolled back with it.
+        ChangeCounter.objects.update_or_create(name=marker, defaults={"value": fingerprint})
+    return done
+
+
+def _marker(name: str) -> str:
+    """The counter that holds the fingerprint of a family's last decision."""
+    return "suppression:" + hashlib.sha256(name.encode()).hexdigest()[:40]
+
+
+def _fingerprint(name: str, values: dict[Cell, float | None], shown_as: dict[Cell, set[str]]) -> int:
+    """What a family's decision rests on (its figures, the areas and the partnerships' areas), as a
+    63-bit number."""
+    digest = hashlib.sha256(name.encode())
+    for cell in sorted(values):
+        digest.update(repr((cell, values[cell], sorted(shown_as.get(cell, ())))).encode())
+    digest.update(repr(sorted(Area.objects.values_list("code", "parent_id", "force_area_id"))).encode())
+    digest.update(repr(sorted(Partnership.objects.exclude(area=None).values_list("area_id", flat=True))).encode())
+    return int(digest.hexdigest()[:15], 16)

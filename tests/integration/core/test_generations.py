@@ -1,0 +1,74 @@
+"""Change counters: bumped by hand, and by database triggers on every write to a watched table, in
+the writer's transaction, whatever the writer (ADR 0004)."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+
+from saferhub.core.generations import bump, generation, install_triggers, installed_triggers
+from saferhub.performance.apps import install_generation_triggers
+from saferhub.performance.models import GENERATION, WATCHED
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_change_counter_starts_at_zero_and_counts_each_bump():
+    assert generation("test_counter") == 0
+    bump("test_counter")
+    bump("test_counter")
+    assert generation("test_counter") == 2
+
+
+def test_every_table_a_cached_section_shows_bumps_the_counter():
+    expected = {apps.get_model(label)._meta.db_table for label in WATCHED}
+    assert installed_triggers(name=GENERATION) == expected
+
+
+def test_a_queryset_update_bulk_create_and_raw_sql_each_bump_the_counter(essex_geography):
+    from saferhub.geography.models import Area, Population
+
+    before = generation(GENERATION)
+    Area.objects.filter(code="E07000073").update(name="Harlow (renamed)")
+    after_update = generation(GENERATION)
+    assert after_update > before
+    area = Area.objects.get(code="E07000073")
+    Area.objects.bulk_create([Area(code="E07999998", name="New district", area_type="district", parent=area.parent)])
+    after_bulk = generation(GENERATION)
+    assert after_bulk > after_update
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Area._meta.db_table} WHERE code = %s", ["E07999998"])
+    assert generation(GENERATION) > after_bulk
+    # A table nobody shows from does not bump it.
+    steady = generation(GENERATION)
+    Population.objects.filter(area=area).update(value=1)
+    assert generation(GENERATION) == steady
+
+
+def test_a_rolled_back_write_leaves_the_counter_as_it_was(essex_geography):
+    from saferhub.geography.models import Area
+
+    before = generation(GENERATION)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Area.objects.filter(code="E07000073").update(name="Never")
+        raise RuntimeError("the writer fails")
+    assert generation(GENERATION) == before
+
+
+def test_triggers_lost_by_a_table_rebuild_come_back_after_migrate():
+    table = apps.get_model("framework.Indicator")._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER saferhub_gen_{GENERATION}_{table} ON {table}")
+        else:
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER saferhub_gen_{GENERATION}_{table}_{event}")
+    assert table not in installed_triggers(name=GENERATION)
+    install_generation_triggers()  # what post_migrate runs after every migration
+    assert table in installed_triggers(name=GENERATION)
+
+
+def test_a_counter_name_that_is_not_a_plain_word_is_refused():
+    with pytest.raises(ValueError, match="letters, digits and underscores"):
+        install_triggers(name="x'; DROP TABLE y; --", tables=[])
