@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge our code, not the machine's load: no deadlines, and no health check that fails
+# a run because generating examples was slow on a busy machine. Examples stay derandomised in CI so
+# that a failure reproduces.
+settings.register_profile(
+    "saferhub", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=bool(os.environ.get("CI"))
+)
+settings.load_profile("saferhub")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -200,7 +200,7 @@ def profile_areas() -> QuerySet[Area]:
     """Community safety partnership areas the hub knows as such: placed in a county or force area, or
     with figures (a national boundary file alone does not add every district in England)."""
     return (
-        Area.objects.filter(area_type__in=CSP_AREA_TYPES)
+        Area.objects.filter(area_type__in=CSP_AREA_TYPES, successor__isnull=True)
         .filter(Q(parent__isnull=False) | Q(force_area__isnull=False) | Q(indicator_summaries__isnull=False))
         .distinct()
         .order_by("name")

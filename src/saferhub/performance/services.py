@@ -115,7 +115,8 @@ def _benchmarks(
             )
         )
     for group, member_ids in groups:
-        if area.pk not in member_ids:
+        # Another area's most similar group that merely includes this one is not its comparator.
+        if area.pk not in member_ids or (group.for_area_id is not None and group.for_area_id != area.pk):
             continue
         rows = [p for m in member_ids if (p := by_area_period.get((m, period))) is not None and p.value is not None]
         value, note = compute.pooled(rows, multiplier=multiplier)
