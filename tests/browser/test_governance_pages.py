@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def signed_in(page, live_server, essex_partnerships):
-    from saferhub.governance.services import governance_essex_load
+    from saferhub.governance.essex import governance_essex_load
 
     governance_essex_load()
     UserFactory(username="secretariat", is_superuser=True)

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.incidents.exports import csv_safe
+from saferhub.core.exports import export_safe_cell
 from saferhub.incidents.store import pid_alive, sql_literal
 from saferhub.ingest.models import Import
 from saferhub.ingest.pipeline import (
@@ -148,7 +148,13 @@ def import_rejections_csv(*, import_run: Import) -> str:
     writer.writerow(["file", "row", "column", "value", "reason"])
     for r in import_run.rejections.order_by("id"):
         writer.writerow(
-            [csv_safe(r.file_name), r.row_number or "", csv_safe(r.column), csv_safe(r.value), csv_safe(r.reason)]
+            [
+                export_safe_cell(r.file_name),
+                r.row_number or "",
+                export_safe_cell(r.column),
+                export_safe_cell(r.value),
+                export_safe_cell(r.reason),
+            ]
         )
     return out.getvalue()
 
