@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from saferhub.governance.services import meetings
 from saferhub.governance.documents import calendar_for, meeting_document_html, meeting_document_pdf
 from saferhub.governance.models import Meeting
 from saferhub.governance.selectors import meeting_record
+from saferhub.governance.services import meetings
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ import yaml
 from saferhub.accounts.models import Partnership
 from saferhub.core.errors import ValidationProblem
 from saferhub.delivery.models import Action
+from saferhub.governance.essex import governance_essex_load
 from saferhub.governance.models import (
     AgendaItem,
     Attendance,
@@ -29,7 +30,6 @@ from saferhub.governance.models import (
     TermsOfReference,
 )
 from saferhub.governance.selectors import meeting_matters_arising, partnership_governance
-from saferhub.governance.essex import governance_essex_load
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from datetime import date, time
 
 import pytest
 
-from saferhub.governance.services import attendance, meetings, membership
 from saferhub.governance.models import Attendance, Meeting
 from saferhub.governance.selectors import (
     attendance_statistics,
@@ -15,6 +14,7 @@ from saferhub.governance.selectors import (
     meeting_record,
     partnership_governance,
 )
+from saferhub.governance.services import attendance, meetings, membership
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from django.utils import timezone
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.models import AuditEvent
 from saferhub.delivery.models import Action, ActionPlan
-from saferhub.governance.services import attendance, forward_plan, meetings, membership, minutes, monitoring, papers
 from saferhub.governance.models import (
     AgendaItem,
     Attendance,
@@ -27,6 +26,7 @@ from saferhub.governance.models import (
     TermsOfReference,
 )
 from saferhub.governance.selectors import meeting_matters_arising, meeting_record
+from saferhub.governance.services import attendance, forward_plan, meetings, membership, minutes, monitoring, papers
 
 pytestmark = pytest.mark.django_db
 

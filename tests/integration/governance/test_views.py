@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from saferhub.accounts.models import Role
 from saferhub.delivery.models import Action
-from saferhub.governance.services import attendance, forward_plan, meetings, membership, minutes, papers
 from saferhub.governance.models import AgendaItem, Decision, ForwardPlanItem, Meeting, Paper, TermsOfReference
+from saferhub.governance.services import attendance, forward_plan, meetings, membership, minutes, papers
 from tests.factories import OrganisationFactory, PartnershipFactory, PartnershipRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
