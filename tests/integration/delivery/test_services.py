@@ -8,8 +8,8 @@ import pytest
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.models import AuditEvent
-from saferhub.delivery.models import Action, ActionPlan, ProgressUpdate
 from saferhub.delivery.essex import delivery_essex_load
+from saferhub.delivery.models import Action, ActionPlan, ProgressUpdate
 from saferhub.delivery.services import action_create, action_progress_add, action_update
 
 pytestmark = pytest.mark.django_db

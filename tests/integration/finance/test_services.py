@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from saferhub.core.errors import ValidationProblem
+from saferhub.finance.essex import finance_essex_load
 from saferhub.finance.models import (
     BudgetLine,
     BudgetTable,
@@ -17,7 +18,6 @@ from saferhub.finance.models import (
     PipelineBid,
     ReductionScenario,
 )
-from saferhub.finance.essex import finance_essex_load
 from saferhub.finance.money import in_unit
 from saferhub.finance.selectors import budget_view, fund_view, pipeline_expected, service_components_check
 from saferhub.finance.services import (

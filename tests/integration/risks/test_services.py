@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.risks.models import Risk, RiskRegister, RiskReview
 from saferhub.risks.essex import risks_essex_load
+from saferhub.risks.models import Risk, RiskRegister, RiskReview
 from saferhub.risks.services import risk_create, risk_review_record, risk_update
 
 pytestmark = pytest.mark.django_db
