@@ -281,22 +281,26 @@ def import_upload(
     from saferhub.ingest.tasks import import_stage_task
 
     if source not in UPLOAD_SOURCES:
-        raise ValidationProblem(f"source {source!r} is not one of {', '.join(UPLOAD_SOURCES)}")
+        raise ValidationProblem(f"source {source!r} is not one of {', '.join(UPLOAD_SOURCES)}", field="source")
     limit = int(settings.SAFERHUB_MAX_UPLOAD_BYTES)
     if upload.size > limit:
-        raise ValidationProblem(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
+        raise ValidationProblem(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", field="upload")
     mapping: dict[str, Any] | None = None
     if source == "mapped":
         if mapping_upload is None:
-            raise ValidationProblem("Select the mapping file (YAML) that says how to read the partner's layout")
+            raise ValidationProblem(
+                "Select the mapping file (YAML) that says how to read the partner's layout", field="mapping_upload"
+            )
         if mapping_upload.size > 1024 * 1024:
-            raise ValidationProblem("The mapping file must be smaller than 1 MB")
+            raise ValidationProblem("The mapping file must be smaller than 1 MB", field="mapping_upload")
         try:
             mapping = yaml.safe_load(mapping_upload.read().decode("utf-8-sig"))
         except (UnicodeDecodeError, yaml.YAMLError):
-            raise ValidationProblem("The mapping file is not readable YAML") from None
+            raise ValidationProblem("The mapping file is not readable YAML", field="mapping_upload") from None
         if not isinstance(mapping, dict):
-            raise ValidationProblem("The mapping file must be a YAML mapping with name, kind and columns")
+            raise ValidationProblem(
+                "The mapping file must be a YAML mapping with name, kind and columns", field="mapping_upload"
+            )
     token = uuid.uuid4().hex
     folder = Path(settings.SAFERHUB_VAR_DIR) / "uploads" / token
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from saferhub.core.forms import FormErrors, form_problem_add
 from saferhub.governance import forms
 from saferhub.governance.models import Attendance, Meeting
 from saferhub.governance.services import attendance as services
-from saferhub.governance.views.common import form_page, meeting_for, meeting_label, meeting_url
+from saferhub.governance.views.common import form_page, meeting_for, meeting_label, meeting_url, posted
 
 EVERYONE_PRESENT = "present"
 
@@ -86,7 +86,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     m = meeting_for(request, pk, Role.ADMINISTRATOR)
-    form = forms.AttendanceForm(request.POST or None)
+    form = forms.AttendanceForm(posted(request)[0])
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         services.attendance_record(meeting=m, actor=request.user, **data)
@@ -109,7 +109,7 @@ def attendance_edit(request: HttpRequest, pk: int, attendance_pk: int) -> HttpRe
     m = meeting_for(request, pk, Role.ADMINISTRATOR)
     row = get_object_or_404(Attendance, pk=attendance_pk, meeting=m)
     initial = {name: getattr(row, name) for name in forms.AttendanceForm.base_fields}
-    form = forms.AttendanceForm(request.POST or None, initial=initial)
+    form = forms.AttendanceForm(posted(request)[0], initial=initial)
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         services.attendance_update(attendance=row, actor=request.user, **data)

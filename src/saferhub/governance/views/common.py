@@ -40,6 +40,14 @@ def item_for(request: HttpRequest, pk: int, item_pk: int) -> AgendaItem:
     return get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=item_pk, meeting=meeting)
 
 
+def posted(request: HttpRequest) -> tuple[Any, Any]:
+    """The form data and files of a POST (even an empty one: a form whose fields are all optional
+    and blank is still a submission), or nothing for a GET."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def meeting_url(meeting: Meeting, anchor: str = "") -> str:
     return reverse("governance:meeting", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
 

@@ -29,6 +29,7 @@ from saferhub.governance.views.common import (
     meeting_label,
     meeting_url,
     partnership_for,
+    posted,
 )
 
 
@@ -37,7 +38,7 @@ def terms_edit(request: HttpRequest, slug: str) -> HttpResponse:
     p = partnership_for(request, slug, Role.ADMINISTRATOR)
     terms = p.terms_of_reference if hasattr(p, "terms_of_reference") else None
     initial = {name: getattr(terms, name) for name in forms.TermsForm.base_fields} if terms else {}
-    form = forms.TermsForm(request.POST or None, initial=initial)
+    form = forms.TermsForm(posted(request)[0], initial=initial)
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         membership.terms_of_reference_save(partnership=p, actor=request.user, **data)
@@ -57,7 +58,7 @@ def terms_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def seat_add(request: HttpRequest, slug: str) -> HttpResponse:
     p = partnership_for(request, slug, Role.ADMINISTRATOR)
-    form = forms.SeatForm(request.POST or None)
+    form = forms.SeatForm(posted(request)[0])
     del form.fields["ended_on"]  # a new seat has not ended
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
@@ -80,7 +81,7 @@ def seat_edit(request: HttpRequest, slug: str, seat_pk: int) -> HttpResponse:
     p = partnership_for(request, slug, Role.ADMINISTRATOR)
     seat = get_object_or_404(Seat, pk=seat_pk, partnership=p)
     initial = {name: getattr(seat, name) for name in forms.SeatForm.base_fields}
-    form = forms.SeatForm(request.POST or None, initial=initial)
+    form = forms.SeatForm(posted(request)[0], initial=initial)
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         membership.seat_update(seat=seat, actor=request.user, **data)
@@ -100,7 +101,7 @@ def seat_edit(request: HttpRequest, slug: str, seat_pk: int) -> HttpResponse:
 @login_required
 def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
     p = partnership_for(request, slug, Role.ADMINISTRATOR)
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(posted(request)[0])
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         m = meeting_services.meeting_create(partnership=p, actor=request.user, **data)
@@ -122,7 +123,7 @@ def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     m = meeting_for(request, pk, Role.ADMINISTRATOR)
     initial = {name: getattr(m, name) for name in forms.MeetingForm.base_fields}
-    form = forms.MeetingForm(request.POST or None, initial=initial)
+    form = forms.MeetingForm(posted(request)[0], initial=initial)
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         meeting_services.meeting_update(meeting=m, actor=request.user, **data)
@@ -142,7 +143,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     m = meeting_for(request, pk, Role.ADMINISTRATOR)
-    form = forms.AgendaItemForm(request.POST or None)
+    form = forms.AgendaItemForm(posted(request)[0])
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         item = meeting_services.agenda_item_create(meeting=m, actor=request.user, **data)
@@ -163,7 +164,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = item_for(request, pk, item_pk)
     initial = {name: getattr(item, name) for name in forms.AgendaItemForm.base_fields}
-    form = forms.AgendaItemForm(request.POST or None, initial=initial)
+    form = forms.AgendaItemForm(posted(request)[0], initial=initial)
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         number = data.pop("number", "") or UNCHANGED  # blank keeps the item's number
@@ -184,7 +185,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 def paper_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = item_for(request, pk, item_pk)
-    form = forms.PaperForm(request.POST or None, request.FILES or None)
+    form = forms.PaperForm(*posted(request))
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         papers.paper_add(
@@ -207,7 +208,7 @@ def paper_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def paper_replace(request: HttpRequest, pk: int) -> HttpResponse:
     paper = get_object_or_404(Paper.objects.select_related("item__meeting__partnership"), pk=pk)
     access_require(request.user, paper.item.meeting.partnership, Role.ADMINISTRATOR)
-    form = forms.PaperReplaceForm(request.POST or None, request.FILES or None)
+    form = forms.PaperReplaceForm(*posted(request))
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         papers.paper_replace(paper=paper, file=data["file"], actor=request.user)
@@ -227,7 +228,7 @@ def paper_replace(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def declaration_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = item_for(request, pk, item_pk)
-    form = forms.DeclarationForm(request.POST or None)
+    form = forms.DeclarationForm(posted(request)[0])
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         minutes.declaration_add(item=item, actor=request.user, **data)
@@ -248,7 +249,7 @@ def declaration_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 def decision_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = item_for(request, pk, item_pk)
     organisations = minutes.member_organisations(item.meeting)
-    form = forms.DecisionForm(request.POST or None, organisations=organisations)
+    form = forms.DecisionForm(posted(request)[0], organisations=organisations)
     intro = "Each action agreed goes into the partnership's action tracker with its owner and due date."
     if not organisations:
         intro = (
@@ -279,7 +280,7 @@ def decision_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 def forward_plan_add(request: HttpRequest, slug: str) -> HttpResponse:
     p = partnership_for(request, slug, Role.ADMINISTRATOR)
-    form = forms.ForwardPlanForm(request.POST or None, meetings=selectors.meetings_upcoming(p))
+    form = forms.ForwardPlanForm(posted(request)[0], meetings=selectors.meetings_upcoming(p))
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         forward_plan_services.forward_plan_item_create(partnership=p, actor=request.user, **data)
@@ -301,7 +302,7 @@ def forward_plan_schedule(request: HttpRequest, slug: str, item_pk: int) -> Http
     p = partnership_for(request, slug, Role.ADMINISTRATOR)
     item = get_object_or_404(ForwardPlanItem, pk=item_pk, partnership=p)
     initial = {"meeting": item.target_meeting_id} if item.target_meeting_id else {}
-    form = forms.ScheduleForm(request.POST or None, initial=initial, meetings=selectors.meetings_upcoming(p))
+    form = forms.ScheduleForm(posted(request)[0], initial=initial, meetings=selectors.meetings_upcoming(p))
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         agenda_item = forward_plan_services.forward_plan_item_schedule(
