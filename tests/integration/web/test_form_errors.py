@@ -32,7 +32,6 @@ from tests.factories import (
     BudgetLineFactory,
     BudgetTableFactory,
     CommissionedServiceFactory,
-    IndicatorFactory,
     IndicatorMembershipFactory,
     MeetingFactory,
     OrganisationFactory,
@@ -603,13 +602,15 @@ def test_a_services_refusal_lands_on_the_field_it_names(case, world, client, mon
     module, attr = _resolve(case.target)
     service = getattr(module, attr)
     client.force_login(world["user"])
-    for n, (argument, input_id) in enumerate(case.fields.items(), start=1):
-        argument, input_id = _named(argument, world), _named(input_id, world)
+    for n, (name, input_name) in enumerate(case.fields.items(), start=1):
+        argument, input_id = _named(name, world), _named(input_name, world)
         message = MESSAGE.format(n=n)
         calls: list[dict[str, Any]] = []
 
-        def refuse(*args: Any, _message: str = message, _field: str = argument, **kwargs: Any) -> Any:
-            calls.append(kwargs)
+        def refuse(
+            *args: Any, _message: str = message, _field: str = argument, _calls: list = calls, **kwargs: Any
+        ) -> Any:
+            _calls.append(kwargs)
             raise ValidationProblem(_message, where="somewhere in a test", field=_field)
 
         monkeypatch.setattr(module, attr, refuse)
@@ -644,4 +645,4 @@ def test_every_page_with_a_form_has_a_case():
             pages.add(str(path.relative_to(SRC)).split("/templates/", 1)[1])
     covered = {c.template for c in CASES} | NOT_SERVICE_FORMS
     assert pages - covered == set()
-    assert NOT_SERVICE_FORMS <= pages  # nothing stale in the list of exceptions
+    assert pages >= NOT_SERVICE_FORMS  # nothing stale in the list of exceptions
