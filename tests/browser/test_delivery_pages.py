@@ -12,9 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def loaded(essex_partnerships):
     from saferhub.accounts.models import Role
-    from saferhub.delivery.services import delivery_essex_load
-    from saferhub.finance.services import finance_essex_load
-    from saferhub.risks.services import risks_essex_load
+    from saferhub.delivery.essex import delivery_essex_load
+    from saferhub.finance.essex import finance_essex_load
+    from saferhub.risks.essex import risks_essex_load
 
     delivery_essex_load()
     risks_essex_load()

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def signed_in(page, live_server, essex_partnerships):
-    from saferhub.governance.services import governance_essex_load
+    from saferhub.governance.essex import governance_essex_load
 
     governance_essex_load()
     UserFactory(username="secretariat", is_superuser=True)
@@ -93,6 +93,7 @@ def test_a_form_with_an_error(signed_in, live_server):
     page.goto(_meeting_url(live_server, date(2008, 7, 1)))
     page.get_by_role("link", name="Record an action agreed at item 3").click()
     page.get_by_label("Action agreed").fill("Report progress to the next meeting")
+    page.get_by_label("Owner's organisation").select_option(label="Essex County Council")
     page.get_by_label("Owner's role").fill("Head of Crime and Disorder Reduction Unit")
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("2")

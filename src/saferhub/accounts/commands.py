@@ -43,8 +43,5 @@ def load_essex() -> None:
     setup_django()
     from saferhub.accounts.services import accounts_essex_load
 
-    counts = accounts_essex_load()
-    click.echo(
-        f"organisations and partnerships: {counts['created']} created, {counts['updated']} updated, "
-        f"{counts['unchanged']} unchanged"
-    )
+    summary = accounts_essex_load()
+    click.echo(f"organisations and partnerships: {summary}")

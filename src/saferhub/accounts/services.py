@@ -11,6 +11,7 @@ from django.db import transaction
 from saferhub.accounts.models import Organisation, Partnership, PartnershipRole, Role, User
 from saferhub.core.audit import audit_record
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.loading import LoadSummary
 
 
 def user_create(
@@ -53,7 +54,7 @@ def partnership_role_grant(*, user: User, partnership: Partnership, role: Role, 
     return grant
 
 
-def accounts_essex_load() -> dict[str, int]:
+def accounts_essex_load() -> LoadSummary:
     """Load the built-in Essex organisations and partnerships. Twice changes nothing."""
     from importlib import resources
 
@@ -74,21 +75,22 @@ def accounts_essex_load() -> dict[str, int]:
         raise ValidationProblem(
             f"areas {', '.join(missing)} are not loaded: run `saferhub geography load builtin essex` first"
         )
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    summary = LoadSummary()
 
     def upsert(model: Any, slug: str, values: dict[str, Any]) -> Any:
+        counts = summary.count(str(model._meta.verbose_name_plural))
         obj = model.objects.filter(slug=slug).first()
         if obj is None:
-            counts["created"] += 1
+            counts.created += 1
             return model.objects.create(slug=slug, **values)
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
         if changed:
             for k in changed:
                 setattr(obj, k, values[k])
             obj.save(update_fields=[*changed, "updated_at"])
-            counts["updated"] += 1
+            counts.updated += 1
         else:
-            counts["unchanged"] += 1
+            counts.unchanged += 1
         return obj
 
     with transaction.atomic():
@@ -111,4 +113,4 @@ def accounts_essex_load() -> dict[str, int]:
                     "statutory_basis": p.get("statutory_basis", ""),
                 },
             )
-    return counts
+    return summary

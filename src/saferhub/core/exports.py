@@ -1,15 +1,19 @@
-"""CSV and XLSX exports that are safe to open in a spreadsheet.
+"""CSV and XLSX exports that are safe to open in a spreadsheet: the one place formulas are escaped.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) is read by
 spreadsheet programs as a formula; such text is prefixed with an apostrophe so it stays text
-(OWASP "CSV injection"). Numbers (int, float, Decimal) are written as numbers, so a negative
-amount stays a number; only text is escaped.
+(OWASP "CSV injection"). Numbers (int, float, Decimal) are written as numbers, and so is text that
+is only a number ("-0.52", "+3"), which a spreadsheet reads as that number and never runs; every
+other text starting with one of those characters is escaped. Every export in the hub (pages, the
+record store's command line, import rejections, return templates) writes its cells through
+``export_safe_cell``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +22,7 @@ from typing import Any
 from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,9 +36,19 @@ def export_safe_cell(value: Any) -> Any:
     if isinstance(value, (int, float, Decimal, date, datetime)):
         return value
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV text (no byte-order mark) with every cell made safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([export_safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([export_safe_cell(c) for c in row])
+    return out.getvalue()
 
 
 def _clean_filename(filename: str) -> str:
@@ -42,12 +57,7 @@ def _clean_filename(filename: str) -> str:
 
 def export_csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
     """An ``HttpResponse`` with a UTF-8 (with BOM, for Excel) CSV attachment."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([export_safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if c is None else export_safe_cell(c) for c in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + csv_text(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_clean_filename(filename)}.csv"'
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from saferhub.core.bootstrap import setup_django
+from saferhub.core.loading import LoadSummary
 
 
 @click.group("delivery")
@@ -12,15 +13,10 @@ def command() -> None:
     """Action plans: actions, progress, overdue and due-soon lists."""
 
 
-def _report(name: str, counts: dict, missing_key: str) -> None:
-    missing = counts.pop(missing_key, None)
-    summary = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items())
+def _report(name: str, summary: LoadSummary) -> None:
     click.echo(f"{name}: {summary}")
-    if missing:
-        items = [f"{k} ({len(v)} links)" for k, v in missing.items()] if isinstance(missing, dict) else missing
-        click.echo(
-            f"  not linked yet (indicator or action not loaded; load the framework and run again): {'; '.join(items)}"
-        )
+    for line in summary.lines():
+        click.echo(f"  {line}")
 
 
 @command.command("load-essex")
@@ -28,16 +24,16 @@ def _report(name: str, counts: dict, missing_key: str) -> None:
 def load_essex(only: str | None) -> None:
     """Load the Essex action plans, risk registers and money (after the framework)."""
     setup_django()
-    from saferhub.delivery.services import delivery_essex_load
-    from saferhub.finance.services import finance_essex_load
-    from saferhub.risks.services import risks_essex_load
+    from saferhub.delivery.essex import delivery_essex_load
+    from saferhub.finance.essex import finance_essex_load
+    from saferhub.risks.essex import risks_essex_load
 
     if only in (None, "delivery"):
-        _report("action plans", delivery_essex_load(), "missing_indicators")
+        _report("action plans", delivery_essex_load())
     if only in (None, "risks"):
-        _report("risk registers", risks_essex_load(), "missing_links")
+        _report("risk registers", risks_essex_load())
     if only in (None, "finance"):
-        _report("money", finance_essex_load(), "missing_indicators")
+        _report("money", finance_essex_load())
 
 
 @command.command("overdue")

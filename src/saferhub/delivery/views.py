@@ -15,8 +15,9 @@ from saferhub.accounts.access import access_has_role, access_partnerships, acces
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
+from saferhub.core.forms import FormErrors, date_parts, form_problem_add, read_date, read_decimal
 from saferhub.delivery import selectors
-from saferhub.delivery.forms import FormErrors, date_parts, indicator_href, problem_field, read_date, read_decimal
+from saferhub.delivery.forms import indicator_href
 from saferhub.delivery.links import indicator_ref_label
 from saferhub.delivery.models import Action, ActionPlan
 from saferhub.delivery.services import action_create, action_progress_add, action_update
@@ -183,7 +184,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             action_progress_add(action=action, on=on, text=text, author=request.user, status_after=status_after)
         except ValidationProblem as exc:
-            errors.add(problem_field(exc.message, {"status": "status_after", "date": "on-day"}, "text"), exc.message)
+            form_problem_add(errors, exc)
         else:
             from django.contrib import messages
 
@@ -192,18 +193,6 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, action)
     context.update({"errors": errors, "form": request.POST})
     return render(request, "delivery/action_detail.html", context, status=400)
-
-
-EDIT_FIELD_MAP = {
-    "due date": "due_date-day",
-    "start date": "start_date-day",
-    "resources (£)": "resources_amount",
-    "title": "title",
-    "status": "status",
-    "reference": "reference",
-    "impact": "impact",
-    "priority": "priority",
-}
 
 
 def _read_action_fields(data: Any, errors: FormErrors) -> dict[str, Any]:
@@ -243,7 +232,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 action_update(action=action, actor=request.user, **fields)
             except ValidationProblem as exc:
-                errors.add(problem_field(exc.message, EDIT_FIELD_MAP, "title"), exc.message)
+                form_problem_add(errors, exc)
             else:
                 from django.contrib import messages
 
@@ -278,7 +267,6 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 LEVELS = [("", "Not stated"), ("high", "High"), ("medium", "Medium"), ("low", "Low")]
-CREATE_FIELD_MAP = {"already has an action": "reference", **EDIT_FIELD_MAP}
 
 
 @login_required
@@ -323,7 +311,7 @@ def action_create_view(request: HttpRequest) -> HttpResponse:
                     source=f"Added on saferhub by {request.user.get_username()}",
                 )
             except ValidationProblem as exc:
-                errors.add(problem_field(exc.message, CREATE_FIELD_MAP, "title"), exc.message)
+                form_problem_add(errors, exc)
             else:
                 from django.contrib import messages
 

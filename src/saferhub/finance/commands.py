@@ -16,13 +16,12 @@ def command() -> None:
 def load_essex() -> None:
     """Load Essex budgets, funding streams, pipeline and the community safety fund."""
     setup_django()
-    from saferhub.finance.services import finance_essex_load
+    from saferhub.finance.essex import finance_essex_load
 
-    counts = finance_essex_load()
-    missing = counts.pop("missing_indicators")
-    click.echo("money: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
-    if missing:
-        click.echo(f"  not linked yet: {'; '.join(missing)}")
+    summary = finance_essex_load()
+    click.echo(f"money: {summary}")
+    for line in summary.lines():
+        click.echo(f"  {line}")
 
 
 @command.command("scenario")

@@ -15,7 +15,8 @@ from saferhub.accounts.access import access_has_role, access_partnerships, acces
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
-from saferhub.delivery.forms import FormErrors, indicator_href
+from saferhub.core.forms import FormErrors, form_problem_add
+from saferhub.delivery.forms import indicator_href
 from saferhub.finance import selectors
 from saferhub.finance.models import BudgetKind, BudgetLine, BudgetTable, CommissionedService, Fund, PerformanceMeasure
 from saferhub.finance.money import check_percent, in_unit
@@ -88,7 +89,7 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             scenario_create(table=table, percent=request.POST.get("save_percent", ""), actor=request.user)
         except ValidationProblem as exc:
-            errors.add("save_percent", exc.message)
+            form_problem_add(errors, exc, fields={"percent": "save_percent"})
         else:
             messages.success(request, "Scenario saved")
             return redirect("finance:budget_detail", slug=slug)
@@ -96,7 +97,7 @@ def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             extra = [check_percent(percent_text, name="Reduction")]
         except ValidationProblem as exc:
-            errors.add("percent", exc.message)
+            errors.add("percent", exc.message)  # the "see a reduction" input, read here, not by a service
     view = selectors.budget_view(table=table, extra_percents=extra)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"} and not errors:
@@ -146,17 +147,7 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data.get("note", "").strip(),
             )
         except ValidationProblem as exc:
-            msg = exc.message.lower()
-            field = (
-                "amount"
-                if "budget" in msg or "amount" in msg or "penny" in msg
-                else "year"
-                if "year" in msg
-                else "kind"
-                if "kind" in msg
-                else "area_of_spend"
-            )
-            errors.add(field, exc.message)
+            form_problem_add(errors, exc)
             line.refresh_from_db()
         else:
             messages.success(request, "Budget line saved")
@@ -284,6 +275,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         access_require(request.user, partnership, Role.CONTRIBUTOR)
         data = request.POST
         form = {k: data.get(k, "") for k in data}
+        errors.form_id = "measure-form" if data.get("form") == "measure" else "return-form"
         try:
             if data.get("form") == "measure":
                 measure_create(
@@ -305,11 +297,7 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "Return recorded")
         except ValidationProblem as exc:
-            msg = exc.message.lower()
-            if data.get("form") == "measure":
-                errors.add("question" if "question" in msg else "title", exc.message)
-            else:
-                errors.add("period" if "quarter" in msg or "period" in msg else "value", exc.message)
+            form_problem_add(errors, exc)
         else:
             return redirect("finance:service_detail", pk=pk)
     measures = list(selectors.service_measures(service))

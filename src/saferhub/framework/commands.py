@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from saferhub.core.bootstrap import setup_django
+from saferhub.core.loading import LoadSummary
 
 
 @click.group("framework")
@@ -15,8 +16,8 @@ def command() -> None:
     """Outcomes frameworks: plans, outcomes, themes, indicators, targets and stories."""
 
 
-def _report(summary: object) -> None:
-    for line in summary.lines():  # type: ignore[attr-defined]
+def _report(summary: LoadSummary) -> None:
+    for line in summary.lines():
         click.echo(f"  {line}")
 
 
@@ -48,7 +49,7 @@ def load(name: str) -> None:
     except FileProblems as exc:
         _fail(exc)
         return
-    click.echo(f"framework {name}: {', '.join(summary.frameworks)}")
+    click.echo(f"framework {name}: {', '.join(summary.loaded)}")
     _report(summary)
 
 
@@ -92,5 +93,5 @@ def import_(path: Path, owner: str | None, slug: str | None) -> None:
     except FileProblems as exc:
         _fail(exc)
         return
-    click.echo(f"imported {', '.join(summary.frameworks)} from {path}")
+    click.echo(f"imported {', '.join(summary.loaded)} from {path}")
     _report(summary)

@@ -120,13 +120,3 @@ class TargetForm(forms.Form):
             "period_label": target.period_label,
             "area": target.area.code if target.area else "",
         }
-
-
-def error_list(form: forms.Form) -> list[dict[str, str]]:
-    """The form's errors for the GOV.UK error summary: each links to its field."""
-    out = []
-    for name, errors in form.errors.items():
-        anchor = f"id_{name}" if name != "__all__" else "main-content"
-        for message in errors:
-            out.append({"href": f"#{anchor}", "text": str(message)})
-    return out

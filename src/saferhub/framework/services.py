@@ -10,7 +10,6 @@ says is left alone, so loading twice changes nothing. A record that a person has
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -19,7 +18,9 @@ from typing import Any
 from django.db import models, transaction
 
 from saferhub.core.audit import audit_record
-from saferhub.core.errors import NotFound, ValidationProblem
+from saferhub.core.codes import parse_period
+from saferhub.core.errors import NotFound, ValidationProblem, about_field
+from saferhub.core.loading import LoadSummary
 from saferhub.framework import fileformat
 from saferhub.framework.models import (
     Baseline,
@@ -35,38 +36,9 @@ from saferhub.framework.models import (
     ValueType,
 )
 from saferhub.framework.validation import LoadPlan, MembershipPlan, ThemePlan, framework_specs_check
+from saferhub.geography.models import Area
 
 BUILTIN_CONFIGURATIONS = ("essex",)
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    kept: int = 0
-
-    def __str__(self) -> str:
-        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        return text + (f", {self.kept} kept as edited in the hub" if self.kept else "")
-
-
-@dataclass
-class LoadSummary:
-    frameworks: list[str] = field(default_factory=list)
-    counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
-    values: Counts = field(default_factory=Counts)
-
-    @property
-    def changed(self) -> bool:
-        return any(c.created or c.updated for c in self.counts.values()) or bool(
-            self.values.created or self.values.updated
-        )
-
-    def lines(self) -> list[str]:
-        out = [f"{name}: {self.counts[name]}" for name in sorted(self.counts)]
-        out.append(f"indicator values: {self.values}")
-        return out
 
 
 def _edited_in_hub(obj: models.Model) -> bool:
@@ -108,7 +80,6 @@ def _upsert(
 
 def _write(plan: LoadPlan, *, actor: Any = None) -> LoadSummary:
     from saferhub.accounts.models import Organisation, Partnership
-    from saferhub.geography.models import Area
     from saferhub.measures.services import indicator_values_write
 
     summary = LoadSummary()
@@ -146,7 +117,7 @@ def _write(plan: LoadPlan, *, actor: Any = None) -> LoadSummary:
             {**fv, "owner": partnerships[fv["owner"]], "area": area(fv["area"])},
             summary,
         )
-        summary.frameworks.append(fplan.slug)
+        summary.loaded.append(fplan.slug)
         order = 0
 
         def theme_write(framework: Framework, tp: ThemePlan, outcome: Outcome | None, position: int) -> None:
@@ -230,11 +201,12 @@ def _write(plan: LoadPlan, *, actor: Any = None) -> LoadSummary:
             rows=[{**r, "area": r["area"]} for r in rows],
             actor=actor,
         )
-        summary.values.created += result.created
-        summary.values.updated += result.updated
-        summary.values.unchanged += result.unchanged
+        counts = summary.count("indicator values")
+        counts.created += result.created
+        counts.updated += result.updated
+        counts.unchanged += result.unchanged
     if summary.changed:
-        for slug in summary.frameworks:
+        for slug in summary.loaded:
             audit_record(
                 actor=actor,
                 action="framework.load",
@@ -309,11 +281,11 @@ def story_update(*, indicator: Indicator, text: str, actor: Any, reason: str = "
     """Replace the story behind the baseline of ``indicator``; the previous text stays in its history."""
     text = (text or "").strip()
     if not text:
-        raise ValidationProblem("Enter the story behind the baseline", where="text")
+        raise ValidationProblem("Enter the story behind the baseline", field="text")
     if len(text) > 20_000:
-        raise ValidationProblem("The story must be 20,000 characters or fewer", where="text")
+        raise ValidationProblem("The story must be 20,000 characters or fewer", field="text")
     if "\x00" in text:
-        raise ValidationProblem("The story contains a character that cannot be saved", where="text")
+        raise ValidationProblem("The story contains a character that cannot be saved", field="text")
     with transaction.atomic():
         story = Story.objects.select_for_update().filter(indicator=indicator).first()
         if story is not None and story.text == text:
@@ -333,33 +305,32 @@ TARGET_FIELDS = ("area", "ambition", "horizon", "target_date", "period_label", "
 
 
 def _target_check(*, indicator: Indicator, values: dict[str, Any]) -> dict[str, Any]:
-    from saferhub.core.codes import parse_period
-
     wording = (values.get("wording") or "").strip()
     if not wording:
-        raise ValidationProblem("Enter the ambition in the plan's own words", where="wording")
+        raise ValidationProblem("Enter the ambition in the plan's own words", field="wording")
     kind = values.get("kind") or Target.Kind.TBC
     if kind not in Target.Kind.values:
-        raise ValidationProblem("Choose what kind of target this is", where="kind")
+        raise ValidationProblem("Choose what kind of target this is", field="kind")
     horizon = values.get("horizon") or Target.Horizon.PLAN
     if horizon not in Target.Horizon.values:
-        raise ValidationProblem("Choose when the target falls due", where="horizon")
+        raise ValidationProblem("Choose when the target falls due", field="horizon")
     value = values.get("value")
     if kind == Target.Kind.VALUE and value is None:
-        raise ValidationProblem("Enter the target value, or choose another kind of target", where="value")
+        raise ValidationProblem("Enter the target value, or choose another kind of target", field="value")
     if value is not None and value < 0 and indicator.value_type != ValueType.SCORE:
-        raise ValidationProblem("The target value cannot be negative", where="value")
+        raise ValidationProblem("The target value cannot be negative", field="value")
     if value is not None and indicator.value_type == ValueType.PERCENTAGE and value > 100:
-        raise ValidationProblem("A percentage target cannot be more than 100", where="value")
+        raise ValidationProblem("A percentage target cannot be more than 100", field="value")
     target_date: date | None = values.get("target_date")
     if horizon == Target.Horizon.DATE and target_date is None:
-        raise ValidationProblem("Enter the date the target falls due", where="target_date")
+        raise ValidationProblem("Enter the date the target falls due", field="target_date")
     period = (values.get("period_label") or "").strip()
     if period:
-        period = parse_period(period, where="period_label").label
+        with about_field("period_label"):
+            period = parse_period(period, where="period").label
     direction = values.get("direction") or ""
     if direction not in Target.Direction.values:
-        raise ValidationProblem("Choose a direction", where="direction")
+        raise ValidationProblem("Choose a direction", field="direction")
     return {
         "area": values.get("area"),
         "ambition": (values.get("ambition") or "").strip(),
@@ -373,9 +344,36 @@ def _target_check(*, indicator: Indicator, values: dict[str, Any]) -> dict[str, 
     }
 
 
-def target_create(*, indicator: Indicator, framework: Framework | None, actor: Any, **values: Any) -> Target:
+def target_create(
+    *,
+    indicator: Indicator,
+    framework: Framework | None,
+    actor: Any,
+    wording: str,
+    kind: str = Target.Kind.TBC,
+    horizon: str = Target.Horizon.PLAN,
+    value: float | None = None,
+    direction: str = "",
+    target_date: date | None = None,
+    period_label: str = "",
+    ambition: str = "",
+    area: Area | None = None,
+) -> Target:
     """Add a target or ambition for ``indicator`` (checked first; history and audit recorded)."""
-    clean = _target_check(indicator=indicator, values=values)
+    clean = _target_check(
+        indicator=indicator,
+        values={
+            "wording": wording,
+            "kind": kind,
+            "horizon": horizon,
+            "value": value,
+            "direction": direction,
+            "target_date": target_date,
+            "period_label": period_label,
+            "ambition": ambition,
+            "area": area,
+        },
+    )
     with transaction.atomic():
         order = (indicator.targets.filter(framework=framework).aggregate(m=models.Max("order"))["m"] or 0) + 1
         target = Target(indicator=indicator, framework=framework, order=order, source="Written in saferhub", **clean)
@@ -385,9 +383,36 @@ def target_create(*, indicator: Indicator, framework: Framework | None, actor: A
     return target
 
 
-def target_update(*, target: Target, actor: Any, **values: Any) -> Target:
-    """Change a target; its previous version stays in the history."""
-    clean = _target_check(indicator=target.indicator, values=values)
+def target_update(
+    *,
+    target: Target,
+    actor: Any,
+    wording: str,
+    kind: str = Target.Kind.TBC,
+    horizon: str = Target.Horizon.PLAN,
+    value: float | None = None,
+    direction: str = "",
+    target_date: date | None = None,
+    period_label: str = "",
+    ambition: str = "",
+    area: Area | None = None,
+) -> Target:
+    """Change a target (every field is given, as the form shows them all); its previous version
+    stays in the history."""
+    clean = _target_check(
+        indicator=target.indicator,
+        values={
+            "wording": wording,
+            "kind": kind,
+            "horizon": horizon,
+            "value": value,
+            "direction": direction,
+            "target_date": target_date,
+            "period_label": period_label,
+            "ambition": ambition,
+            "area": area,
+        },
+    )
     changed = [name for name, value in clean.items() if _differs(target, name, value)]
     if not changed:
         return target

@@ -17,10 +17,11 @@ from django.utils import timezone
 from saferhub.accounts.access import access_partnerships, access_public_read, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.forms import FormErrors, form_problem_add
 from saferhub.delivery.selectors import actions_for_indicator
 from saferhub.finance.selectors import spending_for_indicator
 from saferhub.framework import selectors, services
-from saferhub.framework.forms import StoryForm, TargetForm, error_list
+from saferhub.framework.forms import StoryForm, TargetForm
 from saferhub.framework.models import Framework, Indicator, Target
 from saferhub.performance.fragments import indicator_performance_context
 from saferhub.risks.selectors import risks_for_indicator
@@ -152,7 +153,7 @@ def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationProblem as exc:
-                form.add_error("text", exc.message)
+                form_problem_add(form, exc)
             else:
                 messages.success(request, "The story behind the baseline has been saved.")
                 return redirect("framework:indicator", slug=indicator.slug)
@@ -161,7 +162,7 @@ def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "framework/story_edit.html",
-        {"indicator": indicator, "form": form, "errors": error_list(form), "story": story},
+        {"indicator": indicator, "form": form, "errors": FormErrors.of_form(form), "story": story},
     )
 
 
@@ -204,10 +205,8 @@ def _target_form_page(request: HttpRequest, indicator: Indicator, target: Target
                 else:
                     services.target_update(target=target, actor=request.user, **values)
             except ValidationProblem as exc:
-                field = exc.where if exc.where in form.fields else None
-                if exc.where == "target_date":
-                    field = "due_day"
-                form.add_error(field, exc.message)
+                # the date the target falls due is typed in three inputs; its problems go on the day
+                form_problem_add(form, exc, fields={"target_date": "due_day"})
             else:
                 messages.success(request, "The target has been saved.")
                 return redirect(reverse("framework:indicator", args=[indicator.slug]) + "#targets")
@@ -217,7 +216,7 @@ def _target_form_page(request: HttpRequest, indicator: Indicator, target: Target
     return render(
         request,
         "framework/target_form.html",
-        {"indicator": indicator, "form": form, "errors": error_list(form), "target": target},
+        {"indicator": indicator, "form": form, "errors": FormErrors.of_form(form), "target": target},
     )
 
 

@@ -18,19 +18,19 @@ def load_essex() -> None:
     actions agreed, the next meetings and the forward plan (needs `saferhub accounts load-essex`;
     run after the framework so the monitored indicators link to it)."""
     setup_django()
-    from saferhub.governance.services import governance_essex_load
+    from saferhub.governance.essex import governance_essex_load
 
     summary = governance_essex_load()
     click.echo(f"governance essex: {summary}")
-    for note in summary.notes:
-        click.echo(f"  {note}")
+    for line in summary.lines():
+        click.echo(f"  {line}")
 
 
 @command.command("link-indicators")
 def link_indicators() -> None:
     """Link the indicators partnerships agreed to monitor to the framework's catalogue (by NI reference)."""
     setup_django()
-    from saferhub.governance.services import monitored_indicators_link
+    from saferhub.governance.services.monitoring import monitored_indicators_link
 
     report = monitored_indicators_link()
     click.echo(f"linked: {report.linked}; not linked: {len(report.unlinked)}")

@@ -11,6 +11,7 @@ from django import forms
 
 from saferhub.accounts.models import Organisation, Partnership
 from saferhub.governance.models import OUTLINE_HELP, AgendaItem, Attendance, Declaration, Meeting, Seat
+from saferhub.governance.services.attendance import MARKS, SUBSTITUTE, SeatMark, seat_field
 
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
@@ -199,10 +200,18 @@ class AttendanceForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """An action agreed. Its owner is one of the partnership's member organisations (chosen from
+    the seats at the meeting), and a role within it if the minutes give one."""
+
     label = forms.CharField(max_length=10, required=False, help_text="As minuted, for example a.")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Action agreed")
-    owner_organisation = _organisations()
-    owner_organisation.label = "Owner's organisation"
+    owner_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Owner's organisation",
+        empty_label="Choose a member organisation",
+        help_text="The member organisation that will carry the action out.",
+        error_messages={"required": "Choose the organisation that owns the action"},
+    )
     owner_role = forms.CharField(
         max_length=200, required=False, label="Owner's role", help_text="A role, never a name."
     )
@@ -213,6 +222,12 @@ class DecisionForm(forms.Form):
     resources_amount = forms.DecimalField(
         required=False, min_value=0, max_digits=14, decimal_places=2, label="Money agreed (£, optional)"
     )
+
+    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations or []]).order_by("name")
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
@@ -244,3 +259,71 @@ class ScheduleForm(forms.Form):
         field = self.fields["meeting"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings or []]).order_by("date")
+
+
+class AttendanceSheetForm(forms.Form):
+    """The attendance tick-list: one line per seat at the meeting (present, apologies, a substitute
+    and who, or absent), and who chaired. Field names are the service's: ``seat-<id>``,
+    ``seat-<id>-substitute`` and ``chair``."""
+
+    def __init__(self, *args: Any, seats: list[Seat], initial_marks: dict[int, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seats = seats
+        chair_choices: list[tuple[str, str]] = [("", "Someone else, or not recorded")]
+        for seat in seats:
+            mark, substitute = initial_marks.get(seat.pk, ("", ""))
+            name = seat_field(seat)
+            self.fields[name] = forms.ChoiceField(
+                choices=MARKS,
+                widget=forms.RadioSelect,
+                label=seat_label(seat),
+                initial=mark or None,
+                error_messages={
+                    "required": f"Select whether {seat_label(seat)} was present, sent apologies, "
+                    "sent a substitute or was absent"
+                },
+            )
+            self.fields[f"{name}-substitute"] = forms.CharField(
+                max_length=300,
+                required=False,
+                label=f"Who came instead of {seat_label(seat)}",
+                help_text="Their position, never a name.",
+                initial=substitute,
+            )
+            chair_choices.append((str(seat.pk), seat_label(seat)))
+        self.fields["chair"] = forms.ChoiceField(choices=chair_choices, required=False, label="Who chaired the meeting")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for seat in self.seats:
+            name = seat_field(seat)
+            if data.get(name) == SUBSTITUTE and not (data.get(f"{name}-substitute") or "").strip():
+                self.add_error(f"{name}-substitute", f"Enter the position of who came instead of {seat_label(seat)}")
+        return data
+
+    def lines(self) -> list[dict[str, Any]]:
+        """Each seat with its two bound fields, for the template."""
+        return [
+            {"seat": seat, "mark": self[seat_field(seat)], "substitute": self[f"{seat_field(seat)}-substitute"]}
+            for seat in self.seats
+        ]
+
+    def marks(self) -> list[SeatMark]:
+        """The cleaned tick-list for ``attendance_sheet_save``; a substitute's position is kept
+        only for a seat marked substitute."""
+        out = []
+        for seat in self.seats:
+            name = seat_field(seat)
+            mark = self.cleaned_data[name]
+            substitute = self.cleaned_data.get(f"{name}-substitute", "") if mark == SUBSTITUTE else ""
+            out.append(SeatMark(seat=seat, mark=mark, substitute=substitute))
+        return out
+
+    def chair(self) -> Seat | None:
+        chosen = self.cleaned_data.get("chair") or ""
+        return next((s for s in self.seats if str(s.pk) == chosen), None)
+
+
+def seat_label(seat: Seat) -> str:
+    """'Chair, Basildon Community Safety Partnership': position, then the body the seat is for."""
+    return ", ".join(part for part in (seat.position, seat.body_name) if part)

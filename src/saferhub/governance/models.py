@@ -251,6 +251,11 @@ class Attendance(TimeStampedModel):
         help_text="The partnership the person spoke for, if not their own organisation.",
     )
     position = models.CharField(max_length=300, blank=True, help_text="A position, never a name.")
+    substitute = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The position of whoever came in the member's place (the body counts as present).",
+    )
     is_chair = models.BooleanField(default=False)
     nominated_person = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices)
@@ -265,7 +270,12 @@ class Attendance(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(organisation__isnull=False) | models.Q(represents__isnull=False),
                 name="attendance_has_organisation_or_partnership",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "seat"],
+                condition=models.Q(seat__isnull=False),
+                name="one_attendance_line_per_seat",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -63,7 +63,7 @@ def counts(
     from django.conf import settings
 
     from saferhub.core.errors import ValidationProblem
-    from saferhub.incidents.exports import csv_text
+    from saferhub.core.exports import csv_text
     from saferhub.incidents.store import RecordStore
 
     names = [b.strip() for b in by.split(",") if b.strip()]

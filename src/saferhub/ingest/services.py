@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.incidents.exports import csv_safe
+from saferhub.core.exports import export_safe_cell
 from saferhub.incidents.store import pid_alive, sql_literal
 from saferhub.ingest.models import Import
 from saferhub.ingest.pipeline import (
@@ -148,7 +148,13 @@ def import_rejections_csv(*, import_run: Import) -> str:
     writer.writerow(["file", "row", "column", "value", "reason"])
     for r in import_run.rejections.order_by("id"):
         writer.writerow(
-            [csv_safe(r.file_name), r.row_number or "", csv_safe(r.column), csv_safe(r.value), csv_safe(r.reason)]
+            [
+                export_safe_cell(r.file_name),
+                r.row_number or "",
+                export_safe_cell(r.column),
+                export_safe_cell(r.value),
+                export_safe_cell(r.reason),
+            ]
         )
     return out.getvalue()
 
@@ -275,22 +281,26 @@ def import_upload(
     from saferhub.ingest.tasks import import_stage_task
 
     if source not in UPLOAD_SOURCES:
-        raise ValidationProblem(f"source {source!r} is not one of {', '.join(UPLOAD_SOURCES)}")
+        raise ValidationProblem(f"source {source!r} is not one of {', '.join(UPLOAD_SOURCES)}", field="source")
     limit = int(settings.SAFERHUB_MAX_UPLOAD_BYTES)
     if upload.size > limit:
-        raise ValidationProblem(f"The selected file must be smaller than {limit // (1024 * 1024)} MB")
+        raise ValidationProblem(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", field="upload")
     mapping: dict[str, Any] | None = None
     if source == "mapped":
         if mapping_upload is None:
-            raise ValidationProblem("Select the mapping file (YAML) that says how to read the partner's layout")
+            raise ValidationProblem(
+                "Select the mapping file (YAML) that says how to read the partner's layout", field="mapping_upload"
+            )
         if mapping_upload.size > 1024 * 1024:
-            raise ValidationProblem("The mapping file must be smaller than 1 MB")
+            raise ValidationProblem("The mapping file must be smaller than 1 MB", field="mapping_upload")
         try:
             mapping = yaml.safe_load(mapping_upload.read().decode("utf-8-sig"))
         except (UnicodeDecodeError, yaml.YAMLError):
-            raise ValidationProblem("The mapping file is not readable YAML") from None
+            raise ValidationProblem("The mapping file is not readable YAML", field="mapping_upload") from None
         if not isinstance(mapping, dict):
-            raise ValidationProblem("The mapping file must be a YAML mapping with name, kind and columns")
+            raise ValidationProblem(
+                "The mapping file must be a YAML mapping with name, kind and columns", field="mapping_upload"
+            )
     token = uuid.uuid4().hex
     folder = Path(settings.SAFERHUB_VAR_DIR) / "uploads" / token
     folder.mkdir(parents=True, exist_ok=True)

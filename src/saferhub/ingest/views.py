@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from saferhub.accounts.access import access_partnerships, access_require
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import NotFound, ValidationProblem
+from saferhub.core.forms import FormErrors, form_problem_add
 from saferhub.ingest.models import Import
 
 SOURCE_CHOICES = [
@@ -53,7 +54,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     partnerships = list(access_partnerships(request.user, Role.CONTRIBUTOR))
     if not partnerships:
         raise PermissionDenied("You need the contributor role in a partnership to upload data.")
-    errors: dict[str, str] = {}
+    errors = FormErrors()
     values: dict[str, Any] = {
         "source": request.POST.get("source", ""),
         # A contributor of one partnership has nothing to choose: it is chosen for them.
@@ -62,16 +63,16 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         partnership = next((p for p in partnerships if p.slug == values["partnership"]), None)
         if partnership is None:
-            errors["partnership"] = "Select the partnership the data is for"
+            errors.add("partnership", "Select the partnership the data is for")
         if values["source"] not in dict(SOURCE_CHOICES):
-            errors["source"] = "Select what kind of file it is"
+            errors.add("source", "Select what kind of file it is")
         upload = request.FILES.get("file")
         if upload is None:
-            errors["file"] = "Select a file"
+            errors.add("file", "Select a file")
         elif upload.size == 0:
-            errors["file"] = "The selected file is empty"
+            errors.add("file", "The selected file is empty")
         if values["source"] == "mapped" and request.FILES.get("mapping") is None:
-            errors["mapping"] = "Select the mapping file"
+            errors.add("mapping", "Select the mapping file")
         if not errors:
             assert partnership is not None and upload is not None
             access_require(request.user, partnership, Role.CONTRIBUTOR)
@@ -84,7 +85,8 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
                     mapping_upload=request.FILES.get("mapping"),
                 )
             except ValidationProblem as exc:
-                errors["mapping" if "mapping" in exc.message.lower() else "file"] = exc.message
+                # the service's arguments are named for what they hold; the inputs are "file" and "mapping"
+                form_problem_add(errors, exc, fields={"upload": "file", "mapping_upload": "mapping"})
             else:
                 return redirect("ingest:detail", import_id=run.pk)
     return render(

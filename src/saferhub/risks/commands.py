@@ -16,13 +16,12 @@ def command() -> None:
 def load_essex() -> None:
     """Load the Essex risk registers (after the framework and the action plans)."""
     setup_django()
-    from saferhub.risks.services import risks_essex_load
+    from saferhub.risks.essex import risks_essex_load
 
-    counts = risks_essex_load()
-    missing = counts.pop("missing_links")
-    click.echo("risk registers: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
-    if missing:
-        click.echo(f"  not linked yet: {'; '.join(missing)}")
+    summary = risks_essex_load()
+    click.echo(f"risk registers: {summary}")
+    for line in summary.lines():
+        click.echo(f"  {line}")
 
 
 @command.command("matrix")

@@ -15,7 +15,8 @@ from saferhub.accounts.access import access_has_role, access_partnerships, acces
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
-from saferhub.delivery.forms import FormErrors, date_parts, indicator_href, problem_field, read_date
+from saferhub.core.forms import FormErrors, date_parts, form_problem_add, read_date
+from saferhub.delivery.forms import indicator_href
 from saferhub.delivery.models import Action
 from saferhub.risks import selectors
 from saferhub.risks.matrix import LEVELS, corporate_matrix
@@ -176,7 +177,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     errors = FormErrors()
     data = request.POST
     on = read_date(data, "reviewed_on", "date of the review", errors, required=True)
-    nxt = read_date(data, "next_review", "next review date", errors)
+    nxt = read_date(data, "next_review_date", "next review date", errors)
     if not errors and on is not None:
         try:
             risk_review_record(
@@ -189,12 +190,7 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
                 next_review_date=nxt,
             )
         except ValidationProblem as exc:
-            mapping = {
-                "likelihood": "controlled_likelihood",
-                "impact": "controlled_impact",
-                "next review": "next_review-day",
-            }
-            errors.add(problem_field(exc.message, mapping, "note"), exc.message)
+            form_problem_add(errors, exc)
         else:
             messages.success(request, "Review recorded")
             return redirect("risks:risk_detail", pk=pk)
@@ -203,16 +199,21 @@ def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "risks/risk_detail.html", context, status=400)
 
 
-FIELD_MAP = {
-    "likelihood before": "inherent_likelihood",
-    "impact before": "inherent_impact",
-    "likelihood with": "controlled_likelihood",
-    "impact with": "controlled_impact",
-    "reference": "reference",
-    "risk event": "event",
-    "review period": "review_period_months",
-    "approach": "approach",
-}
+_FORM_FIELDS = (
+    "reference",
+    "event",
+    "cause",
+    "consequence",
+    "owner_role",
+    "review_period_months",
+    "inherent_impact",
+    "inherent_likelihood",
+    "approach",
+    "controls",
+    "control_owner_role",
+    "controlled_impact",
+    "controlled_likelihood",
+)
 
 
 def _risk_form(request: HttpRequest, register: RiskRegister, risk: Risk | None) -> HttpResponse:
@@ -225,45 +226,22 @@ def _risk_form(request: HttpRequest, register: RiskRegister, risk: Risk | None) 
     if request.method == "POST":
         data = request.POST
         nxt = read_date(data, "next_review_date", "next review date", errors)
-        fields = {
-            name: data.get(name, "").strip()
-            for name in (
-                "reference",
-                "event",
-                "cause",
-                "consequence",
-                "owner_role",
-                "review_period_months",
-                "inherent_impact",
-                "inherent_likelihood",
-                "approach",
-                "controls",
-                "control_owner_role",
-                "controlled_impact",
-                "controlled_likelihood",
-            )
-        }
+        # the inputs are named as the service's arguments, so its problems land on them by name
+        fields: dict[str, Any] = {name: data.get(name, "").strip() for name in _FORM_FIELDS}
         wanted = {int(x) for x in data.getlist("actions") if x.isdigit()}
         chosen = [a for a in plan_actions if a.pk in wanted]
         if not errors:
             try:
                 if risk is None:
-                    reference, event = fields.pop("reference"), fields.pop("event")
                     risk = risk_create(
-                        register=register,
-                        reference=reference,
-                        event=event,
-                        actor=request.user,
-                        mitigating_actions=chosen,
-                        next_review_date=nxt,
-                        **fields,
+                        register=register, actor=request.user, mitigating_actions=chosen, next_review_date=nxt, **fields
                     )
                 else:
                     risk = risk_update(
                         risk=risk, actor=request.user, mitigating_actions=chosen, next_review_date=nxt, **fields
                     )
             except ValidationProblem as exc:
-                errors.add(problem_field(exc.message, FIELD_MAP, "event"), exc.message)
+                form_problem_add(errors, exc)
             else:
                 messages.success(request, f"Risk {risk.reference} saved")
                 return redirect("risks:risk_detail", pk=risk.pk)
@@ -271,24 +249,7 @@ def _risk_form(request: HttpRequest, register: RiskRegister, risk: Risk | None) 
         form["next"] = {p: data.get(f"next_review_date-{p}", "") for p in ("day", "month", "year")}
         form["actions"] = wanted
     elif risk is not None:
-        form = {
-            name: ("" if getattr(risk, name) is None else str(getattr(risk, name)))
-            for name in (
-                "reference",
-                "event",
-                "cause",
-                "consequence",
-                "owner_role",
-                "review_period_months",
-                "inherent_impact",
-                "inherent_likelihood",
-                "approach",
-                "controls",
-                "control_owner_role",
-                "controlled_impact",
-                "controlled_likelihood",
-            )
-        }
+        form = {name: ("" if getattr(risk, name) is None else str(getattr(risk, name))) for name in _FORM_FIELDS}
         form["next"] = date_parts(risk.next_review_date)
         form["actions"] = set(risk.mitigating_actions.values_list("pk", flat=True))
     else:

@@ -46,9 +46,9 @@ def framework_stub(essex_partnerships):
 
 @pytest.fixture
 def essex_loaded(framework_stub):
-    from saferhub.delivery.services import delivery_essex_load
-    from saferhub.finance.services import finance_essex_load
-    from saferhub.risks.services import risks_essex_load
+    from saferhub.delivery.essex import delivery_essex_load
+    from saferhub.finance.essex import finance_essex_load
+    from saferhub.risks.essex import risks_essex_load
 
     return {
         "delivery": delivery_essex_load(),

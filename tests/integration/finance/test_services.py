@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from saferhub.core.errors import ValidationProblem
+from saferhub.finance.essex import finance_essex_load
 from saferhub.finance.models import (
     BudgetLine,
     BudgetTable,
@@ -22,7 +23,6 @@ from saferhub.finance.selectors import budget_view, fund_view, pipeline_expected
 from saferhub.finance.services import (
     budget_line_create,
     budget_line_update,
-    finance_essex_load,
     measure_create,
     outcome_return_submit,
     scenario_create,
@@ -150,8 +150,9 @@ def test_the_community_safety_fund_tables_and_totals(essex_loaded, seed_text):
 
 
 def test_the_load_twice_changes_nothing(essex_loaded):
-    counts = finance_essex_load()
-    assert counts["created"] == 0 and counts["links_added"] == 0
+    summary = finance_essex_load()
+    assert not summary.changed and summary.count("indicator links").created == 0
+    assert summary.count("budget lines").unchanged == BudgetLine.objects.count()
     assert BudgetLine.objects.count() == sum(len(t.lines.all()) for t in BudgetTable.objects.all())
 
 

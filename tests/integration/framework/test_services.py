@@ -41,7 +41,7 @@ def test_loading_the_essex_configuration_twice_changes_nothing(essex_fresh):
     summary = framework_essex_load()
     assert not summary.changed
     assert all(c.created == c.updated == c.kept == 0 for c in summary.counts.values())
-    assert summary.values.unchanged == IndicatorValue.objects.count()
+    assert summary.count("indicator values").unchanged == IndicatorValue.objects.count()
     assert _history_counts() == before
 
 
@@ -187,5 +187,5 @@ def test_a_bad_target_is_refused_naming_the_field(plan, values, field, message):
     good = {"wording": "45%", "kind": "value", "value": 45, "horizon": "1y"}
     with pytest.raises(ValidationProblem, match=message) as exc:
         target_create(indicator=indicator, framework=framework, actor=user, **{**good, **values})
-    assert exc.value.where == field
+    assert exc.value.field == field
     assert not Target.objects.exists()

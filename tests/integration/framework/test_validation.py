@@ -68,7 +68,7 @@ def problems_of(text, name="plan.yaml"):
 
 def test_a_good_file_loads(harlow):
     summary = load(GOOD)
-    assert summary.frameworks == ["harlow-plan"]
+    assert summary.loaded == ["harlow-plan"]
     assert IndicatorMembership.objects.filter(framework__slug="harlow-plan").count() == 2
     assert Target.objects.get().wording == "45% in a year"
     assert IndicatorValue.objects.get().value == 37

@@ -66,7 +66,7 @@ def outsider(other_board):
 
 @pytest.fixture
 def essex_governance(essex_partnerships):
-    from saferhub.governance.services import governance_essex_load
+    from saferhub.governance.essex import governance_essex_load
 
     governance_essex_load()
     return essex_partnerships

@@ -15,11 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_load_essex_reports_what_it_did_and_what_it_could_not_link(essex_partnerships):
     first = CliRunner().invoke(main, ["governance", "load-essex"])
     assert first.exit_code == 0, first.output
-    assert re.match(r"governance essex: \d+ created, 0 already there", first.output)
+    assert re.match(r"governance essex: \d+ created, 0 updated, 0 unchanged\n", first.output)
+    assert "  actions agreed: 15 created, 0 updated, 0 unchanged\n" in first.output
     assert "monitored indicators linked to the framework: 0" in first.output
-    assert "not linked (21;" in first.output
+    assert "not linked yet (21;" in first.output
     again = CliRunner().invoke(main, ["governance", "load-essex"])
-    assert again.output.startswith("governance essex: 0 created, ")
+    assert again.output.startswith("governance essex: 0 created, 0 updated, ")
+    assert "  actions agreed: 0 created, 0 updated, 15 unchanged\n" in again.output
 
 
 def test_load_essex_without_the_organisations_is_one_clear_line(essex_geography):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from saferhub.governance import services
 from saferhub.governance.documents import calendar_for, meeting_document_html, meeting_document_pdf
 from saferhub.governance.models import Meeting
 from saferhub.governance.selectors import meeting_record
+from saferhub.governance.services import meetings
 
 pytestmark = pytest.mark.django_db
 
@@ -102,22 +102,22 @@ def test_the_pdf_and_the_page_come_from_the_same_document_template(essex_governa
 
 
 def test_a_document_kind_must_be_agenda_or_minutes(board):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
     with pytest.raises(ValueError, match="not one of"):
         meeting_document_html(meeting_record(meeting), kind="papers")
 
 
 def test_the_calendar_gives_all_day_timed_and_cancelled_meetings(board):
-    all_day = services.meeting_create(partnership=board, date=date(2008, 7, 1), end_time=time(11, 30))
-    timed = services.meeting_create(
+    all_day = meetings.meeting_create(partnership=board, date=date(2008, 7, 1), end_time=time(11, 30))
+    timed = meetings.meeting_create(
         partnership=board,
         date=date(2009, 1, 22),
         start_time=time(14),
         end_time=time(16),
         location="County Hall, Chelmsford",
     )
-    off = services.meeting_create(partnership=board, date=date(2009, 3, 5), start_time=time(14))
-    services.meeting_update(meeting=off, status=Meeting.Status.CANCELLED, note="Not quorate")
+    off = meetings.meeting_create(partnership=board, date=date(2009, 3, 5), start_time=time(14))
+    meetings.meeting_update(meeting=off, status=Meeting.Status.CANCELLED, note="Not quorate")
     text = calendar_for(
         Meeting.objects.filter(pk__in=[all_day.pk, timed.pk, off.pk]).select_related("partnership").order_by("date"),
         now=datetime(2026, 1, 1, tzinfo=UTC),

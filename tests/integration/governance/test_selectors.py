@@ -6,7 +6,6 @@ from datetime import date, time
 
 import pytest
 
-from saferhub.governance import services
 from saferhub.governance.models import Attendance, Meeting
 from saferhub.governance.selectors import (
     attendance_statistics,
@@ -15,6 +14,7 @@ from saferhub.governance.selectors import (
     meeting_record,
     partnership_governance,
 )
+from saferhub.governance.services import attendance, meetings, membership
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +27,11 @@ def _texts(flags):
 
 
 def test_a_partnership_that_met_fewer_times_than_its_terms_require_is_flagged(board):
-    services.terms_of_reference_save(partnership=board, minimum_meetings_per_year=4)
+    membership.terms_of_reference_save(partnership=board, minimum_meetings_per_year=4)
     for day in (date(2024, 5, 1), date(2024, 9, 1)):
-        services.meeting_create(partnership=board, date=day, status=Meeting.Status.HELD)
-    cancelled = services.meeting_create(partnership=board, date=date(2024, 12, 1))
-    services.meeting_update(meeting=cancelled, status=Meeting.Status.CANCELLED)
+        meetings.meeting_create(partnership=board, date=day, status=Meeting.Status.HELD)
+    cancelled = meetings.meeting_create(partnership=board, date=date(2024, 12, 1))
+    meetings.meeting_update(meeting=cancelled, status=Meeting.Status.CANCELLED)
     flags = _texts(partnership_governance(board, today=TODAY).flags)
     assert (
         "Met or planned to meet 2 times in 2024/25; the terms of reference require at least 4 meetings a year." in flags
@@ -39,18 +39,18 @@ def test_a_partnership_that_met_fewer_times_than_its_terms_require_is_flagged(bo
 
 
 def test_a_year_that_meets_the_minimum_is_not_flagged(board):
-    services.terms_of_reference_save(partnership=board, minimum_meetings_per_year=2)
-    services.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
-    services.meeting_create(partnership=board, date=date(2025, 3, 31), status=Meeting.Status.HELD)
+    membership.terms_of_reference_save(partnership=board, minimum_meetings_per_year=2)
+    meetings.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
+    meetings.meeting_create(partnership=board, date=date(2025, 3, 31), status=Meeting.Status.HELD)
     governance = partnership_governance(board, today=TODAY)
     assert [(y.label, y.count) for y in governance.years] == [("2024/25", 2)]
     assert not [f for f in _texts(governance.flags) if "times in" in f]
 
 
 def test_a_meeting_without_its_declarations_item_is_flagged_on_the_partnership_and_the_meeting(board):
-    services.terms_of_reference_save(partnership=board, declarations_standing_item=True)
-    without = services.meeting_create(partnership=board, date=date(2024, 5, 1), standing_items=False)
-    services.meeting_create(partnership=board, date=date(2024, 9, 1))
+    membership.terms_of_reference_save(partnership=board, declarations_standing_item=True)
+    without = meetings.meeting_create(partnership=board, date=date(2024, 5, 1), standing_items=False)
+    meetings.meeting_create(partnership=board, date=date(2024, 9, 1))
     flags = partnership_governance(board, today=TODAY).flags
     missing = [f for f in flags if "declarations" in f.text]
     assert [(f.text, f.meeting) for f in missing] == [
@@ -60,48 +60,48 @@ def test_a_meeting_without_its_declarations_item_is_flagged_on_the_partnership_a
 
 
 def test_no_declarations_flag_when_the_terms_do_not_make_it_a_standing_item(board):
-    services.terms_of_reference_save(partnership=board, declarations_standing_item=False)
-    meeting = services.meeting_create(partnership=board, date=date(2024, 5, 1))
+    membership.terms_of_reference_save(partnership=board, declarations_standing_item=False)
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 5, 1))
     assert [i.kind for i in meeting.items.all()] == []
     assert not [f for f in _texts(partnership_governance(board, today=TODAY).flags) if "declarations" in f]
 
 
 def test_a_meeting_below_quorum_is_flagged(board, council, police):
-    services.seat_create(partnership=board, organisation=council, position="Chief Executive")
-    services.seat_create(partnership=board, organisation=police, position="Superintendent")
-    services.terms_of_reference_save(partnership=board, quorum=2)
-    meeting = services.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
-    services.attendance_record(meeting=meeting, organisation=council, position="Chief Executive", status="present")
-    services.attendance_record(meeting=meeting, organisation=council, position="Deputy", status="present")
-    services.attendance_record(meeting=meeting, organisation=police, position="Superintendent", status="apologies")
+    membership.seat_create(partnership=board, organisation=council, position="Chief Executive")
+    membership.seat_create(partnership=board, organisation=police, position="Superintendent")
+    membership.terms_of_reference_save(partnership=board, quorum=2)
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
+    attendance.attendance_record(meeting=meeting, organisation=council, position="Chief Executive", status="present")
+    attendance.attendance_record(meeting=meeting, organisation=council, position="Deputy", status="present")
+    attendance.attendance_record(meeting=meeting, organisation=police, position="Superintendent", status="apologies")
     expected = "not quorate: 1 members present, quorum 2."
     assert any(expected in f for f in _texts(partnership_governance(board, today=TODAY).flags))
     assert any(expected in f for f in _texts(meeting_record(meeting, today=TODAY).flags))
 
 
 def test_other_flags_no_terms_past_review_and_meetings_left_as_scheduled(board, other_board):
-    services.meeting_create(partnership=other_board, date=date(2024, 5, 1))
+    meetings.meeting_create(partnership=other_board, date=date(2024, 5, 1))
     assert _texts(partnership_governance(other_board, today=TODAY).flags) == [
         "No terms of reference are recorded.",
         "The meeting of 1 May 2024 has passed but is not recorded as held or cancelled.",
     ]
-    services.terms_of_reference_save(partnership=board, review_by=date(2025, 1, 31))
+    membership.terms_of_reference_save(partnership=board, review_by=date(2025, 1, 31))
     assert "The terms of reference were due for review by 31 January 2025." in _texts(
         partnership_governance(board, today=TODAY).flags
     )
 
 
 def test_attendance_statistics_ignore_cancelled_and_future_meetings(board, council, police):
-    services.seat_create(partnership=board, organisation=council, position="Chief Executive")
-    held = services.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
-    services.attendance_record(meeting=held, organisation=council, status="present")
-    services.attendance_record(meeting=held, organisation=police, status="apologies")
+    membership.seat_create(partnership=board, organisation=council, position="Chief Executive")
+    held = meetings.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
+    attendance.attendance_record(meeting=held, organisation=council, status="present")
+    attendance.attendance_record(meeting=held, organisation=police, status="apologies")
     # Apologies were sent for a meeting that was then cancelled, and for one still to come.
-    called_off = services.meeting_create(partnership=board, date=date(2024, 9, 1))
-    services.attendance_record(meeting=called_off, organisation=council, status="apologies")
-    services.meeting_update(meeting=called_off, status=Meeting.Status.CANCELLED)
-    upcoming = services.meeting_create(partnership=board, date=date(2030, 1, 1))
-    services.attendance_record(meeting=upcoming, organisation=police, status="apologies")
+    called_off = meetings.meeting_create(partnership=board, date=date(2024, 9, 1))
+    attendance.attendance_record(meeting=called_off, organisation=council, status="apologies")
+    meetings.meeting_update(meeting=called_off, status=Meeting.Status.CANCELLED)
+    upcoming = meetings.meeting_create(partnership=board, date=date(2030, 1, 1))
+    attendance.attendance_record(meeting=upcoming, organisation=police, status="apologies")
     stats = {b.name: b for b in attendance_statistics(board)}
     assert (stats[council.name].meetings, stats[council.name].present, stats[council.name].apologies) == (1, 1, 0)
     assert (stats[police.name].present, stats[police.name].apologies, stats[police.name].holds_seat) == (0, 1, False)
@@ -110,9 +110,9 @@ def test_attendance_statistics_ignore_cancelled_and_future_meetings(board, counc
 
 def test_a_body_is_counted_by_the_partnership_it_spoke_for(board, council):
     csp = PartnershipFactory(slug="test-csp", name="Test CSP")
-    services.seat_create(partnership=board, represents=csp, position="Chair")
-    held = services.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
-    services.attendance_record(meeting=held, organisation=council, represents=csp, status=Attendance.Status.PRESENT)
+    membership.seat_create(partnership=board, represents=csp, position="Chair")
+    held = meetings.meeting_create(partnership=board, date=date(2024, 5, 1), status=Meeting.Status.HELD)
+    attendance.attendance_record(meeting=held, organisation=council, represents=csp, status=Attendance.Status.PRESENT)
     [body] = attendance_statistics(board)
     assert (body.name, body.holds_seat, body.present) == ("Test CSP", True, 1)
 
@@ -133,9 +133,9 @@ def test_the_structure_is_a_tree_of_accountable_to_and_survives_a_loop(db):
 
 
 def test_changes_to_a_meeting_record_say_who_did_what(board, secretary):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 5, 1), start_time=time(10), actor=secretary)
-    item = services.agenda_item_create(meeting=meeting, title="Budget", actor=secretary)
-    services.agenda_item_update(item=item, minutes="Agreed.")
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 5, 1), start_time=time(10), actor=secretary)
+    item = meetings.agenda_item_create(meeting=meeting, title="Budget", actor=secretary)
+    meetings.agenda_item_update(item=item, minutes="Agreed.")
     changes = meeting_changes(meeting)
     assert [c.thing for c in changes if c.what == "Changed"] == ["Agenda item: 2. Budget"]
     assert {c.thing for c in changes if c.what == "Added"} == {

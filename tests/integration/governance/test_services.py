@@ -13,7 +13,6 @@ from django.utils import timezone
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.models import AuditEvent
 from saferhub.delivery.models import Action, ActionPlan
-from saferhub.governance import services
 from saferhub.governance.models import (
     AgendaItem,
     Attendance,
@@ -27,6 +26,7 @@ from saferhub.governance.models import (
     TermsOfReference,
 )
 from saferhub.governance.selectors import meeting_matters_arising, meeting_record
+from saferhub.governance.services import attendance, forward_plan, meetings, membership, minutes, monitoring, papers
 
 pytestmark = pytest.mark.django_db
 
@@ -45,31 +45,40 @@ def media(settings, tmp_path):
 
 def test_a_meeting_cycle_from_agenda_to_the_next_meetings_matters_arising(board, council, police, secretary):
     # Given terms of reference that make declarations a standing item, and two seats
-    services.terms_of_reference_save(
+    membership.terms_of_reference_save(
         partnership=board, minimum_meetings_per_year=4, declarations_standing_item=True, actor=secretary
     )
-    services.seat_create(partnership=board, organisation=council, position="Chief Executive", actor=secretary)
-    services.seat_create(partnership=board, organisation=police, position="Chief Superintendent", actor=secretary)
+    membership.seat_create(partnership=board, organisation=council, position="Chief Executive", actor=secretary)
+    membership.seat_create(partnership=board, organisation=police, position="Chief Superintendent", actor=secretary)
 
     # When the secretariat arranges the first meeting, its agenda opens with declarations
-    first = services.meeting_create(partnership=board, date=date(2024, 6, 4), start_time=time(10), actor=secretary)
+    first = meetings.meeting_create(partnership=board, date=date(2024, 6, 4), start_time=time(10), actor=secretary)
     assert [i.kind for i in first.items.all()] == [AgendaItem.Kind.DECLARATIONS]
-    paper_item = services.agenda_item_create(
+    paper_item = meetings.agenda_item_create(
         meeting=first, title="Night-time economy funding", kind=AgendaItem.Kind.DECISION, actor=secretary
     )
     assert paper_item.number == "2"
-    services.paper_add(
+    papers.paper_add(
         item=paper_item,
         title="Funding proposal",
-        upload=SimpleUploadedFile("proposal.pdf", PDF, content_type="application/pdf"),
+        file=SimpleUploadedFile("proposal.pdf", PDF, content_type="application/pdf"),
         actor=secretary,
     )
 
-    # and records who came, an interest declared against the item, the minutes and two actions agreed
-    assert services.attendance_from_seats(meeting=first, actor=secretary) == 2
-    chief_exec = first.attendance.get(organisation=council)
-    services.attendance_update(attendance=chief_exec, status=Attendance.Status.PRESENT, is_chair=True)
-    services.declaration_add(
+    # and records who came on the tick-list, an interest declared against the item, the minutes and two
+    # actions agreed
+    chief_exec, superintendent = attendance.seats_at(first)
+    saved = attendance.attendance_sheet_save(
+        meeting=first,
+        marks=[
+            attendance.SeatMark(seat=chief_exec, mark="present"),
+            attendance.SeatMark(seat=superintendent, mark="substitute", substitute="Chief Inspector"),
+        ],
+        chair=chief_exec,
+        actor=secretary,
+    )
+    assert (saved.present, saved.substitutes, saved.apologies, saved.absent) == (2, 1, 0, 0)
+    minutes.declaration_add(
         item=paper_item,
         position="Chief Executive",
         organisation=council,
@@ -78,9 +87,9 @@ def test_a_meeting_cycle_from_agenda_to_the_next_meetings_matters_arising(board,
         action_taken="Left the meeting for the item",
         actor=secretary,
     )
-    services.agenda_item_update(item=paper_item, minutes="The proposal was discussed.\n\n- Funding agreed")
-    services.meeting_update(meeting=first, status=Meeting.Status.HELD, actor=secretary)
-    open_action = services.decision_record(
+    meetings.agenda_item_update(item=paper_item, minutes="The proposal was discussed.\n\n- Funding agreed")
+    meetings.meeting_update(meeting=first, status=Meeting.Status.HELD, actor=secretary)
+    open_action = minutes.decision_record(
         item=paper_item,
         text="Fund the night-time economy scheme",
         owner_organisation=police,
@@ -89,7 +98,7 @@ def test_a_meeting_cycle_from_agenda_to_the_next_meetings_matters_arising(board,
         resources_amount="40000.00",
         actor=secretary,
     )
-    done = services.decision_record(
+    done = minutes.decision_record(
         item=paper_item,
         text="The proposal be approved",
         owner_role="The board",
@@ -107,7 +116,7 @@ def test_a_meeting_cycle_from_agenda_to_the_next_meetings_matters_arising(board,
 
     # When the next meeting is arranged, its agenda has the standing items and its matters arising
     # list the first meeting's open action (not the completed one)
-    second = services.meeting_create(partnership=board, date=date(2024, 9, 10), actor=secretary)
+    second = meetings.meeting_create(partnership=board, date=date(2024, 9, 10), actor=secretary)
     assert [i.kind for i in second.items.order_by("order")] == [
         AgendaItem.Kind.DECLARATIONS,
         AgendaItem.Kind.PREVIOUS_MINUTES,
@@ -116,12 +125,12 @@ def test_a_meeting_cycle_from_agenda_to_the_next_meetings_matters_arising(board,
     assert list(meeting_matters_arising(second)) == [open_action]
 
     # and a forward plan item for it goes onto its agenda
-    planned = services.forward_plan_item_create(
+    planned = forward_plan.forward_plan_item_create(
         partnership=board, title="Alcohol strategy", lead="Head of Licensing", target_meeting=second, actor=secretary
     )
     record = meeting_record(second)
     assert record.forward_plan == [planned]
-    agenda_item = services.forward_plan_item_schedule(item=planned, meeting=second, actor=secretary)
+    agenda_item = forward_plan.forward_plan_item_schedule(item=planned, meeting=second, actor=secretary)
     planned.refresh_from_db()
     assert planned.status == ForwardPlanItem.Status.ON_AGENDA and planned.agenda_item == agenda_item
     assert (agenda_item.number, agenda_item.title, agenda_item.presenter) == (
@@ -146,13 +155,13 @@ def test_a_meeting_cycle_from_agenda_to_the_next_meetings_matters_arising(board,
 
 
 def test_a_paper_replaced_keeps_its_earlier_version(board, secretary):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
-    item = services.agenda_item_create(meeting=meeting, title="Budget")
-    paper = services.paper_add(
-        item=item, title="Budget report", upload=SimpleUploadedFile("budget.pdf", PDF), actor=secretary
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
+    item = meetings.agenda_item_create(meeting=meeting, title="Budget")
+    paper = papers.paper_add(
+        item=item, title="Budget report", file=SimpleUploadedFile("budget.pdf", PDF), actor=secretary
     )
     first_name, first_sha = paper.file.name, paper.sha256
-    services.paper_replace(paper=paper, upload=SimpleUploadedFile("budget-v2.pdf", PDF + b"v2"), actor=secretary)
+    papers.paper_replace(paper=paper, file=SimpleUploadedFile("budget-v2.pdf", PDF + b"v2"), actor=secretary)
     paper.refresh_from_db()
     assert paper.original_name == "budget-v2.pdf" and paper.sha256 != first_sha
     versions = list(paper.history.order_by("history_date").values_list("file", "sha256"))
@@ -170,20 +179,20 @@ def test_a_paper_replaced_keeps_its_earlier_version(board, secretary):
     ],
 )
 def test_a_bad_paper_is_refused_and_nothing_is_saved(board, name, content, message):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
-    item = services.agenda_item_create(meeting=meeting, title="Budget")
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
+    item = meetings.agenda_item_create(meeting=meeting, title="Budget")
     with pytest.raises(ValidationProblem, match=message) as raised:
-        services.paper_add(item=item, title="Report", upload=SimpleUploadedFile(name, content))
+        papers.paper_add(item=item, title="Report", file=SimpleUploadedFile(name, content))
     assert "item 2, paper" in str(raised.value)
     assert Paper.objects.count() == 0
 
 
 def test_a_paper_over_the_size_limit_is_refused(board, settings):
     settings.SAFERHUB_MAX_UPLOAD_BYTES = 20
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
-    item = services.agenda_item_create(meeting=meeting, title="Budget")
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
+    item = meetings.agenda_item_create(meeting=meeting, title="Budget")
     with pytest.raises(ValidationProblem, match="papers can be up to 20 bytes"):
-        services.paper_add(item=item, title="Report", upload=SimpleUploadedFile("big.pdf", PDF))
+        papers.paper_add(item=item, title="Report", file=SimpleUploadedFile("big.pdf", PDF))
     assert Paper.objects.count() == 0
 
 
@@ -194,17 +203,18 @@ def test_a_paper_over_the_size_limit_is_refused(board, settings):
         ({"due_date": None}, "needs a due date"),
         ({"owner_role": "", "owner_organisation": None}, "needs an owner"),
         ({"text": "   "}, "the action agreed is required"),
-        ({"resources_amount": "-5"}, "£0 or more"),
+        ({"resources_amount": "-5"}, "cannot be negative"),
+        ({"resources_amount": "5.001"}, "fractions of a penny"),
         ({"resources_amount": 12.5}, "not a float"),
         ({"text": "Fund it\x00now"}, "control characters"),
     ],
 )
 def test_an_action_agreed_with_bad_input_is_refused_and_nothing_is_saved(board, changes, message):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
-    item = services.agenda_item_create(meeting=meeting, title="Budget")
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
+    item = meetings.agenda_item_create(meeting=meeting, title="Budget")
     values = {"text": "Fund it", "owner_role": "Treasurer", "due_date": date(2024, 9, 1), **changes}
     with pytest.raises(ValidationProblem, match=message) as raised:
-        services.decision_record(item=item, **values)
+        minutes.decision_record(item=item, **values)
     assert "Test Community Safety Board meeting of 4 June 2024, item 2, action agreed" in str(raised.value)
     assert Decision.objects.count() == 0 and Action.objects.count() == 0
 
@@ -221,90 +231,94 @@ def test_an_action_agreed_with_bad_input_is_refused_and_nothing_is_saved(board, 
 )
 def test_a_meeting_with_bad_input_is_refused_and_nothing_is_saved(board, values, message):
     with pytest.raises(ValidationProblem, match=re.escape(message)) as raised:
-        services.meeting_create(partnership=board, **{"date": date(2024, 6, 4), **values})
+        meetings.meeting_create(partnership=board, **{"date": date(2024, 6, 4), **values})
     assert str(raised.value).startswith("new meeting of Test Community Safety Board: ")
     assert Meeting.objects.count() == 0 and AgendaItem.objects.count() == 0
 
 
 def test_a_cancelled_meeting_takes_no_items_declarations_attendance_or_decisions(board, council):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
     item = meeting.items.get()
-    services.meeting_update(meeting=meeting, status=Meeting.Status.CANCELLED, note="Not quorate")
+    meetings.meeting_update(meeting=meeting, status=Meeting.Status.CANCELLED, note="Not quorate")
     with pytest.raises(ValidationProblem, match="cancelled"):
-        services.agenda_item_create(meeting=meeting, title="Late item")
+        meetings.agenda_item_create(meeting=meeting, title="Late item")
     with pytest.raises(ValidationProblem, match="cancelled"):
-        services.declaration_add(item=item, position="Chair", kind="other", interest="x")
+        minutes.declaration_add(item=item, position="Chair", kind="other", interest="x")
     with pytest.raises(ValidationProblem, match="cancelled"):
-        services.attendance_record(meeting=meeting, organisation=council, status="present")
+        attendance.attendance_record(meeting=meeting, organisation=council, status="present")
     with pytest.raises(ValidationProblem, match="cancelled"):
-        services.decision_record(item=item, text="x", owner_role="y", due_date=date(2024, 7, 1))
+        minutes.decision_record(item=item, text="x", owner_role="y", due_date=date(2024, 7, 1))
     assert meeting.items.count() == 1 and Declaration.objects.count() == 0 and Attendance.objects.count() == 0
 
 
 def test_only_one_person_chairs_a_meeting(board, council, police):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
-    services.attendance_record(meeting=meeting, organisation=council, status="present", is_chair=True)
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
+    attendance.attendance_record(meeting=meeting, organisation=council, status="present", is_chair=True)
     with pytest.raises(ValidationProblem, match="already recorded as chairing"):
-        services.attendance_record(meeting=meeting, organisation=police, status="present", is_chair=True)
+        attendance.attendance_record(meeting=meeting, organisation=police, status="present", is_chair=True)
     assert meeting.attendance.count() == 1
 
 
 def test_declarations_need_a_known_kind_and_a_stated_interest(board):
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
     item = meeting.items.get()
     with pytest.raises(ValidationProblem, match="kind of interest 'financial' is not one of: pecuniary, other"):
-        services.declaration_add(item=item, position="Chair", kind="financial", interest="Shares")
+        minutes.declaration_add(item=item, position="Chair", kind="financial", interest="Shares")
     with pytest.raises(ValidationProblem, match="nature of the interest is required"):
-        services.declaration_add(item=item, position="Chair", kind="other", interest="")
+        minutes.declaration_add(item=item, position="Chair", kind="other", interest="")
     assert Declaration.objects.count() == 0
 
 
 def test_terms_of_reference_changes_keep_history_and_check_the_quorum(board, council, secretary):
-    services.seat_create(partnership=board, organisation=council, position="Chief Executive")
-    terms = services.terms_of_reference_save(partnership=board, minimum_meetings_per_year=4, actor=secretary)
-    services.terms_of_reference_save(partnership=board, minimum_meetings_per_year=6, actor=secretary)
+    membership.seat_create(partnership=board, organisation=council, position="Chief Executive")
+    terms = membership.terms_of_reference_save(partnership=board, minimum_meetings_per_year=4, actor=secretary)
+    membership.terms_of_reference_save(partnership=board, minimum_meetings_per_year=6, actor=secretary)
     assert list(terms.history.order_by("history_date").values_list("minimum_meetings_per_year", flat=True)) == [4, 6]
     with pytest.raises(ValidationProblem, match="a quorum of 2 is more than the 1 seats"):
-        services.terms_of_reference_save(partnership=board, quorum=2)
+        membership.terms_of_reference_save(partnership=board, quorum=2)
     with pytest.raises(ValidationProblem, match="between 1 and 52"):
-        services.terms_of_reference_save(partnership=board, minimum_meetings_per_year=0)
+        membership.terms_of_reference_save(partnership=board, minimum_meetings_per_year=0)
     assert TermsOfReference.objects.get().quorum is None
 
 
 def test_a_seat_needs_an_organisation_or_a_partnership_and_cannot_be_the_partnership_itself(board):
     with pytest.raises(ValidationProblem, match="needs an organisation or a partnership"):
-        services.seat_create(partnership=board, position="Chair")
+        membership.seat_create(partnership=board, position="Chair")
     with pytest.raises(ValidationProblem, match="cannot hold a seat on itself"):
-        services.seat_create(partnership=board, represents=board, position="Chair")
+        membership.seat_create(partnership=board, represents=board, position="Chair")
     assert Seat.objects.count() == 0
 
 
 def test_ending_a_seat_takes_it_out_of_the_next_attendance_list(board, council, police):
-    keep = services.seat_create(partnership=board, organisation=council, position="Chief Executive")
-    gone = services.seat_create(partnership=board, organisation=police, position="Superintendent")
-    services.seat_update(seat=gone, ended_on=date(2024, 1, 1))
-    meeting = services.meeting_create(partnership=board, date=date(2024, 6, 4))
-    assert services.attendance_from_seats(meeting=meeting) == 1
-    assert [a.seat for a in meeting.attendance.all()] == [keep]
-    assert services.attendance_from_seats(meeting=meeting) == 0  # twice adds nothing
+    keep = membership.seat_create(partnership=board, organisation=council, position="Chief Executive")
+    gone = membership.seat_create(partnership=board, organisation=police, position="Superintendent")
+    membership.seat_update(seat=gone, ended_on=date(2024, 1, 1))
+    before = meetings.meeting_create(partnership=board, date=date(2023, 12, 1))
+    meeting = meetings.meeting_create(partnership=board, date=date(2024, 6, 4))
+    assert attendance.seats_at(meeting) == [keep]
+    assert attendance.seats_at(before) == [keep, gone]  # the seat had not ended then
+    with pytest.raises(ValidationProblem, match="is not a seat of Test Community Safety Board") as raised:
+        attendance.attendance_sheet_save(meeting=meeting, marks=[attendance.SeatMark(seat=gone, mark="present")])
+    assert raised.value.field == f"seat-{gone.pk}"
+    assert meeting.attendance.count() == 0
 
 
 def test_forward_plan_items_go_only_to_the_partnerships_own_meetings_still_to_come(board, other_board):
-    held = services.meeting_create(partnership=board, date=date(2024, 6, 4), status="held")
-    elsewhere = services.meeting_create(partnership=other_board, date=date(2024, 9, 4))
+    held = meetings.meeting_create(partnership=board, date=date(2024, 6, 4), status="held")
+    elsewhere = meetings.meeting_create(partnership=other_board, date=date(2024, 9, 4))
     with pytest.raises(ValidationProblem, match="choose a meeting still to come"):
-        services.forward_plan_item_create(partnership=board, title="Review", target_meeting=held)
+        forward_plan.forward_plan_item_create(partnership=board, title="Review", target_meeting=held)
     with pytest.raises(ValidationProblem, match="another partnership's"):
-        services.forward_plan_item_create(partnership=board, title="Review", target_meeting=elsewhere)
-    item = services.forward_plan_item_create(partnership=board, title="Review")
+        forward_plan.forward_plan_item_create(partnership=board, title="Review", target_meeting=elsewhere)
+    item = forward_plan.forward_plan_item_create(partnership=board, title="Review")
     with pytest.raises(ValidationProblem, match="is held"):
-        services.forward_plan_item_schedule(item=item, meeting=held)
-    services.forward_plan_item_withdraw(item=item)
+        forward_plan.forward_plan_item_schedule(item=item, meeting=held)
+    forward_plan.forward_plan_item_withdraw(item=item)
     item.refresh_from_db()
     assert item.status == ForwardPlanItem.Status.WITHDRAWN
     with pytest.raises(ValidationProblem, match="withdrawn, not planned"):
-        services.forward_plan_item_schedule(
-            item=item, meeting=services.meeting_create(partnership=board, date=timezone.localdate() + timedelta(days=9))
+        forward_plan.forward_plan_item_schedule(
+            item=item, meeting=meetings.meeting_create(partnership=board, date=timezone.localdate() + timedelta(days=9))
         )
 
 
@@ -313,12 +327,12 @@ def test_monitored_indicators_link_by_national_reference_and_report_the_rest(boa
 
     MonitoredIndicator.objects.create(partnership=board, title="Perception of ASB", national_indicator_ref="NI 17")
     MonitoredIndicator.objects.create(partnership=board, title="Feeling safe", reference="Local Indicator 7.2")
-    report = services.monitored_indicators_link(partnership=board)
+    report = monitoring.monitored_indicators_link(partnership=board)
     assert report.linked == 0 and len(report.unlinked) == 2
     indicator = Indicator.objects.create(
         slug="asb-perception", title="Perceptions of ASB", national_indicator_ref="NI17"
     )
-    report = services.monitored_indicators_link(partnership=board)
+    report = monitoring.monitored_indicators_link(partnership=board)
     assert report.linked == 1 and report.unlinked == ["Feeling safe (Local Indicator 7.2)"]
     assert MonitoredIndicator.objects.get(title="Perception of ASB").indicator == indicator
 
@@ -330,12 +344,12 @@ def test_without_a_national_reference_an_indicator_links_by_the_partnerships_own
     indicator = Indicator.objects.create(slug="care-leavers", title="Care leavers misusing drugs or alcohol")
     elsewhere = Framework.objects.create(slug="other-plan", title="Other plan", owner=other_board)
     IndicatorMembership.objects.create(framework=elsewhere, indicator=indicator, title_in_plan=row.title)
-    assert services.monitored_indicators_link(partnership=board).linked == 0  # another partnership's wording
+    assert monitoring.monitored_indicators_link(partnership=board).linked == 0  # another partnership's wording
     own = Framework.objects.create(slug="board-plan", title="Board plan", owner=board)
     IndicatorMembership.objects.create(
         framework=own, indicator=indicator, title_in_plan="Care leavers misusing drugs / alcohol"
     )
-    assert services.monitored_indicators_link(partnership=board).linked == 1
+    assert monitoring.monitored_indicators_link(partnership=board).linked == 1
     row.refresh_from_db()
     assert row.indicator == indicator
 
@@ -345,4 +359,4 @@ def test_without_a_national_reference_an_indicator_links_by_the_partnerships_own
     [("NI 18; LAA 2", "NI 18"), ("NI 39 LAA 2", "NI 39"), ("NI 195 ; LAA 2", "NI 195"), ("PRG target", ""), ("", "")],
 )
 def test_national_indicator_references_are_read_from_the_minutes_wording(written, ref):
-    assert services.national_indicator_ref(written) == ref
+    assert monitoring.national_indicator_ref(written) == ref

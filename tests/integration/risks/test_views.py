@@ -88,9 +88,9 @@ def test_a_contributor_records_a_review(late_risk, register, member, signed_in):
             "note": "Controls working",
             "controlled_impact": "2",
             "controlled_likelihood": "2",
-            "next_review-day": "1",
-            "next_review-month": "1",
-            "next_review-year": str(today.year + 1),
+            "next_review_date-day": "1",
+            "next_review_date-month": "1",
+            "next_review_date-year": str(today.year + 1),
         },
     )
     assert response.status_code == 302

@@ -87,17 +87,6 @@ def date_parts(bound: forms.BoundField) -> list[dict[str, Any]]:
 
 
 @register.filter
-def first_input_id(bound: forms.BoundField) -> str:
-    """Where an error summary link should land for this field."""
-    kind = govuk_kind(bound)
-    if kind == "date":
-        return f"{bound.auto_id}_0"
-    if kind == "radios":
-        return f"{bound.auto_id}_0"
-    return str(bound.auto_id)
-
-
-@register.filter
 def money(value: Any) -> str:
     return (
         f"£{value:,.0f}"

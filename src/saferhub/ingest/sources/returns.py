@@ -19,6 +19,7 @@ from typing import Any
 
 from saferhub.core.codes import GSS_PATTERN, parse_period
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.exports import export_safe_cell
 from saferhub.incidents.store import Manifest
 from saferhub.ingest.csvread import ColumnSpec, Layout, choose_layout, open_csv, read_rows
 from saferhub.ingest.intake import InputFile
@@ -366,13 +367,11 @@ def _template_rows(indicator: Any, areas: list[Any], period: str) -> list[list[s
 
 def returns_template_csv(*, indicator: Any, areas: list[Any], period: str = "") -> str:
     """A CSV template for one indicator: a row per area, with the columns a return needs."""
-    from saferhub.incidents.exports import csv_safe
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(TEMPLATE_COLUMNS)
     for row in _template_rows(indicator, areas, period):
-        writer.writerow([csv_safe(v) for v in row])
+        writer.writerow([export_safe_cell(v) for v in row])
     return out.getvalue()
 
 
