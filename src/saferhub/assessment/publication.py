@@ -1,31 +1,33 @@
-"""Which counts of the hot spot and repeat-location tables a public reader may see (pure, no Django).
+"""Which counts of the hot spot and repeat-location tables a public reader may see, and how (pure,
+no Django).
 
 The maps page already publishes each LSOA's records of all types for one month, with counts of 1
 to 4 suppressed and, in that column, the next smallest hidden too (``saferhub.core.disclosure``);
 the district profile publishes the district's count of each type by month. Anything more must not
-let a reader recover a hidden count by subtraction. Two ways were tried and closed
-(tests/unit/assessment/test_publication.py):
+let a reader recover a hidden count by subtraction (tests/unit/assessment/test_publication.py tries):
 
-- **Across months**: a range's count less another range's count is a month's count. So a count over
-  several months is shown only if the same unit's count is shown in every one of its months; what
-  is shown is then a sum of figures the maps page shows anyway.
-- **Across types**: an LSOA's records of all types (maps page) less its counts of the other types
-  is the count of the type left, and a type's counts by LSOA less the district's count of that type
-  (district profile) is the one LSOA left. Secondary suppression of the LSOA × type table cannot
-  close this on its own, because both its row and its column totals are printed elsewhere and a
-  zero shown beside a hidden cell pins it down. So public readers are shown counts of all types
-  only; for a single type they see which LSOAs are hot or cold spots, not the counts (or the
-  z-scores, which with the weights give the counts back).
-
-Police.uk map points (repeat locations) follow the same rules: all types only, and a point's count
-over several months only where it is 0 or at least 5 in each of them.
+- **All types, exactly**: an LSOA's count over several months is shown only if the maps page shows
+  its count in every one of those months, so what is shown is a sum of figures already public (a
+  range less another range would otherwise give a month's hidden count).
+- **One crime type: classes, not counts**: exact counts of one type by LSOA could be subtracted from
+  the maps page's all-types counts and the district profile's totals, and secondary suppression
+  cannot stop that when both the rows' and the columns' totals are printed elsewhere; counts in
+  bands of five leak too where a band's edge meets a printed total (two LSOAs of "fewer than 5"
+  robberies that the district's total of 8 pins to 4 each). So for a single type (and for all crime
+  or anti-social behaviour alone, which are all types less the other) public readers see which
+  LSOAs are hot or cold spots, not the counts, z-scores or p-values (which with the weights give
+  the counts back).
+- **Map points (repeat locations)**: no count at a point is shown to public readers. A point's
+  count beside the LSOA's total on the maps page pins down the rest of the LSOA, and whatever rule
+  decides which points are listed ("at least 5") says something about the points left out: two
+  unlisted points in an LSOA of 8 records hold 4 each. Members of the partnership see them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from saferhub.core.disclosure import is_small, suppress_table
+from saferhub.core.disclosure import suppress_table
 
 
 def maps_page_hidden(counts: Mapping[str, int]) -> frozenset[str]:
@@ -42,13 +44,4 @@ def lsoas_hidden(months: Iterable[Mapping[str, int]]) -> frozenset[str]:
     hidden: set[str] = set()
     for counts in months:
         hidden |= maps_page_hidden(counts)
-    return frozenset(hidden)
-
-
-def points_hidden(months: Iterable[Mapping[str, int]]) -> frozenset[str]:
-    """Map points whose all-types count over these months a public reader may not see: those with a
-    count of 1 to 4 in any month (no page publishes a point's total to subtract from)."""
-    hidden: set[str] = set()
-    for counts in months:
-        hidden |= {p for p, n in counts.items() if is_small(n)}
     return frozenset(hidden)
