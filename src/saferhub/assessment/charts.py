@@ -68,9 +68,11 @@ def hotspot_map(*, chart_id: str, title: str, features: list[dict[str, Any]]) ->
         [f["properties"]["name"], f["properties"]["code"], f["properties"]["label"]]
         for f in sorted(features, key=lambda f: (-CLASS_INDEX[f["properties"]["class"]], f["properties"]["name"]))
     ]
-    summary = f"{len(features)} LSOAs: " + "; ".join(
-        f"{counts[key]} {label.lower()}" for key, label, _ in reversed(CLASSES) if counts[key]
-    ) + "."
+    summary = (
+        f"{len(features)} LSOAs: "
+        + "; ".join(f"{counts[key]} {label.lower()}" for key, label, _ in reversed(CLASSES) if counts[key])
+        + "."
+    )
     chart = Chart(
         id=chart_id,
         title=title,

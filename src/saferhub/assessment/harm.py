@@ -115,7 +115,9 @@ def cost_of_harm(*, counts: Mapping[str, int], costs: Sequence[UnitCostRef]) -> 
     sets = {(c.set_title, c.price_year) for c in costs}
     if len(sets) > 1:
         listed = "; ".join(f"{t} ({y or 'price year not stated'})" for t, y in sorted(sets))
-        raise ValidationProblem(f"unit costs come from more than one source or price year and cannot be added: {listed}")
+        raise ValidationProblem(
+            f"unit costs come from more than one source or price year and cannot be added: {listed}"
+        )
     by_key: dict[str, UnitCostRef] = {}
     for c in costs:
         if c.key in by_key:

@@ -190,7 +190,9 @@ def _esda_w(weights: Weights) -> Any:
     import libpysal
 
     w = libpysal.weights.W(
-        {code: list(weights.neighbours[code]) for code in weights.ids}, id_order=list(weights.ids), silence_warnings=True
+        {code: list(weights.neighbours[code]) for code in weights.ids},
+        id_order=list(weights.ids),
+        silence_warnings=True,
     )
     return libpysal.weights.fill_diagonal(w, 1.0)
 
@@ -226,9 +228,7 @@ def gi_star(
     if len(y) < 3:
         raise HotspotError(f"hot spots need at least 3 areas; there are {len(y)}")
     if np.all(y == y[0]):
-        raise HotspotError(
-            f"every area has the same value ({y[0]:g}), so no area stands out: there is nothing to test"
-        )
+        raise HotspotError(f"every area has the same value ({y[0]:g}), so no area stands out: there is nothing to test")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         z = G_Local(y, _esda_w(weights), transform="B", star=True, permutations=0).Zs

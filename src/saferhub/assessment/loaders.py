@@ -156,7 +156,8 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
         "footnotes": [f.strip() for f in footnotes],
         "area": _area(_text(data, "area", where=where, required=False, max_length=9), where=f"{where}, area"),
     }
-    themes, positions = [], {}
+    themes: list[dict[str, Any]] = []
+    positions: dict[str, int] = {}
     for i, item in enumerate(_list(data, "themes", where=where), start=1):
         place = f"{where}, theme {i}"
         if not isinstance(item, dict):
@@ -168,7 +169,9 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
         themes.append({"position": i, "label": label, "note": _text(item, "note", where=place, required=False)})
     if not themes:
         raise ValidationProblem("has no themes", where=where)
-    rows, cells, labels = [], {}, set()
+    rows: list[dict[str, Any]] = []
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+    labels: set[str] = set()
     for r, item in enumerate(_list(data, "rows", where=where), start=1):
         if not isinstance(item, dict):
             raise ValidationProblem("must be a mapping with a label", where=f"{where}, row {r}")
@@ -345,9 +348,7 @@ def priority_list_load(*, text: str, where: str) -> LoadSummary:
         else:
             plist = PriorityList.objects.create(**header)
             summary.add("created")
-        made = ListedPriority.objects.bulk_create(
-            [ListedPriority(priority_list=plist, **p) for p, _ in priorities]
-        )
+        made = ListedPriority.objects.bulk_create([ListedPriority(priority_list=plist, **p) for p, _ in priorities])
         ListedIndicator.objects.bulk_create(
             [ListedIndicator(priority=m, **i) for m, (_, inds) in zip(made, priorities, strict=True) for i in inds]
         )
@@ -530,9 +531,7 @@ def harm_index_load(
     if not rows:
         raise ValidationProblem("has a header but no rows", where=where)
     # Checked before anything is written: a category with several offences needs their volumes.
-    category_weights(
-        [(r["category"], r["weight"], r["volume"]) for r in rows if r["category"]], where=where
-    )
+    category_weights([(r["category"], r["weight"], r["volume"]) for r in rows if r["category"]], where=where)
     digest = hashlib.sha256(raw).hexdigest()
     summary = LoadSummary()
     with transaction.atomic():

@@ -107,6 +107,9 @@ class MatrixCell(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["row", "theme"], name="matrix_cell_row_theme")]
 
+    def __str__(self) -> str:
+        return f"{self.row_id}/{self.theme_id}: {self.mark or 'not marked'}"
+
 
 class PriorityList(TimeStampedModel):
     slug = models.SlugField(max_length=100, unique=True)
@@ -191,6 +194,9 @@ class HarmWeight(models.Model):
     class Meta:
         ordering = ["index", "offence"]
         constraints = [models.UniqueConstraint(fields=["index", "offence_code", "offence"], name="harm_weight_offence")]
+
+    def __str__(self) -> str:
+        return f"{self.offence}: {self.weight}"
 
 
 class UnitCostSet(TimeStampedModel):

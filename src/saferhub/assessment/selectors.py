@@ -38,17 +38,19 @@ def matrix_table(*, matrix: PriorityMatrix) -> dict[str, Any]:
         .select_related("partnership", "area")
         .prefetch_related(Prefetch("cells", queryset=MatrixCell.objects.select_related("theme")))
     )
-    body = []
+    body: list[dict[str, Any]] = []
     for row in rows:
         by_theme = {c.theme_id: c for c in row.cells.all()}
-        cells = []
+        cells: list[dict[str, Any]] = []
         for theme in themes:
             cell = by_theme.get(theme.pk)
             marked = bool(cell and cell.marked)
             words = f"{theme.label}: a priority" if marked else f"{theme.label}: not a priority"
             if cell and cell.note:
                 words += f" ({cell.note})"
-            cells.append({"marked": marked, "mark": cell.mark if cell else "", "words": words, "note": cell.note if cell else ""})
+            cells.append(
+                {"marked": marked, "mark": cell.mark if cell else "", "words": words, "note": cell.note if cell else ""}
+            )
         body.append({"row": row, "cells": cells, "count": sum(c["marked"] for c in cells)})
     theme_counts = [sum(r["cells"][i]["marked"] for r in body) for i in range(len(themes))]
     return {

@@ -16,10 +16,18 @@ from django.db.models import Q
 
 from saferhub.assessment import charts
 from saferhub.assessment.forms import Choices, Query
-from saferhub.assessment.hotspots import HOT, GiStar, HotspotError, distance_band_weights, gi_star, persistence, queen_weights
+from saferhub.assessment.hotspots import (
+    HOT,
+    GiStar,
+    HotspotError,
+    distance_band_weights,
+    gi_star,
+    persistence,
+    queen_weights,
+)
 from saferhub.assessment.publication import lsoas_hidden
-from saferhub.assessment.records import repeat_points, street_categories, street_months
 from saferhub.assessment.records import lsoa_month_counts as store_lsoa_month_counts
+from saferhub.assessment.records import repeat_points, street_categories, street_months
 from saferhub.core import disclosure
 from saferhub.core.errors import SaferhubError
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary, Population
@@ -114,8 +122,10 @@ def _z(value: float | None) -> str:
 def _populations(codes: Iterable[str]) -> dict[str, int]:
     """The latest population of each LSOA that has one."""
     out: dict[str, int] = {}
-    for code, value in Population.objects.filter(area__code__in=list(codes)).order_by("area__code", "year").values_list(
-        "area__code", "value"
+    for code, value in (
+        Population.objects.filter(area__code__in=list(codes))
+        .order_by("area__code", "year")
+        .values_list("area__code", "value")
     ):
         out[code] = value
     return out
@@ -174,17 +184,33 @@ def _hotspots(*, store: RecordStore, query: Query, area: Area, public: bool) -> 
         if query.weights == "queen":
             weights = queen_weights(geometries={c: g for c, (_, g) in shapes.items()})
         else:
-            weights = distance_band_weights(geometries={c: g for c, (_, g) in shapes.items()}, threshold_m=query.distance_m)
-        settings_ = {"transform": query.transform, "basis": query.basis, "permutations": query.permutations}
-        result = gi_star(values=values, weights=weights, **settings_)
+            weights = distance_band_weights(
+                geometries={c: g for c, (_, g) in shapes.items()}, threshold_m=query.distance_m
+            )
+        result = gi_star(
+            values=values,
+            weights=weights,
+            transform=query.transform,
+            basis=query.basis,
+            permutations=query.permutations,
+        )
         months: list[GiStar] = []
         if len(query.months) > 1:
             for m in query.months:
                 month_values = {
-                    c: (monthly[m][c] / populations[c] * RATE_PER if populations else float(monthly[m][c])) for c in shapes
+                    c: (monthly[m][c] / populations[c] * RATE_PER if populations else float(monthly[m][c]))
+                    for c in shapes
                 }
                 try:
-                    months.append(gi_star(values=month_values, weights=weights, **settings_))
+                    months.append(
+                        gi_star(
+                            values=month_values,
+                            weights=weights,
+                            transform=query.transform,
+                            basis=query.basis,
+                            permutations=query.permutations,
+                        )
+                    )
                 except HotspotError:
                     continue  # a month where every LSOA has the same count has no hot spot
     except HotspotError as exc:
@@ -194,19 +220,17 @@ def _hotspots(*, store: RecordStore, query: Query, area: Area, public: bool) -> 
     exact = query.selection.kind == "all"  # public readers see counts of all types only (publication.py)
     hidden: set[str] = set()
     if public and exact:
-        for district in districts:
-            hidden |= lsoas_hidden(by_district_month.get((district.code, m), {}) for m in query.months)
+        for place in districts:
+            hidden |= lsoas_hidden(by_district_month.get((place.code, m), {}) for m in query.months)
     show_counts = not public or exact
     show_stats = not public or (exact and not (hidden & set(shapes)))
     names = {code: name for code, (name, _) in shapes.items()}
-    table = []
+    table: list[dict[str, Any]] = []
     features = []
     for k, code in enumerate(result.ids):
         secret = public and code in hidden
         count = disclosure.SMALL_TEXT if secret else f"{totals[code]:,}"
-        rate = (
-            "–" if not populations else disclosure.SUPPRESSED_TEXT if secret else number(values[code], digits=2)
-        )
+        rate = "–" if not populations else disclosure.SUPPRESSED_TEXT if secret else number(values[code], digits=2)
         cls = result.classes[k]
         persisted = share.get(code)
         table.append(
@@ -221,14 +245,12 @@ def _hotspots(*, store: RecordStore, query: Query, area: Area, public: bool) -> 
                 "p_adjusted": _p(result.p_adjusted[k]),
                 "class": charts.CLASS_LABEL[cls],
                 "class_key": cls,
-                "persistence": (
-                    f"{round(persisted * len(months))} of {len(months)}" if persisted is not None else ""
-                ),
-                "sort": (-charts.CLASS_INDEX[cls], -(result.z[k] or 0)),
+                "persistence": (f"{round(persisted * len(months))} of {len(months)}" if persisted is not None else ""),
+                "sort": (-charts.CLASS_INDEX[cls], -(result.z[k] or 0.0)),
             }
         )
         features.append(charts.feature(code=code, name=names[code], geometry=shapes[code][1], cls=cls))
-    table.sort(key=lambda r: r["sort"])
+    table.sort(key=lambda r: (r["sort"][0], r["sort"][1]))
     period = query.months[0] if len(query.months) == 1 else f"{query.months[0]} to {query.months[-1]}"
     out.update(
         {

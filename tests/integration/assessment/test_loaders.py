@@ -51,7 +51,10 @@ def test_every_cell_of_annex_a_is_as_the_seed_prints_it(essex_partnerships, seed
     assert [t.label for t in matrix.themes.order_by("position")] == themes
     assert [r.label for r in matrix.rows.order_by("position")] == list(rows)
     assert len(themes) == 18 and len(rows) == 15  # 12 districts, 2 unitaries and Safer Essex
-    stored = {(c.row.label, c.theme.label): c for c in MatrixCell.objects.filter(row__matrix=matrix).select_related("row", "theme")}
+    stored = {
+        (c.row.label, c.theme.label): c
+        for c in MatrixCell.objects.filter(row__matrix=matrix).select_related("row", "theme")
+    }
     assert len(stored) == 15 * 18
     for row, cells in rows.items():
         for theme, printed in cells.items():
@@ -127,8 +130,14 @@ def test_a_changed_file_replaces_the_matrix_and_says_so(essex_partnerships):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (('      - "Road Safety"\n', '      - "Road Safty"\n'), r"row 14 \(Uttlesford\): marked theme 'Road Safty' is not one of the 18 themes"),
-        (("    partnership: harlow-csp\n", "    partnership: harlow-cdrp\n"), r"row 8 \(Harlow\): partnership 'harlow-cdrp' is not in the hub"),
+        (
+            ('      - "Road Safety"\n', '      - "Road Safty"\n'),
+            r"row 14 \(Uttlesford\): marked theme 'Road Safty' is not one of the 18 themes",
+        ),
+        (
+            ("    partnership: harlow-csp\n", "    partnership: harlow-cdrp\n"),
+            r"row 8 \(Harlow\): partnership 'harlow-cdrp' is not in the hub",
+        ),
         (('  - label: "Robbery"\n', '  - label: "Shoplifting"\n'), r"theme 11: theme 'Shoplifting' is listed twice"),
         (("slug: essex-pcc-annex-a-2013", "slug: Essex Annex A"), r"slug 'Essex Annex A' must be lower-case"),
         (("themes:\n", "themes: [\n"), r"is not valid YAML"),
@@ -195,7 +204,8 @@ def load_harm(path, **kw):
 def test_a_harm_index_is_loaded_with_its_source_and_category_weights(db, tmp_path):
     path = tmp_path / "weights.csv"
     path.write_text(
-        HARM_HEADER + "28,Burglary in a dwelling,400,Burglary,30\n30,Burglary in a building other than a dwelling,100,Burglary,70\n"
+        HARM_HEADER
+        + "28,Burglary in a dwelling,400,Burglary,30\n30,Burglary in a building other than a dwelling,100,Burglary,70\n"
         "34A,Robbery of personal property,800,Robbery,\n99,An offence with no crime type,5,,\n",
         encoding="utf-8",
     )

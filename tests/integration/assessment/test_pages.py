@@ -109,10 +109,14 @@ def hotspot_rows(page: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.slow
-def test_a_members_hot_spots_count_every_record_and_agree_with_the_formula(client, harlow_records, essex_reference, shared_data):
-    page = member(client, essex_reference, "harlow-csp").get(
-        f"/assessment/hotspots/?area={HARLOW}&type=all&from=2024-01&to=2024-01&basis=normal"
-    ).content.decode()
+def test_a_members_hot_spots_count_every_record_and_agree_with_the_formula(
+    client, harlow_records, essex_reference, shared_data
+):
+    page = (
+        member(client, essex_reference, "harlow-csp")
+        .get(f"/assessment/hotspots/?area={HARLOW}&type=all&from=2024-01&to=2024-01&basis=normal")
+        .content.decode()
+    )
     rows = hotspot_rows(page)
     counts = dict(
         direct(
@@ -165,7 +169,9 @@ def test_the_public_see_all_types_as_the_maps_page_does_and_no_statistic_that_gi
 
 @pytest.mark.slow
 def test_the_public_see_no_count_or_z_of_a_single_crime_type(client, harlow_records):
-    page = client.get(f"/assessment/hotspots/?area={HARLOW}&type=Robbery&from=2024-01&to=2024-01&basis=normal").content.decode()
+    page = client.get(
+        f"/assessment/hotspots/?area={HARLOW}&type=Robbery&from=2024-01&to=2024-01&basis=normal"
+    ).content.decode()
     rows = hotspot_rows(page)
     assert rows and all(len(r) == 2 for r in rows.values())  # the LSOA and its class, nothing else
     assert ">Records<" not in page and ">z<" not in page
@@ -175,7 +181,9 @@ def test_the_public_see_no_count_or_z_of_a_single_crime_type(client, harlow_reco
 
 
 @pytest.mark.slow
-def test_a_member_of_another_partnership_reads_a_closed_partnerships_hot_spots_never(client, harlow_records, essex_reference):
+def test_a_member_of_another_partnership_reads_a_closed_partnerships_hot_spots_never(
+    client, harlow_records, essex_reference
+):
     harlow = essex_reference["harlow-csp"]
     harlow.publishes_performance = False
     harlow.save(update_fields=["publishes_performance"])
@@ -223,7 +231,9 @@ def test_repeat_locations_are_the_points_with_most_records_for_members_and_hidde
         ("area=E07000073&basis=bayes", "basis", "Choose permutation or normal p-values"),
     ],
 )
-def test_wrong_choices_are_named_in_the_error_summary_and_nothing_is_computed(client, essex_reference, query, field, message):
+def test_wrong_choices_are_named_in_the_error_summary_and_nothing_is_computed(
+    client, essex_reference, query, field, message
+):
     response = client.get(f"/assessment/hotspots/?{query}")
     assert response.status_code == 400
     page = response.content.decode()

@@ -29,7 +29,9 @@ def dft_1997() -> list[UnitCostRef]:
 
 
 def test_the_cost_of_casualties_is_count_times_the_published_value_with_its_price_year():
-    result = cost_of_harm(counts={"fatal-casualty": 2, "serious-casualty": 31, "slight-casualty": 140}, costs=dft_1997())
+    result = cost_of_harm(
+        counts={"fatal-casualty": 2, "serious-casualty": 31, "slight-casualty": 140}, costs=dft_1997()
+    )
     assert result.total == Decimal(2 * 902_500 + 31 * 102_880 + 140 * 7_970)
     assert result.price_year == "1997" and result.price_year_text == "1997 prices"
     assert "Value of preventing a road casualty" in result.source
@@ -100,7 +102,7 @@ def test_a_category_weight_is_the_volume_weighted_mean_of_its_offences():
 
 
 def test_several_offences_in_a_category_without_volumes_are_refused_by_name():
-    with pytest.raises(ValidationProblem, match="'Burglary'.*volume"):
+    with pytest.raises(ValidationProblem, match=r"'Burglary'.*volume"):
         category_weights([("Burglary", Decimal(400), None), ("Burglary", Decimal(100), Decimal(5))])
     with pytest.raises(ValidationProblem, match="total volume of 0"):
         category_weights([("Burglary", Decimal(400), Decimal(0)), ("Burglary", Decimal(100), Decimal(0))])

@@ -84,7 +84,10 @@ def test_row_standardised_weights_give_the_ord_getis_z_not_esdas_row_z():
     assert not np.allclose(row.z, ESDA_STAR_ROW_Z)
     assert row.p_permutation[0] == pytest.approx(2 * ESDA_P_SIM_0_SEED_10)
     w = np.eye(6) + np.array(
-        [[1.0 if j in [int(x) for x in esda_example_weights().neighbours[str(i)]] else 0 for j in range(6)] for i in range(6)]
+        [
+            [1.0 if j in [int(x) for x in esda_example_weights().neighbours[str(i)]] else 0 for j in range(6)]
+            for i in range(6)
+        ]
     )
     rows = w / w.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(row.z, ord_getis_z(np.array(ESDA_Y), rows), rtol=1e-9)
@@ -173,9 +176,7 @@ def test_distance_band_weights_measure_metres_on_the_national_grid():
     shapes = {
         f"s{i}": {
             "type": "Polygon",
-            "coordinates": [
-                [[x, 51.7], [x + 0.001, 51.7], [x + 0.001, 51.701], [x, 51.701], [x, 51.7]]
-            ],
+            "coordinates": [[[x, 51.7], [x + 0.001, 51.7], [x + 0.001, 51.701], [x, 51.701], [x, 51.7]]],
         }
         for i, x in enumerate([0.10, 0.11, 0.12, 0.30])
     }
@@ -231,13 +232,29 @@ def test_gi_star_on_harlow_lsoas_equals_the_formula_on_independently_found_neigh
 def test_benjamini_hochberg_agrees_with_the_papers_worked_example():
     """Benjamini & Hochberg (1995), J. R. Statist. Soc. B 57(1), section 4.1: of these 15 p-values
     the procedure at q = 0.05 rejects the four smallest (Bonferroni only three)."""
-    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.0]
+    p = [
+        0.0001,
+        0.0004,
+        0.0019,
+        0.0095,
+        0.0201,
+        0.0278,
+        0.0298,
+        0.0344,
+        0.0459,
+        0.3240,
+        0.4262,
+        0.5719,
+        0.6528,
+        0.7590,
+        1.0,
+    ]
     adjusted = fdr_adjust(p)
     assert sum(q <= 0.05 for q in adjusted) == 4
     assert max(adjusted[:4]) <= 0.05 < min(adjusted[4:])
     # Each adjusted value is min over k ≥ i of n·p(k)/k, capped at 1 (the step-up rule).
     n = len(p)
-    expected = [min(1.0, min(n * p[k] / (k + 1) for k in range(i, n))) for i in range(n)]
+    expected = [min(1.0, *(n * p[k] / (k + 1) for k in range(i, n))) for i in range(n)]
     np.testing.assert_allclose(adjusted, expected)
 
 
@@ -257,7 +274,7 @@ def test_the_same_value_everywhere_is_refused_with_a_reason():
 
 def test_a_missing_or_negative_value_is_refused():
     weights = queen_weights(geometries=grid(3))
-    values = {code: 1.0 for code in weights.ids[:-1]}
+    values = dict.fromkeys(weights.ids[:-1], 1.0)
     with pytest.raises(HotspotError, match="have no value"):
         gi_star(values=values, weights=weights)
     values[weights.ids[-1]] = -1.0
