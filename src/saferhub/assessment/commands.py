@@ -51,3 +51,28 @@ def load_harm_index(
     click.echo(f"{path}: {summary}")
     for note in summary.notes:
         click.echo(f"  {note}")
+
+
+@command.command("cost")
+@click.option("--set", "slug", required=True, help="The unit cost set, e.g. dft-casualty-values-2009.")
+@click.argument("counts", nargs=-1, required=True)
+def cost(slug: str, counts: tuple[str, ...]) -> None:
+    """The cost of counted harms at one set's published unit costs, e.g.
+    `saferhub assessment cost --set dft-casualty-values-1997 fatal-casualty=2 serious-casualty=31`."""
+    setup_django()
+    from saferhub.assessment.harm import cost_of_harm
+    from saferhub.assessment.selectors import unit_costs
+    from saferhub.core.errors import ValidationProblem
+
+    parsed: dict[str, int] = {}
+    for item in counts:
+        key, _, number = item.partition("=")
+        if not key or not number.strip().isdigit():
+            raise ValidationProblem(f"{item!r} is not KEY=COUNT, such as fatal-casualty=2")
+        parsed[key.strip()] = int(number)
+    result = cost_of_harm(counts=parsed, costs=unit_costs(slug=slug))
+    for line in result.lines:
+        click.echo(f"{line.label}: {line.count:,} × £{line.unit_cost:,.0f} = £{line.cost:,.2f}")
+    for key, n in result.not_priced:
+        click.echo(f"{key}: {n:,} not priced (no unit cost in this set)")
+    click.echo(f"total: £{result.total:,.2f} ({result.price_year_text}; {result.source})")

@@ -40,7 +40,7 @@ class Query:
     weights: str = "queen"  # or "distance"
     distance_m: int = DISTANCE_DEFAULT_M
     transform: str = "B"  # or "R"
-    basis: str = "permutation"  # or "normal"
+    basis: str = "normal"  # or "permutation"
     permutations: int = PERMUTATIONS
     limit: int = 25
 
@@ -66,7 +66,8 @@ def selection_value(selection: Selection) -> str:
 
 def read_query(data: Mapping[str, str], *, choices: Choices) -> tuple[Query, dict[str, str]]:
     """The query and its errors (field id → message). Missing values take their defaults: the
-    latest month, all records, queen contiguity, binary weights, permutation p-values."""
+    latest month, all records, queen contiguity, binary weights, p-values from the z-score (the
+    permutation p-values are shown beside them)."""
     errors: dict[str, str] = {}
     q = Query()
 
@@ -117,7 +118,7 @@ def read_query(data: Mapping[str, str], *, choices: Choices) -> tuple[Query, dic
     q.transform = text("transform") or "B"
     if q.transform not in ("B", "R"):
         errors["transform"] = "Choose binary or row-standardised weights"
-    q.basis = text("basis") or "permutation"
+    q.basis = text("basis") or "normal"
     if q.basis not in ("permutation", "normal"):
         errors["basis"] = "Choose permutation or normal p-values"
     raw = text("permutations") or str(PERMUTATIONS)
