@@ -59,8 +59,8 @@ def main(argv: list[str]) -> int:
     files = [str(SHARED / "police-uk" / m / f"{m}-essex-street.csv") for m in MONTHS]
     with duckdb.connect() as con:
         rows = con.execute(
-            "SELECT \"Month\", \"LSOA code\", count(*) FROM read_csv($files, header = true) "
-            "WHERE \"LSOA code\" IS NOT NULL GROUP BY ALL",
+            'SELECT "Month", "LSOA code", count(*) FROM read_csv($files, header = true) '
+            'WHERE "LSOA code" IS NOT NULL GROUP BY ALL',
             {"files": files},
         ).fetchall()
     monthly = {m: dict.fromkeys(geometries, 0.0) for m in MONTHS}
