@@ -29,6 +29,7 @@ from saferhub.assessment.publication import lsoas_hidden
 from saferhub.assessment.records import lsoa_month_counts as store_lsoa_month_counts
 from saferhub.assessment.records import repeat_points, street_categories, street_months
 from saferhub.core import disclosure
+from saferhub.core.codes import period_words
 from saferhub.core.errors import SaferhubError
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary, Population
 from saferhub.geography.selectors import csp_areas_in
@@ -107,6 +108,13 @@ def study_lsoas(*, districts: list[Area], record_codes: set[str]) -> tuple[dict[
         return {}, ""
     vintage = max(by_vintage, key=lambda v: (len(record_codes & set(by_vintage[v])), len(by_vintage[v]), v))
     return by_vintage[vintage], vintage
+
+
+def _period(months: tuple[str, ...]) -> str:
+    """The months as people read them: "January 2024", or "January 2024 to April 2024"."""
+    if len(months) == 1:
+        return period_words(months[0])
+    return f"{period_words(months[0])} to {period_words(months[-1])}"
 
 
 def _p(value: float | None) -> str:
@@ -251,7 +259,7 @@ def _hotspots(*, store: RecordStore, query: Query, area: Area, public: bool) -> 
         )
         features.append(charts.feature(code=code, name=names[code], geometry=shapes[code][1], cls=cls))
     table.sort(key=lambda r: (r["sort"][0], r["sort"][1]))
-    period = query.months[0] if len(query.months) == 1 else f"{query.months[0]} to {query.months[-1]}"
+    period = _period(query.months)
     out.update(
         {
             "period": period,
@@ -326,7 +334,7 @@ def repeat_context(*, query: Query, area: Area, public: bool) -> dict[str, Any]:
             limit=query.limit,
         )
         cache.set(key, points, CACHE_SECONDS)
-    period = query.months[0] if len(query.months) == 1 else f"{query.months[0]} to {query.months[-1]}"
+    period = _period(query.months)
     out.update(
         {
             "period": period,
