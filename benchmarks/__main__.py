@@ -13,6 +13,7 @@ BENCHMARKS = [
     "pages",  # issue 5: scorecard and indicator page latency against /ping
     "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas; a national year's memory
     "disclosure",  # issue 14: deciding suppression at a refresh against the refresh's summaries
+    "hotspots",  # issue 17: Gi* on every Essex LSOA against dense numpy and esda alone
 ]
 
 

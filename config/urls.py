@@ -13,6 +13,7 @@ urlpatterns = [
     path("finance/", include("saferhub.finance.urls")),
     path("governance/", include("saferhub.governance.urls")),
     path("imports/", include("saferhub.ingest.urls")),
+    path("assessment/", include("saferhub.assessment.urls")),
     path("", include("saferhub.performance.urls")),
     path("", include("saferhub.web.urls")),
 ]

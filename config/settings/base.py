@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "saferhub.governance",
     "saferhub.ingest",
     "saferhub.performance",
+    "saferhub.assessment",
     "saferhub.web",
 ]
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "saferhub.performance.commands",
     "saferhub.ingest.commands",
     "saferhub.incidents.commands",
+    "saferhub.assessment.commands",
 ]
 
 

@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("Frameworks", "framework:list"),
     ("Indicators", "framework:indicators"),
     ("Areas", "performance:areas"),
+    ("Assessment", "assessment:index"),
     ("Actions", "delivery:action_list"),
     ("Risks", "risks:overview"),
     ("Money", "finance:overview"),

@@ -1,0 +1,65 @@
+"""The assessment pages in Chromium: no failed request or script error, no serious or critical
+axe-core finding, the matrix's tabs work, and Leaflet draws the hot spot map with classes in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _visit(page, url):
+    failed: list[str] = []
+    errors: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return failed, errors
+
+
+def test_the_county_priorities_matrix_and_its_recomputed_tab(page, live_server, essex_partnerships):
+    from saferhub.assessment.loaders import assessment_essex_load
+
+    assessment_essex_load()
+    failed, errors = _visit(page, live_server.url + "/assessment/county-priorities/")
+    assert failed == [] and errors == []
+    assert page.locator("table.saferhub-matrix tbody tr").count() == 15
+    # The 18 themes scroll inside their region; the page itself does not grow sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert_accessible(page, "assessment-county-priorities")
+    page.get_by_role("tab", name="Recomputed from partnerships' priorities").click()
+    assert page.get_by_text("Not computed yet.").is_visible()
+    failed, errors = _visit(page, live_server.url + "/assessment/costs-of-harm/")
+    assert failed == [] and errors == []
+    assert_accessible(page, "assessment-costs-of-harm")
+
+
+@pytest.fixture
+def harlow_2024(essex_partnerships, shared_data, tmp_path, settings):
+    from saferhub.geography.services import geography_boundaries_load
+    from saferhub.ingest.services import police_uk_import
+
+    settings.SAFERHUB_RECORD_STORE = str(tmp_path / "records")
+    geography_boundaries_load(path=shared_data / "boundaries" / "essex-lsoa-2021" / "E07000073.json", vintage="2021")
+    police_uk_import(paths=[shared_data / "police-uk" / m / f"{m}-essex-street.csv" for m in ("2024-01", "2024-02")])
+
+
+@pytest.mark.slow
+def test_the_hot_spot_map_draws_with_leaflet_and_the_form_reports_errors(page, live_server, harlow_2024):
+    failed, errors = _visit(page, live_server.url + "/assessment/hotspots/?area=E07000073&from=2024-01&to=2024-02")
+    assert failed == [] and errors == []
+    page.wait_for_selector("#hotspot-map-leaflet .leaflet-interactive", timeout=10_000)
+    assert page.locator("#hotspot-map svg").count() == 1
+    assert "Hot spot" in page.locator(".saferhub-hotspot-table").inner_text()
+    assert_accessible(page, "assessment-hotspots-harlow")
+    page.get_by_text("How the hot and cold spots were found").click()
+    assert page.get_by_text("Benjamini–Hochberg").first.is_visible()
+    failed, errors = _visit(page, live_server.url + "/assessment/hotspots/?area=E07000073&from=2024-02&to=2024-01")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page, "assessment-hotspots-error")
+    failed, errors = _visit(page, live_server.url + "/assessment/repeat-locations/?area=E07000073&from=2024-01")
+    assert failed == [] and errors == []
+    assert_accessible(page, "assessment-repeat-locations-public")
