@@ -31,10 +31,11 @@ from saferhub.assessment.records import repeat_points, street_categories, street
 from saferhub.core import disclosure
 from saferhub.core.codes import period_words
 from saferhub.core.errors import SaferhubError
+from saferhub.core.generations import generation
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary, Population
 from saferhub.geography.selectors import csp_areas_in
 from saferhub.incidents.store import RecordStore
-from saferhub.performance.selectors import boundaries_stamp
+from saferhub.performance.models import GENERATION
 from saferhub.web.charts import number
 
 CACHE_SECONDS = 6 * 60 * 60
@@ -148,7 +149,7 @@ def hotspot_context(*, query: Query, area: Area, public: bool) -> dict[str, Any]
         return {"missing": str(exc)}
     if not stamp:
         return {"missing": NO_RECORDS_HELP}
-    key = _key("hotspots", (str(store.root), stamp, boundaries_stamp(), area.code, query.key(), public))
+    key = _key("hotspots", (str(store.root), stamp, generation(GENERATION), area.code, query.key(), public))
     found = cache.get(key)
     if found is None:
         found = _hotspots(store=store, query=query, area=area, public=public)
