@@ -29,6 +29,7 @@ def load_essex(only: str | None) -> None:
     """Load the Essex action plans, risk registers and money (after the framework)."""
     setup_django()
     from saferhub.delivery.services import delivery_essex_load
+    from saferhub.finance.essex_monitoring import finance_monitoring_essex_load
     from saferhub.finance.services import finance_essex_load
     from saferhub.risks.services import risks_essex_load
 
@@ -38,6 +39,7 @@ def load_essex(only: str | None) -> None:
         _report("risk registers", risks_essex_load(), "missing_links")
     if only in (None, "finance"):
         _report("money", finance_essex_load(), "missing_indicators")
+        _report("money spent", finance_monitoring_essex_load(), "")
 
 
 @command.command("overdue")

@@ -23,6 +23,17 @@ def load_essex() -> None:
     click.echo("money: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
     if missing:
         click.echo(f"  not linked yet: {'; '.join(missing)}")
+    _load_monitoring()
+
+
+def _load_monitoring() -> None:
+    from saferhub.finance.essex_monitoring import finance_monitoring_essex_load
+
+    spent = finance_monitoring_essex_load()
+    click.echo(
+        f"money spent: stated out-turns {spent['created']} created, {spent['unchanged']} unchanged "
+        "(the seeds give no quarter's actual spend: none loaded)"
+    )
 
 
 @command.command("scenario")
