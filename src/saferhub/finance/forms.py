@@ -20,7 +20,7 @@ def errors_from(
 ) -> dict[str, str]:
     """Field id → message, in the order found. A problem about no one field, or about a field the
     page has no input for (``inputs``, when given), goes on the form as a whole."""
-    found = problem.problems if isinstance(problem, Problems) else [problem]
+    found: list[ValidationProblem] = list(problem.problems) if isinstance(problem, Problems) else [problem]
     out: dict[str, str] = {}
     for p in found:
         name = getattr(p, "field", None)

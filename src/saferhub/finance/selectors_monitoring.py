@@ -40,7 +40,7 @@ from saferhub.finance.variance import (
     straight_line_profile,
 )
 
-MONEY = DecimalField(max_digits=18, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 
 
 def variance_threshold_for(*, partnership: Partnership) -> Threshold:

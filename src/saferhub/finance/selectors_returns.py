@@ -30,7 +30,7 @@ from saferhub.finance.models import (
 from saferhub.finance.quarters import FinancialQuarter, quarters_of
 from saferhub.finance.variance import cost_per_outcome
 
-COUNT = DecimalField(max_digits=20, decimal_places=4)
+COUNT: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
 
 
 def return_due(quarter: FinancialQuarter) -> date:

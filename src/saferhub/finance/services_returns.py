@@ -326,9 +326,10 @@ def measure_outcome_count_set(
                 field="measure",
             )
     with transaction.atomic():
-        for m in (
-            service.measures.select_for_update().filter(counts_outcomes=True).exclude(pk=getattr(measure, "pk", None))
-        ):
+        others = service.measures.select_for_update().filter(counts_outcomes=True)
+        if measure is not None:
+            others = others.exclude(pk=measure.pk)
+        for m in others:
             m.counts_outcomes = False
             m.save(update_fields=["counts_outcomes", "updated_at"])
         if measure is not None and not measure.counts_outcomes:

@@ -262,7 +262,7 @@ def budget_quarter(request: HttpRequest, slug: str, quarter: str) -> HttpRespons
     rows = []
     for ln in lines:
         had = existing.get(ln.pk)
-        values = typed.get(ln.pk) or (
+        values: dict[str, Any] = typed.get(ln.pk) or (
             {"actual": had.actual, "forecast_outturn": had.forecast_outturn, "reason": had.reason} if had else {}
         )
         rows.append(
