@@ -12,6 +12,7 @@ import sys
 BENCHMARKS = [
     "pages",  # issue 5: scorecard and indicator page latency against /ping
     "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas; a national year's memory
+    "money",  # issue 18: budget monitoring summary and quarter entry against plain queries, 100 to 10,000 lines
 ]
 
 

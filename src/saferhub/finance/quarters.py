@@ -9,6 +9,7 @@ for indicator values; money is written ``2015/16 Q1`` and shown as "Q1 2015/16 (
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -111,9 +112,10 @@ def parse_quarter(text: object, *, where: str | None = None, field: str | None =
         raise FieldProblem(exc.message, where=where, field=field) from None
 
 
-def quarters_of(years: str) -> list[FinancialQuarter]:
+@functools.lru_cache(maxsize=1024)
+def quarters_of(years: str) -> tuple[FinancialQuarter, ...]:
     """The quarters of a financial year ``2015/16`` or a span ``2014/15-2016/17`` (as budget lines
-    and funds hold them), in order."""
+    and funds hold them), in order. (Remembered by text: every line of a budget asks it.)"""
     parts = [p.strip() for p in str(years).replace("–", "-").split("-") if p.strip()]
     if not 1 <= len(parts) <= 2:
         raise ValidationProblem(f"{years!r} is not a financial year or a span of them")
@@ -126,4 +128,4 @@ def quarters_of(years: str) -> list[FinancialQuarter]:
     first, last = starts[0], starts[-1]
     if last < first:
         raise ValidationProblem(f"the span {years!r} must run forwards")
-    return [FinancialQuarter(y, n) for y in range(first, last + 1) for n in (1, 2, 3, 4)]
+    return tuple(FinancialQuarter(y, n) for y in range(first, last + 1) for n in (1, 2, 3, 4))

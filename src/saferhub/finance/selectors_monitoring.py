@@ -14,9 +14,11 @@ budget does.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum
@@ -80,7 +82,7 @@ class LineMonitoring:
             return None
         return profile_variance(actual_to_date=self.actual_to_date, profile_to_date=self.profile_to_date)
 
-    @property
+    @cached_property
     def over_threshold(self) -> list[str]:
         """The variances that pass the threshold, in words ("£12,000.00 under budget")."""
         out = []
@@ -143,14 +145,19 @@ def _sum_by_line(qs: QuerySet[Any], column: str) -> Subquery:
 
 
 def lines_monitoring(
-    *, lines: QuerySet[BudgetLine], through: FinancialQuarter | None, threshold: Threshold
+    *,
+    lines: QuerySet[BudgetLine],
+    through: FinancialQuarter | None,
+    threshold: Threshold,
+    tables: dict[int, BudgetTable] | None = None,
 ) -> list[LineMonitoring]:
-    """Each line's figures as at the end of ``through``, from one query."""
+    """Each line's figures as at the end of ``through``, from one query. ``tables`` (by id), when
+    the caller has them, are attached to the lines rather than read again with each."""
     cutoff = through.start if through is not None else date.min
     reported = BudgetLineQuarter.objects.filter(period_start__lte=cutoff)
     latest = reported.filter(line=OuterRef("pk")).order_by("-period_start")
     rows = (
-        lines.select_related("table")
+        (lines if tables is not None else lines.select_related("table"))
         .annotate(
             m_actual=_sum_by_line(reported, "actual"),
             m_profile=_sum_by_line(BudgetProfile.objects.filter(period_start__lte=cutoff), "amount"),
@@ -170,6 +177,8 @@ def lines_monitoring(
     )
     out = []
     for ln in rows:
+        if tables is not None:
+            ln.table = tables[ln.table_id]
         quarters = quarters_of(ln.year)
         elapsed = 0 if through is None else sum(1 for q in quarters if q <= through)
         stored = bool(ln.m_profile_rows)
@@ -223,14 +232,18 @@ def _totals_by_table(*, lines: QuerySet[BudgetLine], through: FinancialQuarter |
 
 def budgets_monitoring(
     *,
-    tables: QuerySet[BudgetTable],
+    tables: Iterable[BudgetTable],
     lines: QuerySet[BudgetLine],
     through: FinancialQuarter | None,
     threshold: Threshold,
 ) -> list[BudgetMonitoring]:
     """Each budget in ``tables`` with its ``lines`` (the lines in scope) as at the end of ``through``."""
     by_table: dict[int, list[LineMonitoring]] = defaultdict(list)
-    for lm in lines_monitoring(lines=lines, through=through, threshold=threshold):
+    tables = list(tables)
+    known = {t.pk: t for t in tables}
+    for lm in lines_monitoring(
+        lines=lines.filter(table__in=list(known)), through=through, threshold=threshold, tables=known
+    ):
         by_table[lm.line.table_id].append(lm)
     totals = _totals_by_table(lines=lines, through=through)
     out = []
