@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
 
 from saferhub.accounts.models import Partnership
 from saferhub.finance.models import (
@@ -282,6 +282,30 @@ def budget_monitoring(*, table: BudgetTable, through: FinancialQuarter | None) -
     return BudgetMonitoring(table, through, [], Decimal("0.00"), 0, None, 0, None, Decimal("0.00"), 0)
 
 
+def latest_reported(
+    *, lines: QuerySet[BudgetLine], by: FinancialQuarter, since: FinancialQuarter | None = None
+) -> FinancialQuarter | None:
+    """The latest quarter, ended by ``by`` (and not before ``since``), for which any of ``lines``
+    has figures: what monitoring is "as at" (a quarter just ended is usually not reported yet, and
+    counting it would show every line behind its profile)."""
+    found = BudgetLineQuarter.objects.filter(line__in=lines, period_start__lte=by.start)
+    if since is not None:
+        found = found.filter(period_start__gte=since.start)
+    start = found.aggregate(latest=Max("period_start"))["latest"]
+    return FinancialQuarter.containing(start) if start else None
+
+
+def budget_as_at(*, table: BudgetTable, today: date) -> FinancialQuarter | None:
+    """The quarter a budget's page is as at: its latest quarter with figures, or else the latest
+    quarter ended (no later than the budget's last)."""
+    last_ended = FinancialQuarter.last_ended_by(today)
+    reported = latest_reported(lines=BudgetLine.objects.filter(table=table), by=last_ended)
+    if reported is not None:
+        return reported
+    quarters = budget_quarters(table=table)
+    return min(last_ended, quarters[-1]) if quarters else last_ended
+
+
 def budget_quarters(*, table: BudgetTable) -> list[FinancialQuarter]:
     """Every quarter of the budget's lines' years, in order."""
     years = table.lines.order_by().values_list("year", flat=True).distinct()
@@ -331,13 +355,13 @@ def budget_monitoring_summary(*, partnership: Partnership, as_of: date, year: st
 
     ``year`` (``2015/16``) defaults to the financial year of the latest quarter ended by ``as_of``
     (in May 2016 the 2015/16 out-turn; in July 2015, 2015/16 after its first quarter). Figures are as
-    at the end of the latest quarter of that year ended by ``as_of``. The caller decides who may read
-    it (``access_has_role(user, partnership, Role.VIEWER)``)."""
+    at the end of the latest quarter of that year, ended by ``as_of``, for which the partnership has
+    recorded figures (or, with none recorded, the latest ended). The caller decides who may read it
+    (``access_has_role(user, partnership, Role.VIEWER)``)."""
     last_ended = FinancialQuarter.last_ended_by(as_of)
     year_quarters = quarters_of(year) if year else quarters_of(last_ended.year_label)
     year_label = year_quarters[0].year_label
     ended = [q for q in year_quarters if q <= last_ended]
-    through = ended[-1] if ended else None
     wanted = set(year_quarters)
     tables = (
         BudgetTable.objects.filter(partnership=partnership).select_related("partnership").order_by("order", "title")
@@ -347,6 +371,9 @@ def budget_monitoring_summary(*, partnership: Partnership, as_of: date, year: st
     )
     in_year = [y for y in years if wanted & set(quarters_of(y))]
     lines = BudgetLine.objects.filter(table__partnership=partnership, year__in=in_year)
+    through = None
+    if ended:
+        through = latest_reported(lines=lines, by=ended[-1], since=year_quarters[0]) or ended[-1]
     threshold = variance_threshold_for(partnership=partnership)
     previous = f"{year_quarters[0].year_start - 1:04d}/{year_quarters[0].year_start % 100:02d}"
     return MonitoringSummary(

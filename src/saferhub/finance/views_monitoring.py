@@ -189,9 +189,10 @@ def budget_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
     access_require(request.user, table.partnership, Role.VIEWER)
     quarters = monitoring.budget_quarters(table=table)
     through_text = request.GET.get("through", "").strip()
-    through = FinancialQuarter.last_ended_by(timezone.localdate())
     if through_text:
-        through = _quarter_or_404(through_text)
+        through: FinancialQuarter | None = _quarter_or_404(through_text)
+    else:
+        through = monitoring.budget_as_at(table=table, today=timezone.localdate())
     view = monitoring.budget_monitoring(table=table, through=through)
     grid = monitoring.budget_quarter_grid(table=table)
     fmt = request.GET.get("format")
@@ -210,6 +211,7 @@ def budget_monitoring(request: HttpRequest, slug: str) -> HttpResponse:
             "threshold": monitoring.variance_threshold_for(partnership=table.partnership),
             "can_edit": access_has_role(request.user, table.partnership, Role.CONTRIBUTOR),
             "through_text": through_text,
+            "as_at_choices": [q for q in quarters if q <= FinancialQuarter.last_ended_by(timezone.localdate())],
         },
     )
 

@@ -33,6 +33,11 @@ def _person(*, partnership=None, role=None, organisation=None):
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> dict:
+    """The world itself (for tests that need it in a transactional database)."""
     a = PartnershipFactory(slug="alpha-csp", name="Alpha Community Safety Partnership")
     b = PartnershipFactory(slug="beta-csp", name="Beta Community Safety Partnership")
     revenue = BudgetTable.objects.create(slug="alpha-revenue-2015-16", title="Alpha revenue 2015/16", partnership=a)

@@ -120,8 +120,15 @@ def test_the_board_summary_picks_the_year_of_the_latest_quarter_ended(world):
     assert [b.table.slug for b in summary.budgets] == ["alpha-capital-2014-17", "alpha-revenue-2015-16"]
     revenue = summary.budgets[1]
     assert revenue.actual_to_date == Decimal("20000.00") and summary.has_actuals
-    # In May 2016 the year shown is 2015/16 to its end: the out-turn.
-    assert budget_monitoring_summary(partnership=world["alpha"], as_of=date(2016, 5, 1)).through.label == "2015/16 Q4"
+    # In May 2016 the year shown is 2015/16, as at its latest quarter with figures (only Q1 has any);
+    # a year with none recorded is as at its latest quarter ended.
+    assert budget_monitoring_summary(partnership=world["alpha"], as_of=date(2016, 5, 1)).through == Q1
+    _record(world["lines"]["roads"], Q3, "1", "50000")
+    assert budget_monitoring_summary(partnership=world["alpha"], as_of=date(2016, 5, 1)).through == Q3
+    # Before Q3 ends, its figures are not counted: the latest reported quarter ended by then is Q1.
+    assert budget_monitoring_summary(partnership=world["alpha"], as_of=date(2015, 12, 30)).through == Q1
+    beta = budget_monitoring_summary(partnership=world["beta"], as_of=date(2016, 5, 1))
+    assert beta.through == FinancialQuarter(2015, 4) and not beta.has_actuals
     # A year with no lines of the partnership: nothing to show, said so by an empty list.
     assert budget_monitoring_summary(partnership=world["alpha"], as_of=date(2026, 1, 1)).budgets == []
 

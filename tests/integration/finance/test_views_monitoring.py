@@ -91,6 +91,10 @@ def test_a_contributor_enters_a_quarter_and_the_pages_show_it(client, world):
     assert response.status_code == 302 and response["Location"] == urls["budget"]
     page = client.get(urls["budget"]).content.decode()
     assert "12,500.00" in page and "On budget" in page
+    # As at the latest quarter with figures, not the latest quarter ended (which has none yet).
+    assert "Figures to the end of Q1 2015/16 (April to June 2015)." in page and "On profile" in page
+    earlier = client.get(urls["budget"] + "?through=2015-16-q4").content.decode()
+    assert "Figures to the end of Q4 2015/16" in earlier and "£37,500.00 behind profile" in earlier
     summary = client.get(urls["summary"] + "&year=2015/16").content.decode()
     assert "12,500.00" in summary and "Alpha revenue 2015/16" in summary
 
