@@ -199,3 +199,18 @@ def test_a_threshold_needs_a_sensible_percentage_or_amount(world):
     threshold = variance_threshold_set(partnership=world["alpha"], percent="2.5", amount="")
     assert (threshold.percent, threshold.amount) == (Decimal("2.50"), None)
     assert VarianceThreshold.objects.get().history.count() == 1
+
+
+def test_someone_saving_the_same_quarter_at_the_same_moment_is_told_and_nothing_is_kept(world, monkeypatch):
+    from django.db import IntegrityError
+
+    import saferhub.finance.services_monitoring as services
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("budget_line_quarter_once")
+
+    monkeypatch.setattr(services, "bulk_create_with_history", clash)
+    with pytest.raises(Problems) as caught:
+        _report(world, Q1, {"roads": ("12500", "50000", "")})
+    assert "were recorded by someone else just now" in _fields(caught)["quarter"]
+    assert not BudgetLineQuarter.objects.exists() and not AuditEvent.objects.exists()
