@@ -14,6 +14,7 @@ BENCHMARKS = [
     "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas; a national year's memory
     "disclosure",  # issue 14: deciding suppression at a refresh against the refresh's summaries
     "hotspots",  # issue 17: Gi* on every Essex LSOA against dense numpy and esda alone
+    "money",  # issue 18: budget monitoring summary and quarter entry against plain queries, 100 to 10,000 lines
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from saferhub.accounts.models import Partnership, PartnershipRole, Role
 
@@ -104,3 +104,45 @@ def _areas_containing(area: Any) -> set[int]:
         frontier = {x for pair in above for x in pair if x and x not in found}
         found |= frontier
     return found
+
+
+# --- commissioned services' quarterly returns (issue 18) -----------------------------------------
+
+
+def _provides(user: Any, service: Any, partnership: Partnership) -> bool:
+    organisation_id = getattr(user, "organisation_id", None)
+    return (
+        organisation_id is not None
+        and organisation_id == service.provider_id
+        and access_has_role(user, partnership, Role.PROVIDER)
+    )
+
+
+def access_service_returns(user: Any, service: Any, *, write: bool = False) -> bool:
+    """Whether the user may read (or, with ``write``, submit and correct) the quarterly returns of a
+    commissioned service.
+
+    The fund's partnership reads them from viewer up and writes them from contributor up (the
+    commissioner entering a return for a provider). A provider reads and writes the returns of the
+    services its organisation provides and of no other: it needs the provider role (or above) in the
+    fund's partnership *and* its organisation recorded as the service's provider. Nothing here lets a
+    provider change a budget, a service or a measure: those need the contributor role."""
+    partnership = service.section.fund.partnership
+    if access_has_role(user, partnership, Role.CONTRIBUTOR if write else Role.VIEWER):
+        return True
+    return _provides(user, service, partnership)
+
+
+def access_service_returns_q(user: Any) -> Q:
+    """``access_service_returns`` (to read) as a filter on commissioned services, for lists."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    visible = Q(section__fund__partnership__in=access_partnerships(user))
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is not None:
+        visible |= Q(
+            provider_id=organisation_id, section__fund__partnership__in=access_partnerships(user, Role.PROVIDER)
+        )
+    return visible

@@ -85,8 +85,13 @@ class User(AbstractUser):
 
 
 class Role(models.IntegerChoices):
-    """Roles in a partnership, each including the ones below it."""
+    """Roles in a partnership, each including the ones below it.
 
+    A provider is below a viewer: a person of an organisation commissioned by the partnership, who
+    reads and submits the quarterly returns of the services their organisation provides and nothing
+    else of the partnership (``access_service_returns``)."""
+
+    PROVIDER = 5, "Provider"
     VIEWER = 10, "Viewer"
     CONTRIBUTOR = 20, "Contributor"
     ANALYST = 30, "Analyst"

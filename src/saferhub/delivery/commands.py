@@ -26,6 +26,7 @@ def load_essex(only: str | None) -> None:
     setup_django()
     from saferhub.delivery.essex import delivery_essex_load
     from saferhub.finance.essex import finance_essex_load
+    from saferhub.finance.essex_monitoring import finance_monitoring_essex_load
     from saferhub.risks.essex import risks_essex_load
 
     if only in (None, "delivery"):
@@ -34,6 +35,7 @@ def load_essex(only: str | None) -> None:
         _report("risk registers", risks_essex_load())
     if only in (None, "finance"):
         _report("money", finance_essex_load())
+        _report("money spent", finance_monitoring_essex_load())
 
 
 @command.command("overdue")

@@ -17,10 +17,15 @@ def load_essex() -> None:
     """Load Essex budgets, funding streams, pipeline and the community safety fund."""
     setup_django()
     from saferhub.finance.essex import finance_essex_load
+    from saferhub.finance.essex_monitoring import finance_monitoring_essex_load
 
     summary = finance_essex_load()
     click.echo(f"money: {summary}")
     for line in summary.lines():
+        click.echo(f"  {line}")
+    spent = finance_monitoring_essex_load()
+    click.echo(f"money spent: {spent}")
+    for line in spent.lines():
         click.echo(f"  {line}")
 
 

@@ -249,10 +249,20 @@ class PerformanceMeasure(TimeStampedModel):
         "framework.Indicator", null=True, blank=True, on_delete=models.SET_NULL, related_name="service_measures"
     )
     order = models.PositiveIntegerField(default=0)
+    counts_outcomes = models.BooleanField(
+        default=False,
+        help_text="This measure counts the outcomes achieved: the service's cost per outcome divides by it "
+        "(one measure per service at most).",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["service", "question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"], condition=models.Q(counts_outcomes=True), name="one_outcome_count_per_service"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -274,3 +284,152 @@ class OutcomeReturn(TimeStampedModel):
     class Meta:
         ordering = ["measure", "period_start"]
         constraints = [models.UniqueConstraint(fields=["measure", "period"], name="outcome_return_once")]
+
+
+# --- Money actually spent (issue 18): budget monitoring and providers' quarterly returns ----------
+#
+# Quarters are quarters of the financial year (``finance.quarters``), held by their first day.
+
+
+class VarianceThreshold(TimeStampedModel):
+    """When a partnership wants a reason for a variance: more than ``percent`` of a line's budget or
+    more than ``amount`` (``finance.variance``). Without a row, 5% or £10,000."""
+
+    partnership = models.OneToOneField(
+        "accounts.Partnership", on_delete=models.CASCADE, related_name="variance_threshold"
+    )
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__isnull=False) | models.Q(amount__isnull=False),
+                name="variance_threshold_percent_or_amount",
+            )
+        ]
+
+
+class BudgetProfile(TimeStampedModel):
+    """A budget line's planned spend in one quarter. A line with no profile is profiled evenly."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="profile")
+    period_start = models.DateField(help_text="First day of the financial quarter.")
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "period_start"], name="budget_profile_quarter_once"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_profile_not_negative"),
+        ]
+
+
+class BudgetLineQuarter(TimeStampedModel):
+    """A budget line in one quarter: what was spent in the quarter, the forecast out-turn for the
+    line's whole budget as at the quarter's end, and the reason for any variance. A correction
+    changes the row; its history keeps what it said before."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="quarters")
+    period_start = models.DateField(help_text="First day of the financial quarter.")
+    actual = models.DecimalField(max_digits=16, decimal_places=2, help_text="Spent in the quarter (£).")
+    forecast_outturn = models.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Forecast spend on the whole budget, as at the quarter's end (£)."
+    )
+    reason = models.TextField(blank=True, help_text="Why the line varies from its budget or profile.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "period_start"], name="budget_line_quarter_once"),
+            models.CheckConstraint(
+                condition=models.Q(actual__gte=0, forecast_outturn__gte=0), name="budget_line_quarter_not_negative"
+            ),
+        ]
+
+
+class StatedOutturn(TimeStampedModel):
+    """An out-turn as a board was told it, where the source gives the under- or overspend and its
+    reason but not the budget it came from (seed 004: the DAAT's 2007/08 underspends)."""
+
+    class Kind(models.TextChoices):
+        UNDERSPEND = "underspend", "Underspend"
+        OVERSPEND = "overspend", "Overspend"
+
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.PROTECT, related_name="stated_outturns")
+    key = models.SlugField(max_length=100)
+    title = models.CharField(max_length=300)
+    budget_holder = models.CharField(max_length=300, blank=True)
+    year = models.CharField(max_length=20)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    reason = models.TextField(blank=True)
+    reported_on = models.DateField(null=True, blank=True, help_text="The meeting that was told.")
+    source = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership", "year", "key"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "key"], name="stated_outturn_key_once")]
+
+
+class ServiceReturn(TimeStampedModel):
+    """A commissioned service's return for one quarter: what it cost, what it delivered, and a value
+    for each of its performance measures (``values``). One current return per service per quarter;
+    a correction is a new version, and the versions before it are kept as they were."""
+
+    service = models.ForeignKey(CommissionedService, on_delete=models.CASCADE, related_name="quarterly_returns")
+    period_start = models.DateField(help_text="First day of the financial quarter.")
+    version = models.PositiveSmallIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    cost = models.DecimalField(max_digits=16, decimal_places=2, help_text="Spent on the service in the quarter (£).")
+    delivery = models.TextField(blank=True, help_text="What was delivered, in the provider's words.")
+    correction_reason = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_for = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The provider the return was made for (its organisation when it was submitted).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["service", "period_start", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "period_start", "version"], name="service_return_version_once"),
+            models.UniqueConstraint(
+                fields=["service", "period_start"],
+                condition=models.Q(is_current=True),
+                name="service_return_one_current",
+            ),
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="service_return_cost_not_negative"),
+        ]
+
+
+class ServiceReturnValue(models.Model):
+    """One measure's figure in a return. Written with its return, never changed."""
+
+    service_return = models.ForeignKey(ServiceReturn, on_delete=models.CASCADE, related_name="values")
+    measure = models.ForeignKey(PerformanceMeasure, on_delete=models.PROTECT, related_name="return_values")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["service_return", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_return", "measure"], name="service_return_value_once"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="service_return_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.value}"

@@ -16,6 +16,9 @@ from saferhub.core.errors import ValidationProblem
 PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
 UNITS = {"£": Decimal(1), "£k": Decimal(1_000), "£m": Decimal(1_000_000)}
+# The largest amount the database holds (16 digits, 2 after the point): anything larger is a typing
+# slip (or an attack such as 1e308), refused with a message rather than a crash.
+MAX_AMOUNT = Decimal("99999999999999.99")
 
 
 def to_money(value: object, *, name: str = "amount", where: str | None = None, allow_negative: bool = False) -> Decimal:
@@ -28,6 +31,7 @@ def to_money(value: object, *, name: str = "amount", where: str | None = None, a
         raise ValidationProblem(f"{name} must be an exact decimal amount, not a float ({value!r})", where=where)
     if isinstance(value, bool) or value is None:
         raise ValidationProblem(f"{name} is missing", where=where)
+    shown = str(value)[:40]  # a hostile value is quoted only in part
     text = str(value).strip().replace(",", "")
     multiplier = Decimal(1)
     if text.startswith("£"):
@@ -38,15 +42,19 @@ def to_money(value: object, *, name: str = "amount", where: str | None = None, a
             break
     try:
         amount = Decimal(text) * multiplier
-    except InvalidOperation:
-        raise ValidationProblem(f"{name} {value!r} is not an amount of money", where=where) from None
+    except ArithmeticError:  # InvalidOperation, and Overflow for an exponent such as 1e999999999
+        raise ValidationProblem(f"{name} {shown!r} is not an amount of money", where=where) from None
     if not amount.is_finite():
-        raise ValidationProblem(f"{name} {value!r} is not an amount of money", where=where)
+        raise ValidationProblem(f"{name} {shown!r} is not an amount of money", where=where)
     if amount < 0 and not allow_negative:
-        raise ValidationProblem(f"{name} cannot be negative (got {value})", where=where)
+        raise ValidationProblem(f"{name} cannot be negative (got {shown})", where=where)
+    if abs(amount) > MAX_AMOUNT:
+        raise ValidationProblem(
+            f"{name} {shown!r} is too large: the most the hub holds is £{MAX_AMOUNT:,}", where=where
+        )
     if amount != amount.quantize(PENNY):
-        raise ValidationProblem(f"{name} {value!r} has fractions of a penny", where=where)
-    return amount.quantize(PENNY)
+        raise ValidationProblem(f"{name} {shown!r} has fractions of a penny", where=where)
+    return amount.quantize(PENNY) + 0  # + 0 turns -0.00 into 0.00
 
 
 def in_unit(amount: Decimal, unit: str, places: int) -> Decimal:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from saferhub.accounts.access import access_has_role, access_partnerships, access_require
 from saferhub.accounts.models import Role
@@ -17,7 +18,7 @@ from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
 from saferhub.core.forms import FormErrors, form_problem_add
 from saferhub.delivery.forms import indicator_href
-from saferhub.finance import selectors
+from saferhub.finance import selectors, selectors_returns
 from saferhub.finance.models import BudgetKind, BudgetLine, BudgetTable, CommissionedService, Fund, PerformanceMeasure
 from saferhub.finance.money import check_percent, in_unit
 from saferhub.finance.services import (
@@ -257,7 +258,19 @@ def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for s in sec.services
         if s.stated_components
     }
-    return render(request, "finance/fund_detail.html", {"fund": fund, "view": view, "components": components})
+    return render(
+        request,
+        "finance/fund_detail.html",
+        {"fund": fund, "view": view, "components": components, "returns": _fund_returns_for(request, fund)},
+    )
+
+
+def _fund_returns_for(request: HttpRequest, fund: Fund) -> selectors_returns.FundReturns | None:
+    """Cost per outcome and overdue returns, for the fund partnership's members only: outcome
+    counts can be small enough to identify people, and cost ÷ cost per outcome gives them back."""
+    if not access_has_role(request.user, fund.partnership, Role.VIEWER):
+        return None
+    return selectors_returns.fund_returns(fund=fund, today=timezone.localdate())
 
 
 @login_required

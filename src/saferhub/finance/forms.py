@@ -1,0 +1,46 @@
+"""Form helpers for the money-monitoring and returns pages: turn a service's refusal into the
+GOV.UK error summary and the messages beside each input, by the input each problem names.
+
+Validation itself is in the services; these only place what they say.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from saferhub.core.errors import ValidationProblem
+from saferhub.finance.problems import Problems
+
+FORM_ID = "main-form"
+
+
+def errors_from(
+    problem: ValidationProblem, *, inputs: set[str] | None = None, form_id: str = FORM_ID
+) -> dict[str, str]:
+    """Field id → message, in the order found. A problem about no one field, or about a field the
+    page has no input for (``inputs``, when given), goes on the form as a whole."""
+    found: list[ValidationProblem] = list(problem.problems) if isinstance(problem, Problems) else [problem]
+    out: dict[str, str] = {}
+    for p in found:
+        name = getattr(p, "field", None)
+        if not name or (inputs is not None and name not in inputs):
+            name = form_id
+        if name in out and name == form_id and p.message not in out[name]:
+            out[name] = f"{out[name]}. {p.message}"
+        out.setdefault(name, p.message)
+    return out
+
+
+def read_date(text: object) -> date | None:
+    """An ISO date (``2016-05-31``) from a query string, or None if it is not one."""
+    try:
+        return date.fromisoformat(str(text or "").strip())
+    except ValueError:
+        return None
+
+
+def values_posted(data: Any, prefix: str) -> dict[str, Any]:
+    """Every ``<prefix><key>`` field of a POST, by key (``value-12`` → ``12``): all of them, so a
+    service can refuse one that is not its own rather than have the page drop it quietly."""
+    return {k[len(prefix) :]: data.get(k) for k in data if k.startswith(prefix)}

@@ -1,0 +1,1 @@
+from tests.integration.finance.money_world import *  # noqa: F403
