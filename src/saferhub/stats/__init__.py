@@ -28,9 +28,21 @@ from saferhub.stats.funnel import (
     rate_funnel_limits,
     ratio_funnel_limits,
 )
-from saferhub.stats.intervals import byar_limits, counts, dsr, exact_poisson_limits, rates, wilson
+from saferhub.stats.intervals import (
+    IntervalColumns,
+    byar_limits,
+    count_intervals,
+    counts,
+    exact_poisson_limits,
+    proportion_intervals,
+    rate_intervals,
+    rates,
+    wilson,
+)
+from saferhub.stats.means import MeanEstimate, means
 from saferhub.stats.results import Estimate, Polarity
 from saferhub.stats.spc import SpcOptions, SpcPoint, SpcResult, SpcSegment, assurance_type, xmr
+from saferhub.stats.standardised import dsr, indirectly_standardised_rates, indirectly_standardised_ratios
 from saferhub.stats.trend import Trend, TrendResult, recent_trend
 
 __all__ = [
@@ -42,6 +54,8 @@ __all__ = [
     "FunnelResult",
     "FunnelUnit",
     "Gap",
+    "IntervalColumns",
+    "MeanEstimate",
     "Outcome",
     "Polarity",
     "SdDistance",
@@ -58,6 +72,7 @@ __all__ = [
     "byar_limits",
     "compare_estimates",
     "compare_with_benchmark",
+    "count_intervals",
     "counts",
     "difference",
     "disparity_gap",
@@ -68,11 +83,16 @@ __all__ = [
     "funnel_rates",
     "funnel_ratios",
     "gap_between",
+    "indirectly_standardised_rates",
+    "indirectly_standardised_ratios",
+    "means",
     "meets_sd_ambition",
     "overdispersion",
     "poisson_count_limits",
     "proportion_funnel_limits",
+    "proportion_intervals",
     "rate_funnel_limits",
+    "rate_intervals",
     "rates",
     "ratio_funnel_limits",
     "recent_trend",
