@@ -15,14 +15,9 @@ from saferhub.stats.compare import (
 )
 from saferhub.stats.disparity import Gap, difference, disparity_gap, gap_between
 from saferhub.stats.forecast import Forecast, ForecastPoint, Status, TargetStatus, baseline_forecast, target_status
-from saferhub.stats.funnel import (
+from saferhub.stats.funnel import FunnelResult, FunnelUnit, funnel_proportions, funnel_rates, funnel_ratios
+from saferhub.stats.funnel_limits import (
     FunnelLimits,
-    FunnelResult,
-    FunnelUnit,
-    funnel_proportions,
-    funnel_rates,
-    funnel_ratios,
-    overdispersion,
     poisson_count_limits,
     proportion_funnel_limits,
     rate_funnel_limits,
@@ -40,6 +35,7 @@ from saferhub.stats.intervals import (
     wilson,
 )
 from saferhub.stats.means import MeanEstimate, means
+from saferhub.stats.overdispersion import overdispersion
 from saferhub.stats.results import Estimate, Polarity
 from saferhub.stats.spc import SpcOptions, SpcPoint, SpcResult, SpcSegment, assurance_type, xmr
 from saferhub.stats.standardised import dsr, indirectly_standardised_rates, indirectly_standardised_ratios
