@@ -9,10 +9,12 @@ from saferhub.stats.compare import (
     Outcome,
     SdDistance,
     compare_estimates,
+    compare_two_intervals,
     compare_with_benchmark,
     distance_in_sd,
     meets_sd_ambition,
 )
+from saferhub.stats.compare_spc import compare_proportions_spc, compare_rates_spc
 from saferhub.stats.disparity import Gap, difference, disparity_gap, gap_between
 from saferhub.stats.forecast import Forecast, ForecastPoint, Status, TargetStatus, baseline_forecast, target_status
 from saferhub.stats.funnel import FunnelResult, FunnelUnit, funnel_proportions, funnel_rates, funnel_ratios
@@ -23,6 +25,7 @@ from saferhub.stats.funnel_limits import (
     rate_funnel_limits,
     ratio_funnel_limits,
 )
+from saferhub.stats.inequality import SiiResult, slope_index_of_inequality
 from saferhub.stats.intervals import (
     IntervalColumns,
     byar_limits,
@@ -36,8 +39,10 @@ from saferhub.stats.intervals import (
 )
 from saferhub.stats.means import MeanEstimate, means
 from saferhub.stats.overdispersion import overdispersion
+from saferhub.stats.quantiles import Quantiles, QuintileCategories, category_bounds, phe_quantiles, quintile_categories
 from saferhub.stats.results import Estimate, Polarity
 from saferhub.stats.spc import SpcOptions, SpcPoint, SpcResult, SpcSegment, assurance_type, xmr
+from saferhub.stats.spc_batch import SpcTable, xmr_many
 from saferhub.stats.standardised import dsr, indirectly_standardised_rates, indirectly_standardised_ratios
 from saferhub.stats.trend import Trend, TrendResult, recent_trend
 
@@ -54,11 +59,15 @@ __all__ = [
     "MeanEstimate",
     "Outcome",
     "Polarity",
+    "Quantiles",
+    "QuintileCategories",
     "SdDistance",
+    "SiiResult",
     "SpcOptions",
     "SpcPoint",
     "SpcResult",
     "SpcSegment",
+    "SpcTable",
     "Status",
     "TargetStatus",
     "Trend",
@@ -66,7 +75,11 @@ __all__ = [
     "assurance_type",
     "baseline_forecast",
     "byar_limits",
+    "category_bounds",
     "compare_estimates",
+    "compare_proportions_spc",
+    "compare_rates_spc",
+    "compare_two_intervals",
     "compare_with_benchmark",
     "count_intervals",
     "counts",
@@ -84,15 +97,19 @@ __all__ = [
     "means",
     "meets_sd_ambition",
     "overdispersion",
+    "phe_quantiles",
     "poisson_count_limits",
     "proportion_funnel_limits",
     "proportion_intervals",
+    "quintile_categories",
     "rate_funnel_limits",
     "rate_intervals",
     "rates",
     "ratio_funnel_limits",
     "recent_trend",
+    "slope_index_of_inequality",
     "target_status",
     "wilson",
     "xmr",
+    "xmr_many",
 ]
