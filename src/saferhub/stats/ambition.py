@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import number_column
 from saferhub.stats.compare import SdDistance, distance_in_sd
@@ -85,7 +87,7 @@ def relative_ambition(
     groups = []
     for name, raw in comparators.items():
         values = number_column(list(raw), f"{name} comparator value", allow_empty=True, allow_missing=True)
-        values = values[~(values != values)]  # drop missing (NaN) comparator values
+        values = values[~np.isnan(values)]  # missing comparator values are left out
         if values.size < 2:
             groups.append(GroupDistance(name, None, None, f"the {name} group has {values.size} values: it needs 2"))
             continue
