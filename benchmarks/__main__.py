@@ -12,6 +12,7 @@ import sys
 BENCHMARKS = [
     "pages",  # issue 5: scorecard and indicator page latency against /ping
     "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas; a national year's memory
+    "stats",  # issue 19: intervals for 1,000,000 rows and SPC for 10,000 series against plain-Python loops
 ]
 
 

@@ -1,9 +1,13 @@
-"""Pure statistics for saferhub: NumPy and SciPy only, no Django (an import-linter contract keeps it so).
+"""Pure statistics for saferhub: NumPy, SciPy and statsmodels, no Django (an import-linter contract
+keeps it so).
 
 Every result carries its value, limits, confidence level and method; bad input raises
-``saferhub.core.errors.ValidationProblem`` naming the row. Methods and deviations: docs/methods.md.
+``saferhub.core.errors.ValidationProblem`` naming the row, and where a reference method gives "no
+value" or "cannot be calculated" the result says so with its reason. Methods, references and
+deviations: docs/methods.md.
 """
 
+from saferhub.stats.ambition import AmbitionStatus, RelativeAmbition, relative_ambition
 from saferhub.stats.compare import (
     Comparison,
     Outcome,
@@ -47,6 +51,7 @@ from saferhub.stats.standardised import dsr, indirectly_standardised_rates, indi
 from saferhub.stats.trend import Trend, TrendResult, recent_trend
 
 __all__ = [
+    "AmbitionStatus",
     "Comparison",
     "Estimate",
     "Forecast",
@@ -61,6 +66,7 @@ __all__ = [
     "Polarity",
     "Quantiles",
     "QuintileCategories",
+    "RelativeAmbition",
     "SdDistance",
     "SiiResult",
     "SpcOptions",
@@ -107,6 +113,7 @@ __all__ = [
     "rates",
     "ratio_funnel_limits",
     "recent_trend",
+    "relative_ambition",
     "slope_index_of_inequality",
     "target_status",
     "wilson",

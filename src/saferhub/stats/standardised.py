@@ -29,7 +29,7 @@ from saferhub.stats._checks import (
     positive,
     same_length,
 )
-from saferhub.stats.intervals import BYAR_FROM, byar_limits, multiplier_value, poisson_limits
+from saferhub.stats.intervals import BYAR_FROM, METHOD_NAMES, byar_limits, multiplier_value, poisson_limits
 from saferhub.stats.results import Estimate
 
 DOBSON = "Dobson"
@@ -186,7 +186,7 @@ def indirectly_standardised_ratios(
             lower=float(lo[i] / e[i] * reference_value),
             upper=float(hi[i] / e[i] * reference_value),
             confidence=level,
-            method=f"{ISR_RATIO} ({method[i]} limits)",
+            method=f"{ISR_RATIO} ({METHOD_NAMES[method[i]]} limits)",
             numerator=float(o[i]),
             denominator=float(e[i]),
             multiplier=float(reference_value),
@@ -222,7 +222,7 @@ def indirectly_standardised_rates(
             lower=float(lo[i] / e[i] * ref_rate),
             upper=float(hi[i] / e[i] * ref_rate),
             confidence=level,
-            method=f"{ISR_RATE} ({method[i]} limits)",
+            method=f"{ISR_RATE} ({METHOD_NAMES[method[i]]} limits)",
             numerator=float(o[i]),
             denominator=float(e[i]),
             multiplier=m,
