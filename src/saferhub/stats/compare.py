@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.stats._checks import confidence_level, numbers
+from saferhub.stats._checks import FloatArray, confidence_level, numbers
 from saferhub.stats.results import AsDict, Estimate, Polarity
 
 INTERVAL_OVERLAP = "Fingertips benchmark comparison (benchmark inside the confidence interval)"
@@ -221,7 +221,9 @@ class SdDistance(AsDict):
     method: str = STANDARD_DEVIATIONS
 
 
-def distance_in_sd(values: Sequence[Any] | float, comparator_values: Sequence[Any]) -> list[SdDistance]:
+def distance_in_sd(
+    values: Sequence[Any] | FloatArray | float, comparator_values: Sequence[Any] | FloatArray
+) -> list[SdDistance]:
     """Each value's distance from the comparator distribution: ``(value − mean) / sd``.
 
     ``comparator_values`` are the comparator areas' values (for example every region, or every

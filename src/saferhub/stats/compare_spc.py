@@ -28,7 +28,7 @@ import numpy as np
 from scipy.stats import chi2
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.stats._checks import confidence_level, number_column, positive, z_value
+from saferhub.stats._checks import FloatArray, confidence_level, number_column, positive, z_value
 from saferhub.stats.compare import Comparison, Outcome
 from saferhub.stats.intervals import multiplier_value
 from saferhub.stats.results import Polarity
@@ -70,7 +70,7 @@ def _judge(
 
 
 def _inputs(
-    values: Sequence[Any], denominators: Sequence[Any], benchmark: float, first_row: int
+    values: Sequence[Any] | FloatArray, denominators: Sequence[Any] | FloatArray, benchmark: float, first_row: int
 ) -> tuple[np.ndarray, np.ndarray, float]:
     v = number_column(values, "value", first_row=first_row, allow_missing=True)
     n = positive(number_column(denominators, "denominator", first_row=first_row, allow_missing=True), "denominator")
@@ -82,8 +82,8 @@ def _inputs(
 
 
 def compare_rates_spc(
-    values: Sequence[Any],
-    denominators: Sequence[Any],
+    values: Sequence[Any] | FloatArray,
+    denominators: Sequence[Any] | FloatArray,
     *,
     benchmark: float,
     polarity: Polarity | str | None,
@@ -114,8 +114,8 @@ def compare_rates_spc(
 
 
 def compare_proportions_spc(
-    values: Sequence[Any],
-    denominators: Sequence[Any],
+    values: Sequence[Any] | FloatArray,
+    denominators: Sequence[Any] | FloatArray,
     *,
     benchmark: float,
     polarity: Polarity | str | None,

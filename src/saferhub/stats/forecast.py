@@ -124,7 +124,7 @@ def _season(index: int, frequency: str) -> int:
 
 
 def baseline_forecast(
-    values: Sequence[Any],
+    values: Sequence[Any] | FloatArray,
     *,
     horizon: int,
     dates: Sequence[Any] | None = None,

@@ -162,17 +162,17 @@ def ratio_funnel_limits(
         else:
             lo, hi = poisson_count_limits(e, confidence=level, method=method)
             limits[level] = (lo / e, hi / e)
-    scale = target * multiplier
+    factor = target * multiplier
     scale_words = "log scale, SHMI" if scale == "log" else "square-root scale"
     name = f"exact Poisson ({method})" + (f" with over-dispersion (τ², {scale_words})" if tau2 else "")
     return [
         FunnelLimits(
             float(e[i]),
-            float(scale),
-            float(limits[CONFIDENCE_95][0][i] * scale),
-            float(limits[CONFIDENCE_95][1][i] * scale),
-            float(limits[CONFIDENCE_998][0][i] * scale),
-            float(limits[CONFIDENCE_998][1][i] * scale),
+            float(factor),
+            float(limits[CONFIDENCE_95][0][i] * factor),
+            float(limits[CONFIDENCE_95][1][i] * factor),
+            float(limits[CONFIDENCE_998][0][i] * factor),
+            float(limits[CONFIDENCE_998][1][i] * factor),
             name,
         )
         for i in range(e.size)

@@ -24,7 +24,7 @@ R's, so limits agree with PHE's to simulation error (PHE's own tests allow 5%), 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -72,7 +72,31 @@ def cumulative_midpoints(population: FloatArray) -> FloatArray:
 
 
 def _expit(x: FloatArray) -> FloatArray:
-    return np.exp(x) / (1 + np.exp(x))
+    return np.asarray(np.exp(x) / (1 + np.exp(x)), dtype=np.float64)
+
+
+def _identity(x: FloatArray) -> FloatArray:
+    return x
+
+
+def _exp(x: FloatArray) -> FloatArray:
+    return np.asarray(np.exp(x), dtype=np.float64)
+
+
+def _log(x: FloatArray) -> FloatArray:
+    return np.asarray(np.log(x), dtype=np.float64)
+
+
+def _logit(x: FloatArray) -> FloatArray:
+    return np.asarray(np.log(x / (1 - x)), dtype=np.float64)
+
+
+# value type → (to the scale the values are simulated on, back from it)
+SCALES: dict[int, tuple[Callable[[FloatArray], FloatArray], Callable[[FloatArray], FloatArray]]] = {
+    0: (_identity, _identity),
+    1: (_log, _exp),
+    2: (_logit, _expit),
+}
 
 
 def _inputs(
@@ -129,7 +153,7 @@ def _inputs(
             raise ValidationProblem(f"standard error {s[i]:g} in row {i + first_row} is negative")
     else:
         assert lo is not None and hi is not None
-        scale = {0: lambda c: c, 1: np.log, 2: lambda c: np.log(c / (1 - c))}[kind]
+        scale = SCALES[kind][0]
         with np.errstate(divide="ignore", invalid="ignore"):
             s = (scale(hi) - scale(lo)) / (2 * norm.ppf(0.975))
         if not np.all(np.isfinite(s)):
@@ -174,8 +198,9 @@ def slope_index_of_inequality(
     b = cumulative_midpoints(pop)
     design = np.column_stack([np.sqrt(a), b * np.sqrt(a)])  # X; coefficients (intercept, slope)
     solve = np.linalg.solve(design.T @ design, design.T)  # (XᵀX)⁻¹Xᵀ: 2 × quantiles
-    on_scale = v if kind == 0 else np.log(v) if kind == 1 else np.log(v / (1 - v))
-    back = {0: lambda y: y, 1: np.exp, 2: _expit}[kind]
+    to_scale, back = SCALES[kind]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on_scale = to_scale(v)
 
     rng = np.random.default_rng(seed)
     draws = rng.normal(on_scale[:, None], s[:, None], size=(v.size, repetitions))

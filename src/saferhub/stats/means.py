@@ -15,7 +15,7 @@ import numpy as np
 from scipy.stats import t as student_t
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.stats._checks import confidence_level, number_column
+from saferhub.stats._checks import FloatArray, confidence_level, number_column
 from saferhub.stats.results import AsDict
 
 STUDENT_T = "Student's t-distribution"
@@ -38,7 +38,11 @@ class MeanEstimate(AsDict):
 
 
 def means(
-    values: Sequence[Any], *, groups: Sequence[Any] | None = None, confidence: float = 0.95, first_row: int = 1
+    values: Sequence[Any] | FloatArray,
+    *,
+    groups: Sequence[Any] | None = None,
+    confidence: float = 0.95,
+    first_row: int = 1,
 ) -> list[MeanEstimate]:
     """Each group's mean with a Student's t interval (one result for all values when ``groups`` is None).
 

@@ -66,7 +66,7 @@ def _min_ranks(group: NDArray[np.int64], key: FloatArray) -> tuple[NDArray[np.in
 
 
 def phe_quantiles(
-    values: Sequence[Any],
+    values: Sequence[Any] | FloatArray,
     *,
     groups: Sequence[Any] | None = None,
     quantiles: int = 10,
@@ -125,7 +125,7 @@ def percentile(sorted_values: FloatArray, fraction: float) -> float:
     return float(_round_away(np.array([sorted_values[k - 1] + d * (sorted_values[k] - sorted_values[k - 1])]), 10)[0])
 
 
-def category_bounds(values: Sequence[Any], *, categories: int = 5) -> tuple[float, ...]:
+def category_bounds(values: Sequence[Any] | FloatArray, *, categories: int = 5) -> tuple[float, ...]:
     """Min, the inner percentile bounds and max (categories + 1 numbers); empty with 3 values or fewer."""
     x = number_column(values, "value", allow_empty=True, allow_missing=True)
     x = np.sort(x[~np.isnan(x)])
@@ -148,7 +148,7 @@ class QuintileCategories(AsDict):
 
 
 def quintile_categories(
-    values: Sequence[Any],
+    values: Sequence[Any] | FloatArray,
     *,
     polarity: Polarity | str,
     comparators: Sequence[Any] | None = None,

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import (
@@ -128,7 +129,7 @@ def _isr(
     reference_populations: Sequence[Any],
     observed_totals: Sequence[Any] | None,
     confidence: float,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, float]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8], float]:
     level = confidence_level(confidence)
     ref_x = np.nan_to_num(
         non_negative(number_column(reference_counts, "reference count", allow_missing=True), "reference count"), nan=0.0

@@ -164,6 +164,8 @@ def recent_trend(
     Example (other): 30.6, 30.2, 28, 24.6, 24.67 with their 95% limits → β −1.7516, X² 46.76, decreasing.
     """
     pol = None if polarity is None else Polarity.parse(polarity)
+    names: tuple[str, ...]
+    raw: tuple[Sequence[Any], ...]
     if value_type == "proportion":
         if numerators is None or denominators is None:
             raise ValidationProblem("a proportion trend needs numerators and denominators")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -120,7 +121,11 @@ def funnel(
                 path, {"numerator": Column((numerator_column,)), "denominator": Column((denominator_column,)), **group}
             )
         x, n = table.numbers("numerator"), table.numbers("denominator")
-        common = {"overdispersion_adjust": overdispersion, "winsorise": trim, "first_row": table.first_row}
+        common: dict[str, Any] = {
+            "overdispersion_adjust": overdispersion,
+            "winsorise": trim,
+            "first_row": table.first_row,
+        }
         if kind == "proportion":
             result = funnel_proportions(
                 x,

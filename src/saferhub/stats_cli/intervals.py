@@ -102,7 +102,7 @@ def interval(
                 path, {"value": Column((value_column,)), "group": Column((group_column,), required=False)}
             )
             groups = table.text("group") if table.has("group") else None
-            per_level = [
+            per_level: list[Any] = [
                 means(table.numbers("value"), groups=groups, confidence=level, first_row=table.first_row)
                 for level in levels
             ]
@@ -116,8 +116,8 @@ def interval(
                     "standard_deviation": first.standard_deviation,
                     "value": first.value,
                 }
-                for level, results in zip(levels, per_level, strict=True):
-                    row[f"lower_{_tag(level)}"], row[f"upper_{_tag(level)}"] = results[i].lower, results[i].upper
+                for level, by_group in zip(levels, per_level, strict=True):
+                    row[f"lower_{_tag(level)}"], row[f"upper_{_tag(level)}"] = by_group[i].lower, by_group[i].upper
                 row["method"], row["note"] = first.method, first.note
                 rows.append(row)
             columns += [c for level in levels for c in (f"lower_{_tag(level)}", f"upper_{_tag(level)}")] + [

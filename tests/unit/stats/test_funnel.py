@@ -171,6 +171,7 @@ def test_shmi_log_scale_phi_matches_funnelplotr():
     assert result.overdispersion_scale == "log"
     assert result.overdispersion_units == 6  # with six areas, 10% truncation drops none
     assert result.overdispersion_applied is True
+    assert "log scale, SHMI" in result.method
     # limits exp(±z·√(1/E + τ²)): the z-score an area gets is its log ratio over that spread
     unit = result.units[0]
     spread = np.sqrt(1 / 108 + result.tau2)
