@@ -224,3 +224,18 @@ def test_spc_comparisons_refuse_bad_input_and_say_why_a_row_is_not_compared():
         compare_rates_spc([5], [0], benchmark=2, polarity="lower_is_better")
     (missing,) = compare_rates_spc([None], [1000], benchmark=2, polarity="lower_is_better")
     assert missing.outcome.value == "not_compared" and missing.reason == "no value"
+
+
+@given(st.floats(min_value=0.01, max_value=500), st.sampled_from([0.95, 0.998]))
+def test_whole_event_control_limits_lie_within_the_continuous_ones(expected, level):
+    # ⌈E⌉ ≥ E raises the lower limit and ⌊E⌋ ≤ E lowers the upper: Fingertips' limits are the narrower.
+    lo_w, hi_w = poisson_control_limits(np.array([expected]), level, whole_events=True)
+    lo_c, hi_c = poisson_control_limits(np.array([expected]), level, whole_events=False)
+    assert lo_c[0] <= lo_w[0] + 1e-12 and hi_w[0] <= hi_c[0] + 1e-12
+
+
+@given(st.floats(min_value=0.5, max_value=99.5), st.integers(min_value=1, max_value=1_000_000))
+def test_the_benchmark_proportion_itself_is_always_similar(benchmark, denominator):
+    (result,) = compare_proportions_spc([benchmark], [denominator], benchmark=benchmark, polarity="higher_is_better")
+    assert result.outcome.value == "similar"
+    assert result.lower <= benchmark <= result.upper
