@@ -252,3 +252,17 @@ def test_quantile_reproduces_phe_quartiles(tmp_path):
     result = run("quantile", write(tmp_path, "q.csv", text), "--quantiles", 4)
     assert result.exit_code == 0, result.output
     assert [r["quantile"] for r in rows_of(result.output)] == [r["QuantileInGrp"] for r in rows]
+
+
+def test_hostile_and_malformed_files_get_one_clear_line(tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("numerator,denominator\n1,10\nCaf\xe9,2\n".encode("latin-1"))
+    assert "latin.csv: the file is not UTF-8 text: save it as CSV UTF-8" in run("interval", latin).output
+    twice = write(tmp_path, "twice.csv", "numerator,Numerator,denominator\n1,2,10\n")
+    assert "names column 'Numerator' twice (columns 1 and 2)" in run("interval", twice).output
+    ragged = write(tmp_path, "ragged.csv", "numerator,denominator\n1,10\n2,10,oops\n")
+    assert "row 3 has 3 cells but the header has 2" in run("interval", ragged).output
+    empty = write(tmp_path, "empty.csv", "numerator,denominator\n")
+    assert "the file has a header but no data rows" in run("interval", empty).output
+    infinite = write(tmp_path, "inf.csv", "numerator,denominator\n1,10\ninf,10\n")
+    assert "row 3, column 'numerator': 'inf' is not a finite number" in run("interval", infinite).output
