@@ -36,6 +36,16 @@ def test_proportion_limits_match_pheindicatormethods_table():
         assert got.upper_998 == pytest.approx(float(row["Upper3s0001limit"]), abs=1e-6), row["Population"]
 
 
+def test_proportion_limits_match_pheindicatormethods_axis_variation_table():
+    # testFunnels.R "with axis variation": PHE's own axis points for a subset, to its 8 decimals.
+    for row in reference_csv("phe_funnel_prop_outputs_with_axis_variation.csv"):
+        got = proportion_funnel_limits([float(row["Population"])], baseline=float(row["Baseline"]), multiplier=100)[0]
+        assert got.lower_95 == pytest.approx(float(row["Lower2s0025limit"]), abs=1e-6), row["Population"]
+        assert got.upper_95 == pytest.approx(float(row["Upper2s0025limit"]), abs=1e-6), row["Population"]
+        assert got.lower_998 == pytest.approx(float(row["Lower3s0001limit"]), abs=1e-6), row["Population"]
+        assert got.upper_998 == pytest.approx(float(row["Upper3s0001limit"]), abs=1e-6), row["Population"]
+
+
 def test_proportion_significance_matches_pheindicatormethods_for_every_area():
     rows = reference_csv("phe_funnel_prop_inputs.csv")
     result = funnel_proportions([r["numerator"] for r in rows], [r["denominator"] for r in rows], multiplier=100)
@@ -73,9 +83,13 @@ def test_ratio_funnel_limits_match_pheindicatormethods_table(tag, low, high):
         assert getattr(hi, high) == pytest.approx(float(row[f"upper_{tag}_isr"]), rel=INVERSION_REL)
 
 
+@pytest.mark.parametrize(
+    "table", ["phe_funnel_rate_outputs.csv", "phe_funnel_rate_outputs_2.csv", "phe_funnel_rate_outputs_3.csv"]
+)
 @pytest.mark.parametrize(("tag", "low", "high"), [("2s", "lower_95", "upper_95"), ("3s", "lower_998", "upper_998")])
-def test_rate_funnel_limits_match_pheindicatormethods_table(tag, low, high):
-    rows = reference_csv("phe_funnel_rate_outputs.csv")
+def test_rate_funnel_limits_match_pheindicatormethods_table(table, tag, low, high):
+    # The DSR table, and the crude-rate tables with under 10 events and with a zero count (testFunnels.R).
+    rows = reference_csv(table)
     baseline = float(rows[0]["baseline"])
     years = 3  # the table is for three years of data: the denominator is 3 × the one-year population
     on_lower = rate_funnel_limits([years * float(r[f"lower_{tag}_population_1_year"]) for r in rows], baseline=baseline)
