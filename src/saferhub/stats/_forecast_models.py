@@ -34,6 +34,12 @@ from saferhub.stats._checks import FloatArray
 
 AUTOCORRELATION_POINTS = 8
 MAX_AUTOCORRELATION = 0.9
+# A fitted mean this small (relative to the largest value) means the fit ran off to minus infinity.
+SEPARATED = 1e-8
+
+
+class NoFiniteFit(ValidationProblem):
+    """The log-linear model has no finite estimate for these values (e.g. every event in one period)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -95,13 +101,28 @@ def quasi_poisson_forecast(x: FloatArray, y: FloatArray, x0: FloatArray, confide
         raise ValidationProblem(
             "every value is zero: a log-linear trend cannot be fitted (there is nothing to project)"
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # non-integer rates and near-zero fits: the checks below decide
-        result = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    positive = np.flatnonzero(y > 0)
+    if positive.size == 1 and positive[0] in (0, n - 1):
+        where = "first" if positive[0] == 0 else "last"
+        raise NoFiniteFit(
+            f"every event is in the {where} period: a log-linear trend has no finite estimate (it would run to "
+            f"{'zero' if where == 'first' else 'infinity'}), so there is no forecast"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # non-integer rates and near-zero fits: the checks below decide
+            result = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    except (np.linalg.LinAlgError, ValueError, OverflowError) as exc:
+        raise NoFiniteFit(f"the log-linear trend could not be fitted to these values ({exc})") from None
     beta = np.asarray(result.params, dtype=np.float64)
     if not np.all(np.isfinite(beta)):
-        raise ValidationProblem("the log-linear trend did not converge on these values")
+        raise NoFiniteFit("the log-linear trend did not converge on these values")
     mu = np.exp(x @ beta)
+    if np.any(mu < SEPARATED * y.max()):
+        raise NoFiniteFit(
+            "some periods have no events in a way the model can only fit by a term running to minus infinity "
+            "(e.g. a month with no events in any year), so it has no finite estimate"
+        )
     pearson = (y - mu) / np.sqrt(mu)
     phi = float((pearson**2).sum() / (n - p))
     if counts:

@@ -33,7 +33,7 @@ from scipy.stats import norm
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, confidence_level, dates_in_order, non_negative, numbers, to_date
-from saferhub.stats._forecast_models import Fitted, ols_forecast, quasi_poisson_forecast
+from saferhub.stats._forecast_models import Fitted, NoFiniteFit, ols_forecast, quasi_poisson_forecast
 from saferhub.stats.results import AsDict, Polarity
 
 LINEAR_TREND = "linear trend (OLS) with prediction interval"
@@ -198,7 +198,16 @@ def baseline_forecast(
         name = SEASONAL_TREND if seasonal else LINEAR_TREND
         change = None
     else:
-        fitted = quasi_poisson_forecast(x, y, x0, level, counts=kind == "count")
+        try:
+            fitted = quasi_poisson_forecast(x, y, x0, level, counts=kind == "count")
+        except NoFiniteFit:
+            if not seasonal or method == "seasonal":
+                raise
+            # a season with no events in any year: the trend alone may still have a finite fit
+            seasonal = False
+            x, x0 = design(index), design(future)
+            fitted = quasi_poisson_forecast(x, y, x0, level, counts=kind == "count")
+            notes.append("a season has no events in any year: forecast without seasonal terms")
         name = LOG_LINEAR_SEASONAL if seasonal else LOG_LINEAR
         change = float(100 * (math.exp(fitted.coefficients[1]) - 1))
     if fitted.autocorrelation is None:

@@ -144,6 +144,22 @@ def test_a_rate_forecast_scales_with_the_rate():
         assert a.upper == pytest.approx(b.upper * 10)
 
 
+@pytest.mark.parametrize(("counts", "where"), [([0, 0, 0, 0, 7], "last"), ([7, 0, 0, 0, 0], "first")])
+def test_every_event_in_one_end_period_has_no_finite_trend_and_says_so(counts, where):
+    # The log-linear fit would run to infinity (or zero): no forecast, rather than 10^15 or "0 to 0".
+    with pytest.raises(ValidationProblem, match=f"every event is in the {where} period"):
+        baseline_forecast(counts, horizon=2, kind="count")
+
+
+def test_a_month_with_no_events_in_any_year_drops_the_seasonal_terms_and_says_so():
+    months = [dt.date(2020 + i // 12, i % 12 + 1, 1) for i in range(36)]
+    counts = [0 if i % 12 == 0 else 10 + i % 5 for i in range(36)]  # never an event in January
+    forecast = baseline_forecast(counts, horizon=13, dates=months, frequency="monthly", kind="count")
+    assert forecast.method == "log-linear trend (quasi-Poisson GLM) with Farrington 2/3-power prediction interval"
+    assert any("no events in any year" in n for n in forecast.notes)
+    assert all(p.upper > 0 for p in forecast.points)  # no "0 to 0" January
+
+
 def test_autocorrelated_residuals_widen_the_interval_and_say_so():
     # A slow wave around a flat level: successive residuals move together.
     values = [100 + 15 * math.sin(i / 3) for i in range(24)]
