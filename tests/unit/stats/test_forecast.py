@@ -130,7 +130,13 @@ def test_count_forecast_is_the_glm_mean_with_farringtons_interval():
     st.sampled_from(["count", "rate"]),
 )
 def test_counts_and_rates_are_never_forecast_below_zero(values, horizon, kind):
-    forecast = baseline_forecast(values if kind == "count" else [v / 7.3 for v in values], horizon=horizon, kind=kind)
+    try:
+        forecast = baseline_forecast(
+            values if kind == "count" else [v / 7.3 for v in values], horizon=horizon, kind=kind
+        )
+    except ValidationProblem as exc:  # e.g. every event in the last period: no forecast at all, said so
+        assert "no finite estimate" in str(exc)
+        return
     for p in forecast.points:
         assert 0 <= p.lower <= p.value <= p.upper
 
