@@ -4,7 +4,8 @@
   ``calculate_funnel_limits``, statistic "proportion"), or on the arcsine scale (FunnelPlotR).
 - Rates and ratios from exact Poisson limits, in two forms: ``method="phe"`` (default) inverts the
   exact Poisson interval of the observed count, as PHEindicatormethods does, so a unit lies outside the
-  funnel exactly when its own exact interval excludes the expected count; ``method="spiegelhalter"``
+  funnel exactly when its own exact interval excludes the expected count (the inversion is the gamma
+  distribution's inverse in its shape, one array call); ``method="spiegelhalter"``
   uses the exact Poisson limits around the expected count itself, ``χ²_{α/2}(2E)/2`` to
   ``χ²_{1−α/2}(2E+2)/2`` (Spiegelhalter 2005; FunnelPlotR). With over-dispersion (τ² > 0), limits on
   the square-root or log scale (see ``overdispersion.py``).
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
+from scipy.special import gdtrib
 from scipy.stats import chi2
 
 from saferhub.core.errors import ValidationProblem
@@ -95,23 +96,6 @@ def proportion_funnel_limits(
     ]
 
 
-def _count_with_limit(expected: float, confidence: float, *, upper: bool) -> float:
-    """The (continuous) count whose exact upper (or lower) confidence limit equals ``expected``."""
-    alpha = 1 - confidence
-
-    def limit(o: float) -> float:
-        if upper:
-            return float(chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2)
-        return float(chi2.ppf(alpha / 2, 2 * o) / 2) if o > 0 else 0.0
-
-    if limit(0.0) >= expected:
-        return 0.0
-    hi = 2 * expected + 20
-    while limit(hi) < expected:  # pragma: no cover - the bracket above always holds; belt and braces
-        hi *= 2
-    return float(brentq(lambda o: limit(o) - expected, 0.0, hi, xtol=1e-12, rtol=1e-14))
-
-
 def poisson_count_limits(
     expected: Sequence[Any] | FloatArray, *, confidence: float, method: str = "phe"
 ) -> tuple[FloatArray, FloatArray]:
@@ -127,9 +111,14 @@ def poisson_count_limits(
     if method == "spiegelhalter":
         alpha = 1 - confidence
         return chi2.ppf(alpha / 2, 2 * e) / 2, chi2.ppf(1 - alpha / 2, 2 * e + 2) / 2
-    lower = np.array([_count_with_limit(float(ei), confidence, upper=True) for ei in e])
-    upper = np.array([_count_with_limit(float(ei), confidence, upper=False) for ei in e])
-    return lower, upper
+    # The exact limits are gamma quantiles: U(o) = P⁻¹(o + 1, 1 − α/2) and L(o) = P⁻¹(o, α/2), P the
+    # regularised lower incomplete gamma. Inverting them for the count o at U = E (or L = E) is the
+    # inverse of the gamma distribution function in its shape, scipy's gdtrib: one array call, no
+    # root-finding loop.
+    alpha = 1 - confidence
+    lower = np.maximum(gdtrib(1.0, 1 - alpha / 2, e) - 1, 0.0)
+    upper = gdtrib(1.0, alpha / 2, e)
+    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
 
 
 def ratio_funnel_limits(
