@@ -59,6 +59,11 @@ VALUE_RANGE: dict[str, tuple[float | None, float | None]] = {
 }
 
 
+# Which forecast model suits each value type: counts and rates a log-linear (quasi-Poisson) model,
+# never below zero; other values a linear trend (saferhub.stats.forecast).
+FORECAST_KIND = {"count": "count", "rate_per_1000": "rate", "rate_per_10000": "rate", "rate_per_100000": "rate"}
+
+
 def _clip(value: float | None, floor: float | None, ceiling: float | None) -> float | None:
     if value is None:
         return None
@@ -96,7 +101,11 @@ def forecast_and_status(
     dates: list[Any] = [p.start for p in base] if frequency != "annual" else [p.start.year for p in base]
     try:
         result = stats_forecast.baseline_forecast(
-            [p.value for p in base], horizon=horizon, dates=dates, frequency=frequency
+            [p.value for p in base],
+            horizon=horizon,
+            dates=dates,
+            frequency=frequency,
+            kind=FORECAST_KIND.get(value_type, "value"),
         )
     except SaferhubError as exc:
         forecast = None

@@ -61,17 +61,63 @@ def _to_float(cell: Any, name: str, index: int, first_row: int) -> float:
     return number
 
 
-def numbers(values: Any, name: str, *, first_row: int = 1, allow_empty: bool = False) -> FloatArray:
-    """A one-dimensional float array, or a ValidationProblem naming the first bad row."""
+def _is_missing(cell: Any) -> bool:
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return True
+    return isinstance(cell, float | np.floating) and math.isnan(cell)
+
+
+def number_column(
+    values: Any, name: str, *, first_row: int = 1, allow_empty: bool = False, allow_missing: bool = False
+) -> FloatArray:
+    """A one-dimensional float array, or a ValidationProblem naming the first bad row.
+
+    Set-based: a numeric NumPy array is checked as a whole, and a list of plain numbers or of numeric
+    text (a CSV column) is converted in one step; only when that fails is each cell read in turn, to
+    name the bad one. With ``allow_missing`` a missing cell (None, blank, NaN) becomes NaN, for methods
+    that give "no value" for such a row (as PHEindicatormethods returns NA); text that is not a number
+    is always refused.
+    """
     if isinstance(values, str | bytes) or not hasattr(values, "__len__"):
         if isinstance(values, int | float) and not isinstance(values, bool):
             values = [values]
         else:
             raise ValidationProblem(f"{name} must be a list of numbers, not {type(values).__name__}")
-    items = list(np.asarray(values, dtype=object).ravel()) if isinstance(values, np.ndarray) else list(values)
-    if not items and not allow_empty:
+    array: FloatArray | None = None
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        array = values.astype(np.float64, copy=False).ravel()
+    else:
+        items = list(values.ravel()) if isinstance(values, np.ndarray) else list(values)
+        kinds = {type(c) for c in items}
+        if kinds and (kinds <= {float, int} or kinds == {str}):
+            try:
+                array = np.asarray(items, dtype=np.float64)
+            except ValueError:  # a blank or a word among the text: read cell by cell to name it
+                array = None
+        if array is None:
+            array = np.array(
+                [
+                    math.nan if allow_missing and _is_missing(cell) else _to_float(cell, name, i, first_row)
+                    for i, cell in enumerate(items)
+                ],
+                dtype=np.float64,
+            )
+    if not array.size and not allow_empty:
         raise ValidationProblem(f"{name} is empty: there is nothing to calculate from")
-    return np.array([_to_float(cell, name, i, first_row) for i, cell in enumerate(items)], dtype=np.float64)
+    infinite = np.flatnonzero(np.isinf(array))
+    if infinite.size:
+        i = int(infinite[0])
+        raise ValidationProblem(f"{name} {array[i]:g} in {_row(i, first_row)} is not a finite number")
+    if not allow_missing:
+        missing = np.flatnonzero(np.isnan(array))
+        if missing.size:
+            raise ValidationProblem(f"{name} is missing (NaN) in {_row(int(missing[0]), first_row)}")
+    return array
+
+
+def numbers(values: Any, name: str, *, first_row: int = 1, allow_empty: bool = False) -> FloatArray:
+    """A one-dimensional float array with no missing cell, or a ValidationProblem naming the first bad row."""
+    return number_column(values, name, first_row=first_row, allow_empty=allow_empty)
 
 
 def non_negative(values: FloatArray, name: str, *, first_row: int = 1) -> FloatArray:

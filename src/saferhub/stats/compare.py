@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.stats._checks import confidence_level, numbers
+from saferhub.stats._checks import FloatArray, confidence_level, numbers
 from saferhub.stats.results import AsDict, Estimate, Polarity
 
 INTERVAL_OVERLAP = "Fingertips benchmark comparison (benchmark inside the confidence interval)"
+DOUBLE_OVERLAP = "Fingertips comparison of two intervals (double overlapping confidence intervals)"
 STANDARD_DEVIATIONS = "distance from the comparator mean in sample standard deviations"
 
 
@@ -163,6 +164,51 @@ def compare_estimates(
     )
 
 
+def compare_two_intervals(
+    *,
+    value: float | None,
+    lower: float | None,
+    upper: float | None,
+    benchmark: float | None,
+    benchmark_lower: float | None,
+    benchmark_upper: float | None,
+    polarity: Polarity | str | None,
+    confidence: float = 0.95,
+) -> Comparison:
+    """Compare a value with a benchmark when both have confidence intervals (Fingertips' "double
+    overlapping CIs", ``DoubleOverlappingCIsComparer``): the intervals overlap → similar; otherwise
+    better or worse by polarity (higher or lower with ``no_judgement``). Touching intervals overlap.
+    Not compared without both intervals (or a polarity), with the reason.
+    """
+    level = confidence_level(confidence)
+    pol = _polarity(polarity)
+
+    def result(outcome: Outcome, reason: str) -> Comparison:
+        return Comparison(outcome, reason, value, lower, upper, benchmark, level, pol, DOUBLE_OVERLAP)
+
+    if pol is None:
+        return result(Outcome.NOT_COMPARED, "the indicator has no polarity set")
+    if value is None or benchmark is None:
+        return result(Outcome.NOT_COMPARED, "no value" if value is None else "no benchmark value")
+    if None in (lower, upper, benchmark_lower, benchmark_upper):
+        return result(Outcome.NOT_COMPARED, "both values need a confidence interval")
+    assert lower is not None and upper is not None and benchmark_lower is not None and benchmark_upper is not None
+    for lo, hi, what in ((lower, upper, "the value's"), (benchmark_lower, benchmark_upper, "the benchmark's")):
+        if lo > hi:
+            raise ValidationProblem(f"{what} lower limit {lo:g} is above its upper limit {hi:g}")
+    # Fingertips: the higher value's lower limit at or below the lower value's upper limit
+    overlap = benchmark_lower <= upper if value < benchmark else lower <= benchmark_upper
+    level_words = f"{level * 100:g}%"
+    if overlap:
+        return result(Outcome.SIMILAR, f"the {level_words} intervals overlap")
+    above = value > benchmark
+    where = f"the {level_words} intervals do not overlap: the value is {'above' if above else 'below'} the benchmark"
+    if pol is Polarity.NO_JUDGEMENT:
+        return result(Outcome.HIGHER if above else Outcome.LOWER, where)
+    good = above == (pol is Polarity.HIGHER_IS_BETTER)
+    return result(Outcome.BETTER if good else Outcome.WORSE, where)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class SdDistance(AsDict):
     """How far a value lies from a comparator group's mean, in the group's standard deviations."""
@@ -175,7 +221,9 @@ class SdDistance(AsDict):
     method: str = STANDARD_DEVIATIONS
 
 
-def distance_in_sd(values: Sequence[Any] | float, comparator_values: Sequence[Any]) -> list[SdDistance]:
+def distance_in_sd(
+    values: Sequence[Any] | FloatArray | float, comparator_values: Sequence[Any] | FloatArray
+) -> list[SdDistance]:
     """Each value's distance from the comparator distribution: ``(value − mean) / sd``.
 
     ``comparator_values`` are the comparator areas' values (for example every region, or every

@@ -1,17 +1,12 @@
-"""Funnel plots: control limits around a pooled value, for districts compared at one time.
+"""Funnel plots: every area against control limits around a pooled value, at one time.
 
-- Proportions: ``p₀ ± z·√(p₀(1 − p₀)/n)`` at 95% and 99.8% (PHEindicatormethods
-  ``calculate_funnel_limits``, statistic "proportion").
-- Rates and ratios from exact Poisson limits. Two forms are offered:
-  ``method="phe"`` (default) inverts the exact Poisson interval of the observed count, as
-  PHEindicatormethods does, so a unit lies outside the funnel exactly when its own exact interval
-  excludes the expected count; ``method="spiegelhalter"`` uses the exact Poisson limits
-  around the expected count itself, ``χ²_{α/2}(2E)/2`` to ``χ²_{1−α/2}(2E+2)/2`` (Spiegelhalter 2005;
-  FunnelPlotR).
-- Over-dispersion (Spiegelhalter 2005, "Handling over-dispersion of performance indicators"):
-  z-scores Winsorised at 10%/90%, ``φ = Σz²/k``, ``τ² = max(0, (kφ − (k − 1)) / (Σw − Σw²/Σw))`` with
-  w = 1/s², limits ``target ± z·√(s² + τ²)``; ratios and rates on the square-root scale. φ and τ² are
-  always reported; the limits use τ² only when ``overdispersion=True``.
+- The lines themselves (proportions: normal approximation or arcsine; rates and ratios: exact
+  Poisson, PHE's inverted form or Spiegelhalter's) are in ``funnel_limits.py``.
+- Over-dispersion (Spiegelhalter 2005, "Handling over-dispersion of performance indicators"; the
+  scales and trimming in ``overdispersion.py``): ratios and rates on the square-root scale with
+  Winsorised z-scores (default) or the log scale with truncation (the SHMI method, FunnelPlotR's
+  default); proportions on the natural scale (default) or the arcsine scale. φ and τ² are always
+  reported; the limits use τ² only with ``overdispersion_adjust=True``.
 """
 
 from __future__ import annotations
@@ -21,38 +16,40 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.stats import chi2
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import (
-    CONFIDENCE_95,
-    CONFIDENCE_998,
     FloatArray,
     counts_and_denominators,
     non_negative,
     numbers,
     positive,
     same_length,
-    z_value,
 )
+from saferhub.stats.funnel_limits import (
+    FunnelLimits,
+    check_method,
+    poisson_count_limits,
+    proportion_funnel_limits,
+    rate_funnel_limits,
+    ratio_funnel_limits,
+)
+from saferhub.stats.overdispersion import Dispersion, dispersion, proportion_z, ratio_z
 from saferhub.stats.results import AsDict
 
-METHODS = ("phe", "spiegelhalter")
-LEVELS = (CONFIDENCE_95, CONFIDENCE_998)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class FunnelLimits(AsDict):
-    """The funnel at one denominator (or expected count): 95% and 99.8% limits around the baseline."""
-
-    denominator: float
-    baseline: float
-    lower_95: float
-    upper_95: float
-    lower_998: float
-    upper_998: float
-    method: str
+# The funnel lines are re-exported: callers draw them from this module beside the units.
+__all__ = [
+    "FunnelLimits",
+    "FunnelResult",
+    "FunnelUnit",
+    "funnel_proportions",
+    "funnel_rates",
+    "funnel_ratios",
+    "poisson_count_limits",
+    "proportion_funnel_limits",
+    "rate_funnel_limits",
+    "ratio_funnel_limits",
+]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,6 +82,8 @@ class FunnelResult(AsDict):
     winsorise: float
     method: str
     notes: tuple[str, ...]
+    overdispersion_scale: str = "sqrt"  # sqrt or log (ratios, rates); normal or arcsine (proportions)
+    overdispersion_units: int = 0  # the areas φ was estimated from (fewer after SHMI truncation)
 
 
 def _outcome(value: float, lo95: float, hi95: float, lo998: float, hi998: float) -> str:
@@ -99,165 +98,6 @@ def _outcome(value: float, lo95: float, hi95: float, lo998: float, hi998: float)
     return "within"
 
 
-def _method(method: str) -> str:
-    if method not in METHODS:
-        raise ValidationProblem(f"funnel method {method!r} must be one of {', '.join(METHODS)}")
-    return method
-
-
-def proportion_funnel_limits(
-    denominators: Sequence[Any] | FloatArray, *, baseline: float, multiplier: float = 1, tau2: float = 0.0
-) -> list[FunnelLimits]:
-    """Limits ``p₀ ± z·√(p₀(1 − p₀)/n + τ²)`` at 95% and 99.8%, clipped to 0 and the multiplier.
-
-    ``baseline`` is in the same units as the values (e.g. 80.6 with multiplier 100). Example: n = 500,
-    p₀ = 0.2 → 0.16494 to 0.23506 at 95%. Method: normal approximation as PHEindicatormethods.
-    """
-    n = positive(numbers(denominators, "denominator"), "denominator")
-    p0 = baseline / multiplier
-    if not 0 <= p0 <= 1:
-        raise ValidationProblem(f"baseline {baseline:g} is not a proportion of {multiplier:g}")
-    se = np.sqrt(p0 * (1 - p0) / n + tau2)
-    limits = {}
-    for level in LEVELS:
-        z = z_value(level)
-        limits[level] = (np.clip(p0 - z * se, 0, 1) * multiplier, np.clip(p0 + z * se, 0, 1) * multiplier)
-    method = "normal approximation" + (" with over-dispersion (τ²)" if tau2 else "")
-    return [
-        FunnelLimits(
-            float(n[i]),
-            float(baseline),
-            float(limits[CONFIDENCE_95][0][i]),
-            float(limits[CONFIDENCE_95][1][i]),
-            float(limits[CONFIDENCE_998][0][i]),
-            float(limits[CONFIDENCE_998][1][i]),
-            method,
-        )
-        for i in range(n.size)
-    ]
-
-
-def _count_with_limit(expected: float, confidence: float, *, upper: bool) -> float:
-    """The (continuous) count whose exact upper (or lower) confidence limit equals ``expected``."""
-    alpha = 1 - confidence
-
-    def limit(o: float) -> float:
-        if upper:
-            return float(chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2)
-        return float(chi2.ppf(alpha / 2, 2 * o) / 2) if o > 0 else 0.0
-
-    if limit(0.0) >= expected:
-        return 0.0
-    hi = 2 * expected + 20
-    while limit(hi) < expected:  # pragma: no cover - the bracket above always holds; belt and braces
-        hi *= 2
-    return float(brentq(lambda o: limit(o) - expected, 0.0, hi, xtol=1e-12, rtol=1e-14))
-
-
-def poisson_count_limits(
-    expected: Sequence[Any] | FloatArray, *, confidence: float, method: str = "phe"
-) -> tuple[FloatArray, FloatArray]:
-    """Control limits on the observed count at each expected count.
-
-    ``phe``: the lower limit is the count whose exact upper confidence limit equals the expected
-    count, and the upper limit the count whose exact lower confidence limit equals it (the exact
-    chi-squared form at every count, as PHEindicatormethods' funnels);
-    ``spiegelhalter``: ``χ²_{α/2}(2E)/2`` and ``χ²_{1−α/2}(2E+2)/2``.
-    """
-    e = positive(numbers(expected, "expected count"), "expected count")
-    _method(method)
-    if method == "spiegelhalter":
-        alpha = 1 - confidence
-        return chi2.ppf(alpha / 2, 2 * e) / 2, chi2.ppf(1 - alpha / 2, 2 * e + 2) / 2
-    lower = np.array([_count_with_limit(float(ei), confidence, upper=True) for ei in e])
-    upper = np.array([_count_with_limit(float(ei), confidence, upper=False) for ei in e])
-    return lower, upper
-
-
-def ratio_funnel_limits(
-    expected: Sequence[Any] | FloatArray,
-    *,
-    target: float = 1.0,
-    multiplier: float = 1,
-    method: str = "phe",
-    tau2: float = 0.0,
-) -> list[FunnelLimits]:
-    """Limits on observed/expected (× target × multiplier) at each expected count; see module notes."""
-    e = positive(numbers(expected, "expected count"), "expected count")
-    limits = {}
-    for level in LEVELS:
-        if tau2:
-            z = z_value(level)
-            spread = z * np.sqrt(1 / (4 * e) + tau2)
-            limits[level] = (np.maximum(1 - spread, 0) ** 2, (1 + spread) ** 2)
-        else:
-            lo, hi = poisson_count_limits(e, confidence=level, method=method)
-            limits[level] = (lo / e, hi / e)
-    scale = target * multiplier
-    name = f"exact Poisson ({method})" + (" with over-dispersion (τ², square-root scale)" if tau2 else "")
-    return [
-        FunnelLimits(
-            float(e[i]),
-            float(scale),
-            float(limits[CONFIDENCE_95][0][i] * scale),
-            float(limits[CONFIDENCE_95][1][i] * scale),
-            float(limits[CONFIDENCE_998][0][i] * scale),
-            float(limits[CONFIDENCE_998][1][i] * scale),
-            name,
-        )
-        for i in range(e.size)
-    ]
-
-
-def rate_funnel_limits(
-    denominators: Sequence[Any] | FloatArray,
-    *,
-    baseline: float,
-    multiplier: float = 100_000,
-    method: str = "phe",
-    tau2: float = 0.0,
-) -> list[FunnelLimits]:
-    """Limits on a crude rate per ``multiplier`` at each denominator, around ``baseline`` (same units).
-
-    The expected count at denominator n is ``baseline × n / multiplier``; its Poisson control limits
-    (see ``poisson_count_limits``) divided by n, times the multiplier, give the rate limits.
-    """
-    n = positive(numbers(denominators, "denominator"), "denominator")
-    if not baseline > 0:
-        raise ValidationProblem(f"baseline rate {baseline:g} must be greater than zero")
-    expected = baseline * n / multiplier
-    ratio_limits = ratio_funnel_limits(expected, method=method, tau2=tau2)
-    return [
-        dataclasses.replace(
-            lim,
-            denominator=float(ni),
-            baseline=float(baseline),
-            lower_95=lim.lower_95 * baseline,
-            upper_95=lim.upper_95 * baseline,
-            lower_998=lim.lower_998 * baseline,
-            upper_998=lim.upper_998 * baseline,
-        )
-        for ni, lim in zip(n, ratio_limits, strict=True)
-    ]
-
-
-def overdispersion(z_scores: FloatArray, weights: FloatArray, *, winsorise: float = 0.1) -> tuple[float, float]:
-    """φ and τ² from z-scores Winsorised at ``winsorise`` and ``1 − winsorise`` (Spiegelhalter 2005).
-
-    Percentiles are linear interpolation between order statistics (R's default, type 7).
-    """
-    if not 0 <= winsorise < 0.5:
-        raise ValidationProblem(f"winsorise {winsorise!r} must be at least 0 and below 0.5, like 0.1 for 10%")
-    k = z_scores.size
-    if k < 2:
-        raise ValidationProblem("over-dispersion needs at least 2 areas")
-    lo, hi = np.quantile(z_scores, [winsorise, 1 - winsorise])
-    z = np.clip(z_scores, lo, hi)
-    phi = float((z**2).sum() / k)
-    tau2 = max(0.0, float((k * phi - (k - 1)) / (weights.sum() - (weights**2).sum() / weights.sum())))
-    return phi, tau2
-
-
 def _result(
     statistic: str,
     baseline: float,
@@ -268,11 +108,8 @@ def _result(
     z: FloatArray,
     z_adjusted: FloatArray,
     limits: list[FunnelLimits],
-    phi: float,
-    tau2: float,
+    found: Dispersion,
     applied: bool,
-    winsorise: float,
-    method: str,
     notes: list[str],
     first_row: int,
 ) -> FunnelResult:
@@ -292,8 +129,28 @@ def _result(
         for i, lim in enumerate(limits)
     )
     return FunnelResult(
-        statistic, float(baseline), float(multiplier), units, phi, tau2, applied, winsorise, method, tuple(notes)
+        statistic,
+        float(baseline),
+        float(multiplier),
+        units,
+        found.phi,
+        found.tau2,
+        applied,
+        found.trim,
+        limits[0].method,
+        tuple(notes),
+        found.scale,
+        found.units_used,
     )
+
+
+def _adjust(found: Dispersion, requested: bool, notes: list[str], what: str) -> bool:
+    applied = requested and found.tau2 > 0
+    if found.how == "truncated" and found.units_used:
+        notes.append(f"φ from {found.units_used} areas left after truncating {found.trim:g} at each end (SHMI)")
+    if requested and not applied:
+        notes.append(f"no over-dispersion found (τ² = 0): the {what} limits are used")
+    return applied
 
 
 def funnel_proportions(
@@ -304,26 +161,36 @@ def funnel_proportions(
     baseline: float | None = None,
     overdispersion_adjust: bool = False,
     winsorise: float = 0.1,
+    overdispersion_scale: str = "normal",
     first_row: int = 1,
 ) -> FunnelResult:
     """Each area's proportion against funnel limits around the pooled proportion Σx/Σn (or ``baseline``).
 
-    Method: normal-approximation funnel limits at 95% and 99.8% (PHEindicatormethods); with
-    ``overdispersion_adjust`` the limits widen by τ² (Spiegelhalter 2005).
+    Method: normal-approximation funnel limits at 95% and 99.8% (PHEindicatormethods). φ and τ² on the
+    natural scale (``overdispersion_scale="normal"``) or the arcsine scale (``"arcsine"``, FunnelPlotR);
+    with ``overdispersion_adjust`` the limits widen by τ² on that scale (Spiegelhalter 2005).
     """
     x, n = counts_and_denominators(numerators, denominators, first_row=first_row, proportion=True)
     p0 = float(x.sum() / n.sum()) if baseline is None else baseline / multiplier
     if not 0 < p0 < 1:
         raise ValidationProblem("the pooled proportion is 0% or 100%: there is no funnel to draw")
-    se2 = p0 * (1 - p0) / n
-    z = (x / n - p0) / np.sqrt(se2)
-    phi, tau2 = overdispersion(z, 1 / se2, winsorise=winsorise)
-    applied = overdispersion_adjust and tau2 > 0
-    notes = []
-    if overdispersion_adjust and not applied:
-        notes.append("no over-dispersion found (τ² = 0): the standard limits are used")
-    limits = proportion_funnel_limits(n, baseline=p0 * multiplier, multiplier=multiplier, tau2=tau2 if applied else 0)
-    z_adj = (x / n - p0) / np.sqrt(se2 + tau2)
+    z, s = proportion_z(x, n, p0, overdispersion_scale)
+    found = dispersion(z, s, scale=overdispersion_scale, trim=winsorise)
+    notes: list[str] = []
+    applied = _adjust(found, overdispersion_adjust, notes, "standard")
+    limits = proportion_funnel_limits(
+        n,
+        baseline=p0 * multiplier,
+        multiplier=multiplier,
+        tau2=found.tau2 if applied else 0,
+        scale=overdispersion_scale,
+    )
+    if applied:
+        z_adj = (
+            (np.arcsin(np.sqrt(x / n)) - np.arcsin(np.sqrt(p0))) if overdispersion_scale == "arcsine" else (x / n - p0)
+        ) / np.sqrt(s**2 + found.tau2)
+    else:
+        z_adj = z
     return _result(
         "proportion",
         p0 * multiplier,
@@ -334,11 +201,8 @@ def funnel_proportions(
         z,
         z_adj,
         limits,
-        phi,
-        tau2,
+        found,
         applied,
-        winsorise,
-        limits[0].method,
         notes,
         first_row,
     )
@@ -355,17 +219,16 @@ def _poisson_funnel(
     method: str,
     overdispersion_adjust: bool,
     winsorise: float,
+    overdispersion_scale: str,
     first_row: int,
 ) -> FunnelResult:
-    # Square-root scale (Spiegelhalter 2005): y = √(O/E), target 1, s = 1/(2√E); z = 2(√O − √E).
-    s2 = 1 / (4 * expected)
-    z = (np.sqrt(observed / expected) - 1) / np.sqrt(s2)
-    phi, tau2 = overdispersion(z, 1 / s2, winsorise=winsorise)
-    applied = overdispersion_adjust and tau2 > 0
-    notes = []
-    if overdispersion_adjust and not applied:
-        notes.append("no over-dispersion found (τ² = 0): the exact Poisson limits are used")
-    limits = ratio_funnel_limits(expected, method=method, tau2=tau2 if applied else 0)
+    z, s = ratio_z(observed, expected, overdispersion_scale)
+    notes: list[str] = []
+    if overdispersion_scale == "log" and np.any(observed == 0):
+        notes.append("an area with no events has no log ratio: it is left out of the over-dispersion estimate")
+    found = dispersion(z, s, scale=overdispersion_scale, trim=winsorise)
+    applied = _adjust(found, overdispersion_adjust, notes, "exact Poisson")
+    limits = ratio_funnel_limits(expected, method=method, tau2=found.tau2 if applied else 0, scale=overdispersion_scale)
     limits = [
         dataclasses.replace(
             lim,
@@ -379,7 +242,13 @@ def _poisson_funnel(
         for d, lim in zip(denominators, limits, strict=True)
     ]
     values = observed / expected * scale
-    z_adj = (np.sqrt(observed / expected) - 1) / np.sqrt(s2 + tau2)
+    if not applied:
+        z_adj = z
+    elif overdispersion_scale == "log":
+        with np.errstate(divide="ignore"):
+            z_adj = np.log(observed / expected) / np.sqrt(s**2 + found.tau2)
+    else:
+        z_adj = (np.sqrt(observed / expected) - 1) / np.sqrt(s**2 + found.tau2)
     return _result(
         statistic,
         baseline,
@@ -390,11 +259,8 @@ def _poisson_funnel(
         z,
         z_adj,
         limits,
-        phi,
-        tau2,
+        found,
         applied,
-        winsorise,
-        limits[0].method,
         notes,
         first_row,
     )
@@ -409,21 +275,35 @@ def funnel_ratios(
     method: str = "phe",
     overdispersion_adjust: bool = False,
     winsorise: float = 0.1,
+    overdispersion_scale: str = "sqrt",
     first_row: int = 1,
 ) -> FunnelResult:
     """Each area's observed/expected ratio (× multiplier, e.g. 100 for an SMR) against Poisson funnel limits.
 
     Method: inverted exact Poisson limits (``method="phe"``, PHEindicatormethods) or exact Poisson limits
-    around the expected count (``"spiegelhalter"``, FunnelPlotR); τ² on the square-root scale with
-    ``overdispersion_adjust`` (Spiegelhalter 2005).
+    around the expected count (``"spiegelhalter"``, FunnelPlotR). Over-dispersion on the square-root
+    scale with Winsorised z-scores (``overdispersion_scale="sqrt"``, the CQC method) or on the log scale
+    with truncation (``"log"``, the SHMI method and FunnelPlotR's default); ``winsorise`` is the share
+    trimmed at each end either way. The limits use τ² with ``overdispersion_adjust``.
     """
-    _method(method)
+    check_method(method)
     o = non_negative(numbers(observed, "observed", first_row=first_row), "observed", first_row=first_row)
     e = positive(numbers(expected, "expected", first_row=first_row), "expected", first_row=first_row)
     same_length("observed", o, "expected", e)
     scale = target * multiplier
     return _poisson_funnel(
-        "ratio", o, e / target, e, multiplier, multiplier, scale, method, overdispersion_adjust, winsorise, first_row
+        "ratio",
+        o,
+        e / target,
+        e,
+        multiplier,
+        multiplier,
+        scale,
+        method,
+        overdispersion_adjust,
+        winsorise,
+        overdispersion_scale,
+        first_row,
     )
 
 
@@ -436,6 +316,7 @@ def funnel_rates(
     method: str = "phe",
     overdispersion_adjust: bool = False,
     winsorise: float = 0.1,
+    overdispersion_scale: str = "sqrt",
     first_row: int = 1,
 ) -> FunnelResult:
     """Each area's crude rate against Poisson funnel limits around the pooled rate Σx/Σn (or ``baseline``).
@@ -443,12 +324,23 @@ def funnel_rates(
     The expected count for an area is ``baseline × n / multiplier``; the limits and over-dispersion are
     those of ``funnel_ratios`` scaled by the baseline.
     """
-    _method(method)
+    check_method(method)
     x, n = counts_and_denominators(counts, denominators, first_row=first_row, proportion=False)
     rate0 = float(x.sum() / n.sum() * multiplier) if baseline is None else float(baseline)
     if not rate0 > 0:
         raise ValidationProblem("the pooled rate is zero: there is no funnel to draw")
     expected = rate0 * n / multiplier
     return _poisson_funnel(
-        "rate", x, expected, n, rate0, multiplier, rate0, method, overdispersion_adjust, winsorise, first_row
+        "rate",
+        x,
+        expected,
+        n,
+        rate0,
+        multiplier,
+        rate0,
+        method,
+        overdispersion_adjust,
+        winsorise,
+        overdispersion_scale,
+        first_row,
     )

@@ -4,8 +4,11 @@ Limits: mean ± 2.66 × average moving range (AMR), 2σ lines at mean ± 1.7733 
 3.267 × AMR or more can be screened out before the AMR is recomputed once (Nelson 1982; the
 NHSRplotthedots default; the Making Data Count Excel tools do not screen). Special cause: a point
 outside the limits; a run of 7 on one side of the mean; 7 points rising or falling; 2 of 3 points
-beyond a 2σ line on the same side. Icons follow NHSRplotthedots ``ptd_spc``: variation from the last
-point, assurance from the target against the limits. See docs/methods.md for every deviation.
+beyond a 2σ line on the same side. When several fire on a point, the icon follows the first in
+NHSRplotthedots' order: outside the limits, trend, 2 of 3, run. Icons follow NHSRplotthedots
+``ptd_spc``: variation from the last point, assurance from the target against the limits. The
+arithmetic runs on arrays (``_spc_core``); ``spc_batch.xmr_many`` charts many series at once. See
+docs/methods.md for every deviation.
 """
 
 from __future__ import annotations
@@ -20,12 +23,10 @@ import numpy as np
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, dates_in_order, numbers, to_date
+from saferhub.stats._spc_core import LIMIT_CONSTANT, RULE_NAMES, SCREENING_CONSTANT, point_types, xmr_arrays
 from saferhub.stats.results import AsDict, Polarity
 
 METHOD = "XmR chart, Making Data Count rules"
-LIMIT_CONSTANT = 2.66  # 3 / d2, d2 = 1.128 for moving ranges of two
-SIGMA_CONSTANT = LIMIT_CONSTANT / 3  # one sigma = AMR / 1.128
-SCREENING_CONSTANT = 3.267  # D4 for moving ranges of two: the upper limit of the moving range chart
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class SpcPoint(AsDict):
     special_cause: bool
     direction: str | None  # "high" or "low" for a special cause
     point_type: str  # common_cause, special_cause_improvement, special_cause_concern, special_cause_neutral
+    rule: str = ""  # the rule that decides the icon: outside_limits, trend, two_of_three, run (NHSRplotthedots' order)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -99,44 +101,6 @@ class SpcResult(AsDict):
     options: SpcOptions
     method: str
     notes: tuple[str, ...]
-
-
-def _runs(flags: np.ndarray, length: int) -> np.ndarray:
-    """Mark every element of each stretch of equal non-zero values that is at least ``length`` long."""
-    marked = np.zeros(flags.size, dtype=bool)
-    start = 0
-    for i in range(1, flags.size + 1):
-        if i == flags.size or flags[i] != flags[start]:
-            if flags[start] != 0 and i - start >= length:
-                marked[start:i] = True
-            start = i
-    return marked
-
-
-def _trend_direction(values: FloatArray, length: int) -> np.ndarray:
-    """+1/−1 for points in a run of ``length`` points each strictly above (below) the one before."""
-    direction = np.zeros(values.size, dtype=int)
-    if values.size < 2:
-        return direction
-    steps = np.sign(np.diff(values)).astype(int)  # steps[i] compares point i+1 with point i
-    in_trend = _runs(steps, length - 1)  # length points make length − 1 steps
-    for i in np.flatnonzero(in_trend):
-        direction[i] = direction[i + 1] = steps[i]
-    return direction
-
-
-def _two_of_three(side: np.ndarray, beyond: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2 of 3 consecutive points beyond the same 2σ line, all 3 on that side of the mean."""
-    marked = np.zeros(side.size, dtype=bool)
-    which = np.zeros(side.size, dtype=int)
-    for i in range(side.size - 2):
-        for s in (1, -1):
-            window = slice(i, i + 3)
-            if np.all(side[window] == s) and np.count_nonzero(beyond[window] == s) >= 2:
-                hits = np.flatnonzero(beyond[window] == s) + i
-                marked[hits] = True
-                which[hits] = s
-    return marked, which
 
 
 def _positive_int(value: Any, name: str, minimum: int) -> int:
@@ -231,109 +195,75 @@ def xmr(
     rebases = _rebase_indices(rebase_at, date_list, n)
     bounds = [0, *rebases, n]
 
-    segments: list[SpcSegment] = []
-    notes: list[str] = []
-    per_point: dict[str, np.ndarray] = {k: np.zeros(n) for k in ("mean", "lpl", "upl", "l2", "u2", "segment")}
-    moving_range: list[float | None] = [None] * n
-    for s, (start, stop) in enumerate(itertools.pairwise(bounds)):
-        seg = y[start:stop]
-        if seg.size < 2:
+    # Each segment between rebases is one row of the array the rules run on, padded with NaN.
+    lengths = [stop - start for start, stop in itertools.pairwise(bounds)]
+    for start, length in zip(bounds, lengths, strict=False):
+        if length < 2:
             raise ValidationProblem(
                 f"the segment starting at row {start + first_row} has only 1 point: limits need at least 2"
             )
-        base = seg if baseline_points is None else seg[:baseline_points]
-        ranges = np.abs(np.diff(base))
-        amr = float(ranges.mean())
-        screened = 0
-        if screen_outliers and amr > 0:
-            keep = ranges < SCREENING_CONSTANT * amr
-            screened = int(ranges.size - keep.sum())
-            amr = float(ranges[keep].mean())
-        mean = float(base.mean())
+    table = np.full((len(lengths), max(lengths)), np.nan)
+    for s_index, (start, length) in enumerate(zip(bounds, lengths, strict=False)):
+        table[s_index, :length] = y[start : start + length]
+    core = xmr_arrays(
+        table,
+        screen_outliers=screen_outliers,
+        run_length=run_length,
+        trend_length=trend_length,
+        baseline_points=baseline_points,
+    )
+    pol_sign = {Polarity.HIGHER_IS_BETTER: 1, Polarity.LOWER_IS_BETTER: -1}.get(pol, 0)
+    types = point_types(core.direction, pol_sign)
+
+    segments: list[SpcSegment] = []
+    notes: list[str] = []
+    points: list[SpcPoint] = []
+    for s_index, (start, length) in enumerate(zip(bounds, lengths, strict=False)):
+        base = int(core.baseline_points[s_index])
         seg_info = SpcSegment(
-            segment=s,
+            segment=s_index,
             start=start,
-            end=stop - 1,
+            end=start + length - 1,
             start_date=date_list[start] if date_list else None,
-            points=int(seg.size),
-            baseline_points=int(base.size),
-            mean=mean,
-            average_moving_range=amr,
-            lower_limit=mean - LIMIT_CONSTANT * amr,
-            upper_limit=mean + LIMIT_CONSTANT * amr,
-            lower_2sigma=mean - 2 * SIGMA_CONSTANT * amr,
-            upper_2sigma=mean + 2 * SIGMA_CONSTANT * amr,
-            moving_ranges_screened_out=screened,
-            trial_limits=base.size < trial_limit_points,
+            points=length,
+            baseline_points=base,
+            mean=float(core.mean[s_index]),
+            average_moving_range=float(core.average_moving_range[s_index]),
+            lower_limit=float(core.lower_limit[s_index]),
+            upper_limit=float(core.upper_limit[s_index]),
+            lower_2sigma=float(core.lower_2sigma[s_index]),
+            upper_2sigma=float(core.upper_2sigma[s_index]),
+            moving_ranges_screened_out=int(core.moving_ranges_screened_out[s_index]),
+            trial_limits=base < trial_limit_points,
         )
         segments.append(seg_info)
         if seg_info.trial_limits:
-            notes.append(f"segment {s + 1}: trial limits, from {base.size} points (fewer than {trial_limit_points})")
-        for key, val in (
-            ("mean", mean),
-            ("lpl", seg_info.lower_limit),
-            ("upl", seg_info.upper_limit),
-            ("l2", seg_info.lower_2sigma),
-            ("u2", seg_info.upper_2sigma),
-            ("segment", s),
-        ):
-            per_point[key][start:stop] = val
-        for i in range(start + 1, stop):
-            moving_range[i] = float(abs(y[i] - y[i - 1]))
-
-    side = np.sign(y - per_point["mean"]).astype(int)
-    outside = (y > per_point["upl"]) | (y < per_point["lpl"])
-    beyond = np.where(y > per_point["u2"], 1, np.where(y < per_point["l2"], -1, 0))
-    in_run = np.zeros(n, dtype=bool)
-    trend_dir = np.zeros(n, dtype=int)
-    in_two = np.zeros(n, dtype=bool)
-    two_side = np.zeros(n, dtype=int)
-    for seg_info in segments:
-        window = slice(seg_info.start, seg_info.end + 1)
-        in_run[window] = _runs(side[window], run_length)
-        trend_dir[window] = _trend_direction(y[window], trend_length)
-        in_two[window], two_side[window] = _two_of_three(side[window], beyond[window])
-
-    points = []
-    for i in range(n):
-        special = bool(outside[i] or in_run[i] or trend_dir[i] or in_two[i])
-        # A point's direction: its side of the mean for limits, 2-of-3 and runs; the trend's direction otherwise.
-        if outside[i] or in_run[i]:
-            sign = int(side[i])
-        elif in_two[i]:
-            sign = int(two_side[i])
-        else:
-            sign = int(trend_dir[i])
-        direction = None if not special else ("high" if sign > 0 else "low")
-        if not special:
-            point_type = "common_cause"
-        elif pol is Polarity.NO_JUDGEMENT:
-            point_type = "special_cause_neutral"
-        elif (sign > 0) == (pol is Polarity.HIGHER_IS_BETTER):
-            point_type = "special_cause_improvement"
-        else:
-            point_type = "special_cause_concern"
-        points.append(
-            SpcPoint(
-                index=i,
-                date=date_list[i] if date_list else None,
-                value=float(y[i]),
-                segment=int(per_point["segment"][i]),
-                mean=float(per_point["mean"][i]),
-                lower_limit=float(per_point["lpl"][i]),
-                upper_limit=float(per_point["upl"][i]),
-                lower_2sigma=float(per_point["l2"][i]),
-                upper_2sigma=float(per_point["u2"][i]),
-                moving_range=moving_range[i],
-                outside_limits=bool(outside[i]),
-                in_run=bool(in_run[i]),
-                in_trend=bool(trend_dir[i]),
-                in_two_of_three=bool(in_two[i]),
-                special_cause=special,
-                direction=direction,
-                point_type=point_type,
+            notes.append(f"segment {s_index + 1}: trial limits, from {base} points (fewer than {trial_limit_points})")
+        for j in range(length):
+            i = start + j
+            direction = int(core.direction[s_index, j])
+            points.append(
+                SpcPoint(
+                    index=i,
+                    date=date_list[i] if date_list else None,
+                    value=float(y[i]),
+                    segment=s_index,
+                    mean=seg_info.mean,
+                    lower_limit=seg_info.lower_limit,
+                    upper_limit=seg_info.upper_limit,
+                    lower_2sigma=seg_info.lower_2sigma,
+                    upper_2sigma=seg_info.upper_2sigma,
+                    moving_range=None if j == 0 else float(abs(y[i] - y[i - 1])),
+                    outside_limits=bool(core.outside[s_index, j]),
+                    in_run=bool(core.in_run[s_index, j]),
+                    in_trend=bool(core.trend[s_index, j]),
+                    in_two_of_three=bool(core.in_two_of_three[s_index, j]),
+                    special_cause=direction != 0,
+                    direction=None if direction == 0 else ("high" if direction > 0 else "low"),
+                    point_type=str(types[s_index, j]),
+                    rule=RULE_NAMES[int(core.rule[s_index, j])],
+                )
             )
-        )
 
     last = points[-1]
     if not last.special_cause:

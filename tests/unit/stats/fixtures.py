@@ -16,6 +16,11 @@ def reference_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
 
+def optional_float(cell: str | None) -> float | None:
+    """A reference cell as a number, or None where the reference leaves it empty (R's NA)."""
+    return None if cell in (None, "", "NA") else float(cell)
+
+
 def reference_json(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 

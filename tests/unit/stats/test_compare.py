@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.stats import chi2
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats import (
@@ -16,6 +18,9 @@ from saferhub.stats import (
     meets_sd_ambition,
     wilson,
 )
+from saferhub.stats.compare import compare_two_intervals
+from saferhub.stats.compare_spc import SPC_RATES, compare_proportions_spc, compare_rates_spc, poisson_control_limits
+from tests.unit.stats.fixtures import reference_json
 
 
 def compare(lower, upper, benchmark, polarity):
@@ -131,3 +136,106 @@ def test_distance_needs_two_varying_comparators():
         distance_in_sd([1], [3])
     with pytest.raises(ValidationProblem, match="all the same"):
         distance_in_sd([1], [3, 3, 3])
+
+
+# --- Fingertips' other comparators, against its own comparer tests (fingertips.json) ---------------------
+
+FT = reference_json("fingertips.json")
+
+
+@pytest.mark.parametrize("case", FT["spc_for_rates"]["cases"], ids=lambda c: c["area"])
+def test_spc_for_rates_matches_fingertips(case):
+    ref = FT["spc_for_rates"]
+    for level, key in ((0.95, "at_95"), (0.998, "at_998")):
+        (result,) = compare_rates_spc(
+            [case["value"]],
+            [case["denominator"]],
+            benchmark=ref["benchmark"],
+            polarity=ref["polarity"],
+            multiplier=ref["multiplier"],
+            confidence=level,
+        )
+        assert result.outcome.value == case[key]
+        assert result.method == SPC_RATES
+
+
+def test_spc_for_rates_rounds_the_expected_count_to_whole_events():
+    # Fingertips' PoisLow/PoisHigh sum Poisson terms over whole events: a non-integer E is taken up to ⌈E⌉
+    # for the lower limit and down to ⌊E⌋ for the upper. With E = 13.14 that is the exact limits of 14 and 13.
+    lower, upper = poisson_control_limits(np.array([13.14]), 0.95, whole_events=True)
+    assert lower[0] == pytest.approx(chi2.ppf(0.025, 28) / 2)
+    assert upper[0] == pytest.approx(chi2.ppf(0.975, 28) / 2)
+    lo_c, hi_c = poisson_control_limits(np.array([13.14]), 0.95, whole_events=False)
+    assert lo_c[0] < lower[0] and hi_c[0] > upper[0]  # the continuous form is a little wider
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_spc_for_proportions_matches_fingertips(index):
+    ref = FT["spc_for_proportions"]
+    chosen = ref["sets"][index]
+    for level, key in ((0.95, "at_95"), (0.998, "at_998")):
+        results = compare_proportions_spc(
+            [c["value"] for c in chosen["cases"]],
+            [c["denominator"] for c in chosen["cases"]],
+            benchmark=chosen["benchmark"],
+            polarity=ref["polarity"],
+            multiplier=ref["multiplier"],
+            confidence=level,
+        )
+        assert [r.outcome.value for r in results] == [c[key] for c in chosen["cases"]]
+
+
+@pytest.mark.parametrize("case", FT["double_overlapping_cis"]["cases"])
+def test_double_overlapping_cis_matches_fingertips(case):
+    (value, lower, upper), (bench, b_lower, b_upper) = case["data"], case["parent"]
+    result = compare_two_intervals(
+        value=value,
+        lower=lower,
+        upper=upper,
+        benchmark=bench,
+        benchmark_lower=b_lower,
+        benchmark_upper=b_upper,
+        polarity=FT["double_overlapping_cis"]["polarity"],
+    )
+    assert result.outcome.value == case["expected"]
+
+
+@given(finite, finite, finite, finite, st.sampled_from(list(Polarity)))
+def test_double_overlap_is_symmetric(a, b, c, d, polarity):
+    # Swapping the two sides of the comparison keeps "similar" and turns better into worse.
+    lo1, hi1 = sorted((a, b))
+    lo2, hi2 = sorted((c, d))
+    v1, v2 = (lo1 + hi1) / 2, (lo2 + hi2) / 2
+    one = compare_two_intervals(
+        value=v1, lower=lo1, upper=hi1, benchmark=v2, benchmark_lower=lo2, benchmark_upper=hi2, polarity=polarity
+    )
+    two = compare_two_intervals(
+        value=v2, lower=lo2, upper=hi2, benchmark=v1, benchmark_lower=lo1, benchmark_upper=hi1, polarity=polarity
+    )
+    swap = {"better": "worse", "worse": "better", "higher": "lower", "lower": "higher"}
+    if v1 != v2:
+        assert two.outcome.value == swap.get(one.outcome.value, one.outcome.value)
+
+
+def test_spc_comparisons_refuse_bad_input_and_say_why_a_row_is_not_compared():
+    with pytest.raises(ValidationProblem, match="benchmark 120 is not a proportion of 100"):
+        compare_proportions_spc([5], [100], benchmark=120, polarity="lower_is_better")
+    with pytest.raises(ValidationProblem, match="denominator 0 in row 1 must be greater than zero"):
+        compare_rates_spc([5], [0], benchmark=2, polarity="lower_is_better")
+    (missing,) = compare_rates_spc([None], [1000], benchmark=2, polarity="lower_is_better")
+    assert missing.outcome.value == "not_compared" and missing.reason == "no value"
+
+
+@given(st.floats(min_value=0.01, max_value=500), st.sampled_from([0.95, 0.998]))
+def test_whole_event_control_limits_lie_within_the_continuous_ones(expected, level):
+    # ⌈E⌉ ≥ E raises the lower limit and ⌊E⌋ ≤ E lowers the upper: Fingertips' limits are the narrower.
+    lo_w, hi_w = poisson_control_limits(np.array([expected]), level, whole_events=True)
+    lo_c, hi_c = poisson_control_limits(np.array([expected]), level, whole_events=False)
+    assert lo_c[0] <= lo_w[0] + 1e-12 and hi_w[0] <= hi_c[0] + 1e-12
+
+
+@given(st.floats(min_value=0.5, max_value=99.5), st.integers(min_value=1, max_value=1_000_000))
+def test_the_benchmark_proportion_itself_is_always_similar(benchmark, denominator):
+    (result,) = compare_proportions_spc([benchmark], [denominator], benchmark=benchmark, polarity="higher_is_better")
+    assert result.outcome.value == "similar"
+    assert result.lower <= benchmark <= result.upper

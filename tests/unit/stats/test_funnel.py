@@ -36,6 +36,16 @@ def test_proportion_limits_match_pheindicatormethods_table():
         assert got.upper_998 == pytest.approx(float(row["Upper3s0001limit"]), abs=1e-6), row["Population"]
 
 
+def test_proportion_limits_match_pheindicatormethods_axis_variation_table():
+    # testFunnels.R "with axis variation": PHE's own axis points for a subset, to its 8 decimals.
+    for row in reference_csv("phe_funnel_prop_outputs_with_axis_variation.csv"):
+        got = proportion_funnel_limits([float(row["Population"])], baseline=float(row["Baseline"]), multiplier=100)[0]
+        assert got.lower_95 == pytest.approx(float(row["Lower2s0025limit"]), abs=1e-6), row["Population"]
+        assert got.upper_95 == pytest.approx(float(row["Upper2s0025limit"]), abs=1e-6), row["Population"]
+        assert got.lower_998 == pytest.approx(float(row["Lower3s0001limit"]), abs=1e-6), row["Population"]
+        assert got.upper_998 == pytest.approx(float(row["Upper3s0001limit"]), abs=1e-6), row["Population"]
+
+
 def test_proportion_significance_matches_pheindicatormethods_for_every_area():
     rows = reference_csv("phe_funnel_prop_inputs.csv")
     result = funnel_proportions([r["numerator"] for r in rows], [r["denominator"] for r in rows], multiplier=100)
@@ -73,9 +83,13 @@ def test_ratio_funnel_limits_match_pheindicatormethods_table(tag, low, high):
         assert getattr(hi, high) == pytest.approx(float(row[f"upper_{tag}_isr"]), rel=INVERSION_REL)
 
 
+@pytest.mark.parametrize(
+    "table", ["phe_funnel_rate_outputs.csv", "phe_funnel_rate_outputs_2.csv", "phe_funnel_rate_outputs_3.csv"]
+)
 @pytest.mark.parametrize(("tag", "low", "high"), [("2s", "lower_95", "upper_95"), ("3s", "lower_998", "upper_998")])
-def test_rate_funnel_limits_match_pheindicatormethods_table(tag, low, high):
-    rows = reference_csv("phe_funnel_rate_outputs.csv")
+def test_rate_funnel_limits_match_pheindicatormethods_table(table, tag, low, high):
+    # The DSR table, and the crude-rate tables with under 10 events and with a zero count (testFunnels.R).
+    rows = reference_csv(table)
     baseline = float(rows[0]["baseline"])
     years = 3  # the table is for three years of data: the denominator is 3 × the one-year population
     on_lower = rate_funnel_limits([years * float(r[f"lower_{tag}_population_1_year"]) for r in rows], baseline=baseline)
@@ -157,3 +171,72 @@ def test_poisson_limits_bracket_the_target(expected):
         got = ratio_funnel_limits([expected], method=method)[0]
         assert got.lower_998 <= got.lower_95 <= got.upper_95 <= got.upper_998
         assert got.lower_95 <= 1 + 1e-9
+
+
+# --- FunnelPlotR's scales: SHMI log scale with truncation, arcsine for proportions -------------------------
+
+FUNNELPLOTR = reference_json("funnelplotr.json")
+
+
+def test_shmi_log_scale_phi_matches_funnelplotr():
+    ref = FUNNELPLOTR["phi_example"]
+    result = funnel_ratios(ref["observed"], ref["expected"], overdispersion_scale="log", overdispersion_adjust=True)
+    assert round(result.phi, 6) == ref["phi_6dp"]
+    assert result.overdispersion_scale == "log"
+    assert result.overdispersion_units == 6  # with six areas, 10% truncation drops none
+    assert result.overdispersion_applied is True
+    assert "log scale, SHMI" in result.method
+    # limits exp(±z·√(1/E + τ²)): the z-score an area gets is its log ratio over that spread
+    unit = result.units[0]
+    spread = np.sqrt(1 / 108 + result.tau2)
+    assert unit.z_score == pytest.approx(np.log(100 / 108) / spread)
+    assert unit.upper_95 == pytest.approx(np.exp(1.959964 * spread), rel=1e-6)
+    assert unit.lower_998 == pytest.approx(np.exp(-3.090232 * spread), rel=1e-6)
+
+
+def test_shmi_truncation_drops_the_extreme_ranks_and_lowers_k():
+    # 20 areas, 10% at each end: ranks r with ⌊r·10/21⌋ of 0 or 9 go (r = 1, 2 and 19, 20).
+    rng = np.random.default_rng(7)
+    expected = rng.uniform(50, 500, 20)
+    observed = np.round(expected * rng.uniform(0.7, 1.4, 20))
+    result = funnel_ratios(observed, expected, overdispersion_scale="log")
+    z = np.sqrt(expected) * np.log(observed / expected)
+    kept = np.sort(z)[2:18]
+    assert result.overdispersion_units == 16
+    assert result.phi == pytest.approx((kept**2).mean())
+    assert any("truncating" in n for n in result.notes)
+
+
+def test_arcsine_scale_for_proportions():
+    rows = reference_csv("phe_funnel_prop_inputs.csv")
+    x = np.array([float(r["numerator"]) for r in rows])
+    n = np.array([float(r["denominator"]) for r in rows])
+    result = funnel_proportions(x, n, overdispersion_scale="arcsine", overdispersion_adjust=True)
+    p0 = x.sum() / n.sum()
+    z = (np.arcsin(np.sqrt(x / n)) - np.arcsin(np.sqrt(p0))) * 2 * np.sqrt(n)
+    clipped = np.clip(z, *np.quantile(z, [0.1, 0.9]))
+    assert result.phi == pytest.approx((clipped**2).mean())
+    unit = result.units[0]
+    theta, spread = np.arcsin(np.sqrt(p0)), 1.959964 * np.sqrt(1 / (4 * n[0]) + result.tau2)
+    assert unit.lower_95 == pytest.approx(np.sin(theta - spread) ** 2, rel=1e-6)
+    assert unit.upper_95 == pytest.approx(np.sin(theta + spread) ** 2, rel=1e-6)
+    assert "arcsine" in result.method
+
+
+def test_a_zero_count_has_no_log_ratio_and_is_left_out_of_phi_with_a_note():
+    result = funnel_ratios([0, 10, 12, 9, 11, 30], [10, 10, 11, 9, 10, 12], overdispersion_scale="log")
+    assert np.isfinite(result.phi)
+    assert any("no events" in n for n in result.notes)
+
+
+def test_unknown_scales_are_refused():
+    with pytest.raises(ValidationProblem, match="for ratios must be 'sqrt' or 'log'"):
+        funnel_ratios([1, 2], [1, 2], overdispersion_scale="arcsine")
+    with pytest.raises(ValidationProblem, match="for proportions must be 'normal' or 'arcsine'"):
+        funnel_proportions([1, 2], [10, 20], overdispersion_scale="log")
+
+
+@given(st.lists(st.integers(min_value=1, max_value=5000), min_size=3, max_size=30), st.floats(0.05, 0.95))
+def test_arcsine_limits_stay_between_0_and_1_and_998_is_wider(n, p0):
+    for lim in proportion_funnel_limits(n, baseline=p0, scale="arcsine", tau2=0.01):
+        assert 0 <= lim.lower_998 <= lim.lower_95 <= p0 <= lim.upper_95 <= lim.upper_998 <= 1

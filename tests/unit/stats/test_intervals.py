@@ -10,8 +10,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.stats import counts, dsr, exact_poisson_limits, rates, wilson
-from tests.unit.stats.fixtures import reference_csv, reference_json
+from saferhub.stats import (
+    byar_limits,
+    count_intervals,
+    counts,
+    dsr,
+    exact_poisson_limits,
+    proportion_intervals,
+    rate_intervals,
+    rates,
+    wilson,
+)
+from tests.unit.stats.fixtures import optional_float, reference_csv, reference_json
 
 # --- METHODS.md examples (shared/METHODS.md, "Intervals") -------------------------------------------------
 
@@ -84,6 +94,117 @@ def test_exact_poisson_limits_match_pheindicatormethods_funnel_table(level, tag)
         assert lo == pytest.approx(float(row[f"upper_{tag}_exp_events"]), rel=1e-6, abs=1e-7), o
 
 
+# PHEindicatormethods' own workbooks (tests/testthat/testdata_*.xlsx, read with openpyxl into CSV fixtures).
+LEVELS = {"95%": 0.95, "99.8%": 0.998}
+
+
+@pytest.mark.parametrize(
+    "row", reference_csv("phe_byars_wilson.csv"), ids=lambda r: f"{r['method']}-{r['x']}-{r['confidence']}"
+)
+def test_byars_and_wilson_limits_match_phe_workbook(row):
+    level = LEVELS[row["confidence"]]
+    x = float(row["x"])
+    if row["method"] == "Wilson":
+        # PHE's wilson_lower/upper take x and n (x may be fractional, 0.445 of 1)
+        result = proportion_intervals([x], [float(row["n"])], confidence=level)
+        lower, upper = result.lower[0], result.upper[0]
+    else:
+        # byars_lower/upper: Byar's approximation at every count (PHE's own helpers, not phe_rate's switch)
+        lo, hi = byar_limits(np.array([x]), level)
+        lower, upper = lo[0], hi[0]
+    if row["lowercl"]:
+        assert lower == pytest.approx(float(row["lowercl"]), rel=1e-6)
+    assert upper == pytest.approx(float(row["uppercl"]), rel=1e-6)
+
+
+def _phe_rows(name):
+    return [pytest.param(row, id=f"{row['Area']}-x{row['multiplier']}") for row in reference_csv(name)]
+
+
+@pytest.mark.parametrize("row", _phe_rows("phe_proportion.csv"))
+def test_proportions_match_phe_proportion_workbook(row):
+    for level, tag in ((0.95, "95_0"), (0.998, "99_8")):
+        got = proportion_intervals(
+            [row["Numerator"]], [row["Denominator"]], confidence=level, multiplier=float(row["multiplier"])
+        )
+        for ours, theirs in (
+            (got.value[0], row["value"]),
+            (got.lower[0], row[f"lower{tag}cl"]),
+            (got.upper[0], row[f"upper{tag}cl"]),
+        ):
+            expected = optional_float(theirs)
+            if expected is None:  # PHE returns NA where the numerator or denominator is missing
+                assert math.isnan(ours)
+                assert got.estimates()[0].value is None
+                assert "is missing in row 1" in got.estimates()[0].note
+            else:
+                assert ours == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("row", _phe_rows("phe_rate.csv"))
+def test_rates_match_phe_rate_workbook(row):
+    for level, tag in ((0.95, "95_0"), (0.998, "99_8")):
+        got = rate_intervals(
+            [row["Numerator"]], [row["Denominator"]], confidence=level, multiplier=float(row["multiplier"])
+        )
+        expected_method = {"Exact": "exact Poisson", "Byars": "Byar"}.get(row["method"], "")
+        if optional_float(row["value"]) is not None:
+            assert got.method[0] == expected_method
+        for ours, theirs in (
+            (got.value[0], row["value"]),
+            (got.lower[0], row[f"lower{tag}cl"]),
+            (got.upper[0], row[f"upper{tag}cl"]),
+        ):
+            expected = optional_float(theirs)
+            if expected is None:
+                assert math.isnan(ours)
+            else:
+                assert ours == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("phe_proportion_grouped.csv", "proportion"), ("phe_rate_grouped.csv", "rate")]
+)
+def test_grouped_sums_match_phe_workbooks(name, kind):
+    # phe_proportion / phe_rate on grouped data sum numerators and denominators per area first.
+    for row in reference_csv(name):
+        m = float(row["multiplier"])
+        if kind == "proportion":
+            got = proportion_intervals([row["Numerator"]], [row["Denominator"]], multiplier=m)
+        else:
+            got = rate_intervals([row["Numerator"]], [row["Denominator"]], multiplier=m)
+        for ours, theirs in (
+            (got.value[0], row["value"]),
+            (got.lower[0], row["lowercl"]),
+            (got.upper[0], row["uppercl"]),
+        ):
+            expected = optional_float(theirs)
+            assert math.isnan(ours) if expected is None else ours == pytest.approx(expected, rel=1e-6)
+
+
+def test_column_functions_and_estimate_lists_agree():
+    x, n = np.array([0, 3, 65, 1045]), np.array([10, 100, 100, 5000])
+    columns = rate_intervals(x, n)
+    listed = rates(x, n)
+    assert [e.lower for e in listed] == pytest.approx(columns.lower.tolist())
+    assert [e.method for e in listed] == ["exact Poisson", "exact Poisson", "Byar", "Byar"]
+    assert len(count_intervals(x)) == 4
+
+
+def test_a_missing_cell_gives_no_value_and_names_the_row():
+    result = wilson([1, None, 3], [10, 10, ""], first_row=2)
+    assert result[0].value == pytest.approx(0.1)
+    assert result[1].value is None and result[1].lower is None
+    assert result[1].note == "not calculated: the numerator is missing in row 3"
+    assert result[2].note == "not calculated: the denominator is missing in row 4"
+
+
+def test_numeric_text_columns_are_read_in_one_step_and_bad_text_is_named():
+    assert wilson(["65"], ["100"])[0].value == pytest.approx(0.65)
+    with pytest.raises(ValidationProblem, match="denominator 'lots' in row 3 is not a number"):
+        wilson(["1", "2"], ["10", "lots"], first_row=2)
+
+
 # --- Dobson DSR ------------------------------------------------------------------------------------------
 
 
@@ -122,8 +243,7 @@ def test_dsr_checks_band_counts_match():
         ([1, -2], [10, 10], "numerator -2 in row 2 is negative"),
         ([], [], "numerator is empty"),
         ([1, "twelve"], [10, 10], "numerator 'twelve' in row 2 is not a number"),
-        ([1, math.nan], [10, 10], r"numerator is missing \(NaN\) in row 2"),
-        ([1, None], [10, 10], "numerator is missing in row 2"),
+        ([1, math.inf], [10, 10], "numerator inf in row 2 is not a finite number"),
         ([1, 2], [10, 0], "denominator 0 in row 2 must be greater than zero"),
         ([1, 2], [10], "numerator has 2 values but denominator has 1"),
     ],

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats import Polarity, assurance_type, xmr
+from saferhub.stats._spc_core import NO_RULE, OUTSIDE_LIMITS, RUN, TREND, TWO_OF_THREE, decide
+from saferhub.stats.spc_batch import xmr_many
 from tests.unit.stats.fixtures import reference_json
 
 NHSR = reference_json("nhsrplotthedots.json")
@@ -253,3 +256,76 @@ def test_reversing_polarity_swaps_improvement_and_concern(values):
     down = xmr(values, polarity=Polarity.HIGHER_IS_BETTER.reversed())
     swap = {"special_cause_improvement": "special_cause_concern", "special_cause_concern": "special_cause_improvement"}
     assert [swap.get(p.point_type, p.point_type) for p in up.points] == [p.point_type for p in down.points]
+
+
+# --- Which rule decides the icon (NHSRplotthedots' precedence) --------------------------------------------
+
+
+def test_precedence_matches_nhsrplotthedots_special_cause_type():
+    ref = NHSR["precedence"]
+    y = np.array(ref["y"], dtype=float)
+    steps = np.sign(np.diff(y))
+    rising = np.r_[steps, steps[-1]]  # a trend's direction from the rise of y ("use right side")
+    part_trend = np.array(ref["part_of_trend"]) != 0
+    rule, direction = decide(
+        outside=np.array(ref["outside_limits"]) != 0,
+        trend=np.where(part_trend, rising, 0).astype(np.int64),
+        in_two=np.array(ref["part_of_two_in_three"]) != 0,
+        in_run=np.array(ref["part_of_run"]) != 0,
+        side=np.array(ref["relative_to_mean"], dtype=np.int64),
+    )
+    words = {
+        (TREND, 1): "7 Point Trend (Increasing)",
+        (TREND, -1): "7 Point Trend (Decreasing)",
+        (RUN, 1): "7 Points Above CL",
+        (RUN, -1): "7 Points Below CL",
+        (TWO_OF_THREE, 1): "2 in 3 Above CL",
+        (TWO_OF_THREE, -1): "2 in 3 Below CL",
+        (OUTSIDE_LIMITS, 1): "Above UCL",
+        (OUTSIDE_LIMITS, -1): "Below LCL",
+        (NO_RULE, 0): "Common Cause",
+    }
+    assert [words[(int(r), int(d))] for r, d in zip(rule, direction, strict=True)] == ref["expected"]
+
+
+def test_a_falling_trend_above_the_mean_reads_as_the_trend_not_the_run():
+    # Seven points above the mean (a run) that fall one after another (a trend): NHSRplotthedots decides by
+    # the trend, so the point is low (an improvement where lower is better), not high.
+    values = [0, 1] * 6 + [2.2, 2.0, 1.8, 1.6, 1.4, 1.2, 1.0]
+    result = xmr(values, baseline_points=12, polarity="lower_is_better")
+    last = result.points[-1]
+    assert last.in_run and last.in_trend and not last.outside_limits
+    assert last.rule == "trend"
+    assert last.direction == "low"
+    assert last.point_type == "special_cause_improvement"
+    assert result.variation == "improvement_low"
+
+
+# --- Many series at once ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(min_value=-50, max_value=50), min_size=2, max_size=30), min_size=1, max_size=6),
+    st.sampled_from(list(Polarity)),
+)
+def test_many_series_at_once_give_what_each_chart_gives_alone(series_values, polarity):
+    names = [f"s{i}" for i, vals in enumerate(series_values) for _ in vals]
+    flat = [v for vals in series_values for v in vals]
+    table = xmr_many(names, flat, polarity=polarity)
+    offset = 0
+    for i, vals in enumerate(series_values):
+        alone = xmr(vals, polarity=polarity)
+        rows = slice(offset, offset + len(vals))
+        assert list(table.point_type[rows]) == [p.point_type for p in alone.points]
+        assert list(table.rule[rows]) == [p.rule for p in alone.points]
+        assert table.upper_limit[rows] == pytest.approx([alone.segments[0].upper_limit] * len(vals))
+        assert table.series_variation[table.series_names.index(f"s{i}")] == alone.variation
+        offset += len(vals)
+
+
+def test_many_series_may_be_interleaved_and_refuse_a_series_of_one():
+    table = xmr_many(["a", "b", "a", "b", "a"], [1, 10, 2, 20, 3])
+    assert list(table.mean) == pytest.approx([2, 15, 2, 15, 2])
+    with pytest.raises(ValidationProblem, match="series 'c' has only 1 point"):
+        xmr_many(["a", "a", "c"], [1, 2, 3])
