@@ -25,7 +25,7 @@ from saferhub.geography.models import Area, ComparatorGroup
 from saferhub.measures.models import IndicatorValue
 from saferhub.stats import compare as stats_compare
 from saferhub.stats import intervals
-from saferhub.stats.results import Estimate
+from saferhub.stats.results import Estimate, figure
 
 RATES = {ValueType.RATE_PER_1000, ValueType.RATE_PER_10000, ValueType.RATE_PER_100000}
 
@@ -168,7 +168,7 @@ def _pooled(rows: list[MemberValue], indicator: Indicator) -> tuple[dict[float, 
                 c: intervals.rates([num], [den], confidence=c, multiplier=indicator.multiplier)[0]
                 for c in (0.95, 0.998)
             }
-        return est, f"pooled: {num:g} over {den:g} across {len(with_values)} members" + note
+        return est, f"pooled: {figure(num)} over {figure(den)} across {len(with_values)} members" + note
     mean = float(np.mean([r.value for r in with_values]))
     return (
         {0.95: Estimate(value=mean, lower=None, upper=None, confidence=0.95, method="average of members' values")},

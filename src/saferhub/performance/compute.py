@@ -33,6 +33,7 @@ from saferhub.stats import compare as stats_compare
 from saferhub.stats import funnel as stats_funnel
 from saferhub.stats import spc as stats_spc
 from saferhub.stats import trend as stats_trend
+from saferhub.stats.results import figure
 
 __all__ = [
     "ANNUAL",
@@ -178,7 +179,7 @@ def pooled(rows: Sequence[Point], *, multiplier: float) -> tuple[float | None, s
     if all(r.numerator is not None and r.denominator for r in rows):
         num = sum(r.numerator or 0 for r in rows)
         den = sum(r.denominator or 0 for r in rows)
-        return num / den * multiplier, f"pooled: {num:g} over {den:g} across {len(rows)} members"
+        return num / den * multiplier, f"pooled: {figure(num)} over {figure(den)} across {len(rows)} members"
     vals = [r.value for r in rows if r.value is not None]
     if not vals:
         return None, "no member has a value for this period"

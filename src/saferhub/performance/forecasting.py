@@ -11,6 +11,7 @@ from typing import Any
 from saferhub.core.errors import SaferhubError
 from saferhub.performance.series import Point, TargetInfo, _index_label, period_index, segments
 from saferhub.stats import forecast as stats_forecast
+from saferhub.stats.results import figure
 
 FORECAST_FREQUENCY = {"month": "monthly", "quarter": "quarterly", "year": "annual", "financial_year": "annual"}
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1, "financial_year": 1}
@@ -56,6 +57,16 @@ VALUE_RANGE: dict[str, tuple[float | None, float | None]] = {
     "rate_per_10000": (0.0, None),
     "rate_per_100000": (0.0, None),
     "percentage": (0.0, 100.0),
+}
+
+
+# Why an ambition that is not a number cannot be judged, in the reader's words (framework Target.Kind).
+AMBITION_KIND_WORDS = {
+    "direction": "a direction without reduce or increase",
+    "relative": "relative to comparators, judged once their values are loaded",
+    "baseline_tbe": "waiting for its baseline to be established",
+    "tbc": "still to be confirmed",
+    "value": "a value that has not been given",
 }
 
 
@@ -144,7 +155,9 @@ def forecast_and_status(
         }
         item.update(_judge(t, when, last, forecast, polarity, reason))
         assessed.append(item)
-    judged = [a for a in assessed if a["status"] in ("on_track", "at_risk", "off_track")]
+    # "Not enough evidence" is a judgement too: the forecast's interval straddles the ambition and is too
+    # wide to say which side it will fall (saferhub.stats.forecast.target_status gives the reason).
+    judged = [a for a in assessed if a["status"] in ("on_track", "at_risk", "off_track", "not_enough_evidence")]
     future = [a for a in judged if a["due"] and a["due"] > last.end.isoformat()]
     chosen = min(future, key=lambda a: a["due"]) if future else (judged[-1] if judged else None)
     status: dict[str, Any]
@@ -177,7 +190,10 @@ def _judge(
         ambition = last.value
         pol = "lower_is_better" if target.direction == "reduce" else "higher_is_better"
     elif target.kind != "value" or ambition is None:
-        return {"status": "not_assessed", "reason": f"the ambition is {target.kind.replace('_', ' ')}, not a value"}
+        return {
+            "status": "not_assessed",
+            "reason": f"the ambition is {AMBITION_KIND_WORDS.get(target.kind, 'not a number')}",
+        }
     if pol == "no_judgement":
         return {
             "status": "not_assessed",
@@ -189,8 +205,8 @@ def _judge(
         met = (last.value or 0) >= ambition if higher else (last.value or 0) <= ambition
         return {
             "status": "on_track" if met else "off_track",
-            "reason": f"the ambition's date has passed; the latest value {last.value:g} "
-            f"{'meets' if met else 'does not meet'} the ambition {ambition:g}",
+            "reason": f"the ambition's date has passed; the latest value {figure(last.value)} "
+            f"{'meets' if met else 'does not meet'} the ambition {figure(ambition)}",
             "ambition": ambition,
         }
     if forecast is None:
@@ -202,5 +218,5 @@ def _judge(
     judged = stats_forecast.target_status(point, ambition, pol)
     reason = judged.reason + f" (forecast for {fp['period']}, {forecast['method']})"
     if target.kind == "direction":
-        reason = f"to {target.direction} from the latest value {ambition:g}: " + reason
+        reason = f"to {target.direction} from the latest value {figure(ambition)}: " + reason
     return {"status": judged.status.value, "reason": reason, "ambition": ambition, "forecast_period": fp["period"]}

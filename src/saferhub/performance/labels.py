@@ -25,6 +25,7 @@ TARGET = {
     "on_track": Label("On track", "green", "●", "target"),
     "at_risk": Label("At risk", "yellow", "◆", "target"),
     "off_track": Label("Off track", "red", "▲", "target"),
+    "not_enough_evidence": Label("Not enough evidence", "grey", "…", "target"),
     "no_target": Label("No ambition set", "grey", "–", "target"),
     "not_assessed": Label("Not assessed", "grey", "?", "target"),
 }

@@ -37,6 +37,7 @@ class TargetStatus(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
     OFF_TRACK = "off_track", "Off track"
+    NOT_ENOUGH_EVIDENCE = "not_enough_evidence", "Not enough evidence"
     NO_TARGET = "no_target", "No target"
     NOT_ASSESSED = "not_assessed", "Not assessed"
 
@@ -56,7 +57,7 @@ class IndicatorSummary(TimeStampedModel):
     latest_lower_95 = models.FloatField(null=True, blank=True)
     latest_upper_95 = models.FloatField(null=True, blank=True)
     latest_numerator = models.FloatField(null=True, blank=True)
-    target_status = models.CharField(max_length=16, choices=TargetStatus.choices, default=TargetStatus.NO_TARGET)
+    target_status = models.CharField(max_length=24, choices=TargetStatus.choices, default=TargetStatus.NO_TARGET)
     spc_variation = models.CharField(max_length=32, blank=True)
     spc_assurance = models.CharField(max_length=32, blank=True)
     benchmark_outcome = models.CharField(max_length=16, blank=True)

@@ -24,6 +24,9 @@ from saferhub.performance import compute
 from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.suppression import suppression_refresh
 
+# Groups chosen for one area: they compare that area alone, not every member.
+_ONE_AREA_KINDS = frozenset({ComparatorGroup.Kind.MOST_SIMILAR, ComparatorGroup.Kind.STATISTICAL_NEIGHBOURS})
+
 _FIELDS = (
     "area_id",
     "period_label",
@@ -115,8 +118,10 @@ def _benchmarks(
             )
         )
     for group, member_ids in groups:
-        # Another area's most similar group that merely includes this one is not its comparator.
-        if area.pk not in member_ids or (group.for_area_id is not None and group.for_area_id != area.pk):
+        # Another area's most similar group that merely includes this one is not its comparator;
+        # a listed set (every Essex CSP, a region's forces) compares each member with the rest.
+        belongs_to_another = group.kind in _ONE_AREA_KINDS and group.for_area_id not in (None, area.pk)
+        if area.pk not in member_ids or belongs_to_another:
             continue
         rows = [p for m in member_ids if (p := by_area_period.get((m, period))) is not None and p.value is not None]
         value, note = compute.pooled(rows, multiplier=multiplier)

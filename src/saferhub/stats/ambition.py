@@ -20,7 +20,7 @@ import numpy as np
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import number_column
 from saferhub.stats.compare import SdDistance, distance_in_sd
-from saferhub.stats.results import AsDict
+from saferhub.stats.results import AsDict, figure
 
 RELATIVE_SD = "distance from each comparator group's mean in its standard deviations"
 
@@ -97,10 +97,12 @@ def relative_ambition(
         (distance,) = distance_in_sd([value], values)
         met = sign * distance.standard_deviations > k
         words = f"{abs(distance.standard_deviations):.2f} SD {'below' if distance.standard_deviations < 0 else 'above'}"
-        groups.append(GroupDistance(name, distance, met, f"{words} the {name} average {distance.comparator_mean:.4g}"))
+        groups.append(
+            GroupDistance(name, distance, met, f"{words} the {name} average {figure(distance.comparator_mean, 4)}")
+        )
     unknown = [g for g in groups if g.met is None]
     if unknown:
         return outcome(AmbitionStatus.NOT_ASSESSED, "; ".join(g.reason for g in unknown), tuple(groups))
     status = AmbitionStatus.MET if all(g.met for g in groups) else AmbitionStatus.NOT_MET
-    need = f"more than {k:g} SD {direction} each average"
+    need = f"more than {figure(k)} SD {direction} each average"
     return outcome(status, f"{'; '.join(g.reason for g in groups)} (the ambition: {need})", tuple(groups))

@@ -16,7 +16,7 @@ from typing import Any
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, confidence_level, numbers
-from saferhub.stats.results import AsDict, Estimate, Polarity
+from saferhub.stats.results import AsDict, Estimate, Polarity, figure
 
 INTERVAL_OVERLAP = "Fingertips benchmark comparison (benchmark inside the confidence interval)"
 DOUBLE_OVERLAP = "Fingertips comparison of two intervals (double overlapping confidence intervals)"
@@ -96,14 +96,13 @@ def compare_one(
     if benchmark is None:
         return result(Outcome.NOT_COMPARED, "no benchmark value")
     if lower > upper:
-        raise ValidationProblem(f"lower limit {lower:g} is above upper limit {upper:g}")
+        raise ValidationProblem(f"lower limit {figure(lower)} is above upper limit {figure(upper)}")
     level = f"{confidence * 100:g}%"
     if lower <= benchmark <= upper:
-        return result(Outcome.SIMILAR, f"the benchmark {benchmark:g} lies inside the {level} interval")
+        return result(Outcome.SIMILAR, f"the benchmark {figure(benchmark)} lies inside the {level} interval")
     above = lower > benchmark
-    where = (
-        f"the {level} interval {lower:g} to {upper:g} is {'above' if above else 'below'} the benchmark {benchmark:g}"
-    )
+    side = "above" if above else "below"
+    where = f"the {level} interval {figure(lower)} to {figure(upper)} is {side} the benchmark {figure(benchmark)}"
     if polarity is Polarity.NO_JUDGEMENT:
         return result(Outcome.HIGHER if above else Outcome.LOWER, where)
     good = above == (polarity is Polarity.HIGHER_IS_BETTER)
@@ -140,7 +139,9 @@ def compare_with_benchmark(
     out = []
     for i in range(n):
         if lo[i] is not None and hi[i] is not None and lo[i] > hi[i]:  # type: ignore[operator]
-            raise ValidationProblem(f"lower limit {lo[i]:g} is above upper limit {hi[i]:g} in row {i + first_row}")
+            raise ValidationProblem(
+                f"lower limit {figure(lo[i])} is above upper limit {figure(hi[i])} in row {i + first_row}"
+            )
         out.append(compare_one(lo[i], hi[i], bench[i], pol, value=vals[i], confidence=level))
     return out
 
@@ -195,7 +196,7 @@ def compare_two_intervals(
     assert lower is not None and upper is not None and benchmark_lower is not None and benchmark_upper is not None
     for lo, hi, what in ((lower, upper, "the value's"), (benchmark_lower, benchmark_upper, "the benchmark's")):
         if lo > hi:
-            raise ValidationProblem(f"{what} lower limit {lo:g} is above its upper limit {hi:g}")
+            raise ValidationProblem(f"{what} lower limit {figure(lo)} is above its upper limit {figure(hi)}")
     # Fingertips: the higher value's lower limit at or below the lower value's upper limit
     overlap = benchmark_lower <= upper if value < benchmark else lower <= benchmark_upper
     level_words = f"{level * 100:g}%"

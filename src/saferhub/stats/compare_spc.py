@@ -31,7 +31,7 @@ from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, confidence_level, number_column, positive, z_value
 from saferhub.stats.compare import Comparison, Outcome
 from saferhub.stats.intervals import multiplier_value
-from saferhub.stats.results import Polarity
+from saferhub.stats.results import Polarity, figure
 
 SPC_RATES = "Fingertips SPC for rates (exact Poisson control limits around the benchmark, whole events)"
 SPC_RATES_CONTINUOUS = "SPC for rates (exact Poisson control limits around the benchmark, continuous)"
@@ -58,11 +58,14 @@ def _judge(
 
     if pol is None:
         return result(Outcome.NOT_COMPARED, "the indicator has no polarity set")
-    limits = f"the {level * 100:g}% control limits {lower:.6g} to {upper:.6g} around the benchmark {benchmark:g}"
+    limits = (
+        f"the {level * 100:g}% control limits {figure(lower, 6)} to {figure(upper, 6)} "
+        f"around the benchmark {figure(benchmark)}"
+    )
     if lower <= value <= upper:
-        return result(Outcome.SIMILAR, f"the value {value:g} lies within {limits}")
+        return result(Outcome.SIMILAR, f"the value {figure(value)} lies within {limits}")
     above = value > upper
-    where = f"the value {value:g} lies {'above' if above else 'below'} {limits}"
+    where = f"the value {figure(value)} lies {'above' if above else 'below'} {limits}"
     if pol is Polarity.NO_JUDGEMENT:
         return result(Outcome.HIGHER if above else Outcome.LOWER, where)
     good = above == (pol is Polarity.HIGHER_IS_BETTER)
@@ -99,7 +102,7 @@ def compare_rates_spc(
     pol = None if polarity is None else Polarity.parse(polarity)
     v, n, bench = _inputs(values, denominators, benchmark, first_row)
     if bench < 0:
-        raise ValidationProblem(f"benchmark rate {bench:g} cannot be negative")
+        raise ValidationProblem(f"benchmark rate {figure(bench)} cannot be negative")
     lower, upper = poisson_control_limits(bench * n / m, level, whole_events=whole_events)
     method = SPC_RATES if whole_events else SPC_RATES_CONTINUOUS
     out = []
@@ -131,7 +134,7 @@ def compare_proportions_spc(
     v, n, bench = _inputs(values, denominators, benchmark, first_row)
     p0 = bench / m
     if not 0 <= p0 <= 1:
-        raise ValidationProblem(f"benchmark {bench:g} is not a proportion of {m:g}")
+        raise ValidationProblem(f"benchmark {figure(bench)} is not a proportion of {figure(m)}")
     z = z_value(level)
     e = n * p0
     spread = z * np.sqrt(z**2 + 4 * e * (1 - p0))

@@ -34,7 +34,7 @@ from scipy.stats import norm
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, confidence_level, dates_in_order, non_negative, numbers, to_date
 from saferhub.stats._forecast_models import Fitted, NoFiniteFit, ols_forecast, quasi_poisson_forecast
-from saferhub.stats.results import AsDict, Polarity
+from saferhub.stats.results import AsDict, Polarity, figure
 
 LINEAR_TREND = "linear trend (OLS) with prediction interval"
 SEASONAL_TREND = "linear trend with seasonal dummies (OLS) with prediction interval"
@@ -289,7 +289,7 @@ def target_status(
         level = confidence_level(confidence) if confidence is not None else 0.95
     target = float(numbers([ambition], "ambition")[0])
     when = to_date(due, "ambition date", 0, 1) if due is not None else point.date
-    interval = f"{point.lower:.4g} to {point.upper:.4g} ({level * 100:g}% prediction interval)"
+    interval = f"{figure(point.lower, 4)} to {figure(point.upper, 4)} ({level * 100:g}% prediction interval)"
     z = float(norm.ppf(1 - (1 - level) / 2))
     half = (point.upper - point.lower) / 2
     cv = half / (z * abs(point.value)) if point.value else math.inf
@@ -315,18 +315,20 @@ def target_status(
     all_meet = point.lower >= target if higher else point.upper <= target
     all_miss = point.upper < target if higher else point.lower > target
     if all_meet:
-        return result(Status.ON_TRACK, f"the whole forecast interval {interval} meets the ambition {target:g}")
+        return result(Status.ON_TRACK, f"the whole forecast interval {interval} meets the ambition {figure(target)}")
     if all_miss:
-        return result(Status.OFF_TRACK, f"the whole forecast interval {interval} misses the ambition {target:g}")
+        return result(Status.OFF_TRACK, f"the whole forecast interval {interval} misses the ambition {figure(target)}")
     if cv > max_coefficient_of_variation:
         return result(
             Status.NOT_ENOUGH_EVIDENCE,
-            f"the forecast {point.value:.4g} has an interval of {interval}, too wide to say whether the ambition "
-            f"{target:g} will be met (its coefficient of variation is {'over 100' if cv > 1 else f'{cv * 100:.0f}'}%, "
+            f"the forecast {figure(point.value, 4)} has an interval of {interval}, too wide to say whether "
+            f"the ambition {figure(target)} will be met (its coefficient of variation is "
+            f"{'over 100' if cv > 1 else f'{cv * 100:.0f}'}%, "
             f"above {max_coefficient_of_variation * 100:g}%)",
         )
     side = "meets" if (point.value >= target if higher else point.value <= target) else "misses"
     return result(
         Status.AT_RISK,
-        f"the forecast {point.value:.4g} {side} the ambition {target:g} but its interval {interval} crosses it",
+        f"the forecast {figure(point.value, 4)} {side} the ambition {figure(target)} "
+        f"but its interval {interval} crosses it",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import math
 from typing import Any
 
 from saferhub.core.errors import ValidationProblem
@@ -74,3 +75,18 @@ class Estimate(AsDict):
     denominator: float | None = None
     multiplier: float = 1
     note: str = ""
+
+
+def figure(value: float | None, significant: int = 6) -> str:
+    """A number for a sentence a reader sees: plain notation with thousands separated, never
+    scientific ("1,896,590", not "1.89659e+06"), at most ``significant`` significant figures."""
+    if value is None:
+        return "–"
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    if number == 0:
+        return "0"
+    decimals = max(0, significant - 1 - math.floor(math.log10(abs(number))))
+    text = f"{number:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

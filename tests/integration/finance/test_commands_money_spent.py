@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_load_essex_says_no_actuals_were_loaded(essex_loaded):
     result = CliRunner().invoke(main, ["finance", "load-essex"])
     assert result.exit_code == 0, result.output
-    assert "money spent: stated out-turns 2 created, 0 unchanged (the seeds give no quarter's actual spend" in (
-        result.output
-    )
+    assert "stated out-turns: 2 created, 0 updated, 0 unchanged" in result.output
+    assert "the seeds give no quarter's actual spend: none loaded" in result.output
     assert StatedOutturn.objects.count() == 2
 
 

@@ -31,7 +31,7 @@ def test_crime_by_type_reads_the_crime_type_values(essex_geography):
     builders.write_monthly(burglary, count=2, codes=["E07000073"], base=50)
     result = crime_by_type_and_month(area=essex_geography["E07000073"])
     assert result["source"].startswith("police.uk street-level records")
-    assert result["types"] == ["Crime: burglary"] and result["periods"] == ["2022-05", "2022-06"]
+    assert result["types"] == ["Burglary"] and result["periods"] == ["2022-05", "2022-06"]
 
 
 def test_the_framework_page_include_gets_rendered_html(crime_framework):
