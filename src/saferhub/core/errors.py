@@ -33,6 +33,16 @@ class ValidationProblem(SaferhubError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class ValidationProblems(ValidationProblem):
+    """Every problem found in one submission, so a form shows them all at once (GOV.UK error
+    summary) and nothing is written while any remains. Reads as its first problem."""
+
+    def __init__(self, problems: list[ValidationProblem]) -> None:
+        first = problems[0]
+        super().__init__(first.message, where=first.where, field=first.field, code=first.code)
+        self.problems = problems
+
+
 class NotFound(SaferhubError):
     """A named thing (area, indicator, framework) does not exist."""
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django import forms
 
-from saferhub.core.errors import ValidationProblem
+from saferhub.core.errors import ValidationProblem, ValidationProblems
 
 FORM_ID = "main-form"
 
@@ -97,6 +97,24 @@ def form_problem_add(
         form.add(form.input_id(name), problem.message)
         return
     form.add_error(name if name in form.fields else None, problem.message)
+
+
+def problems_by_input(
+    problem: ValidationProblem, *, inputs: set[str] | None = None, form_id: str = FORM_ID
+) -> dict[str, str]:
+    """Input id → message, in the order found, for pages that check many rows at once (every line
+    of a quarter, every measure of a return). A problem about no one field, or about a field the
+    page has no input for (``inputs``, when given), goes on the form as a whole."""
+    found = list(problem.problems) if isinstance(problem, ValidationProblems) else [problem]
+    out: dict[str, str] = {}
+    for p in found:
+        name = p.field
+        if not name or (inputs is not None and name not in inputs):
+            name = form_id
+        if name in out and name == form_id and p.message not in out[name]:
+            out[name] = f"{out[name]}. {p.message}"
+        out.setdefault(name, p.message)
+    return out
 
 
 def read_date(data: Any, name: str, label: str, errors: FormErrors, *, required: bool = False) -> date | None:

@@ -9,28 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from saferhub.core.errors import ValidationProblem
-from saferhub.finance.problems import Problems
-
-FORM_ID = "main-form"
-
-
-def errors_from(
-    problem: ValidationProblem, *, inputs: set[str] | None = None, form_id: str = FORM_ID
-) -> dict[str, str]:
-    """Field id → message, in the order found. A problem about no one field, or about a field the
-    page has no input for (``inputs``, when given), goes on the form as a whole."""
-    found: list[ValidationProblem] = list(problem.problems) if isinstance(problem, Problems) else [problem]
-    out: dict[str, str] = {}
-    for p in found:
-        name = getattr(p, "field", None)
-        if not name or (inputs is not None and name not in inputs):
-            name = form_id
-        if name in out and name == form_id and p.message not in out[name]:
-            out[name] = f"{out[name]}. {p.message}"
-        out.setdefault(name, p.message)
-    return out
-
 
 def read_date(text: object) -> date | None:
     """An ISO date (``2016-05-31``) from a query string, or None if it is not one."""

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 
 from saferhub.core.codes import parse_period
 from saferhub.core.errors import ValidationProblem
-from saferhub.finance.problems import FieldProblem
 
 # "2015/16 Q1", "2015/16-Q1", "Q1 2015/16", and the URL form "2015-16-q1".
 _YEAR_FIRST = re.compile(r"^(\d{4})[/-](\d{2})\s*[- ]?\s*[Qq]([1-4])$")
@@ -94,13 +93,13 @@ def parse_quarter(text: object, *, where: str | None = None, field: str | None =
     elif m := _QUARTER_FIRST.match(raw):
         number, year, short = int(m[1]), int(m[2]), int(m[3])
     else:
-        raise FieldProblem(
+        raise ValidationProblem(
             f"{raw[:40]!r} is not a quarter of a financial year: write it like 2015/16 Q1 (April to June 2015)",
             where=where,
             field=field,
         )
     if (year + 1) % 100 != short:
-        raise FieldProblem(
+        raise ValidationProblem(
             f"{raw!r} is not a financial year: the second part must be the year after {year} "
             f"(expected {year}/{(year + 1) % 100:02d})",
             where=where,
@@ -109,7 +108,7 @@ def parse_quarter(text: object, *, where: str | None = None, field: str | None =
     try:
         return FinancialQuarter(year, number)
     except ValidationProblem as exc:
-        raise FieldProblem(exc.message, where=where, field=field) from None
+        raise ValidationProblem(exc.message, where=where, field=field) from None
 
 
 @functools.lru_cache(maxsize=1024)

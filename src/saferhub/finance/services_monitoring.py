@@ -3,7 +3,7 @@ budget, the spending profile of a line, and the partnership's variance threshold
 
 Every submission is checked whole before anything is written (every line, every amount, every
 reason the threshold asks for); then it is written in one transaction, in bulk, with history and
-one audit row. A problem names the line and the form input it is about (``FieldProblem.field``).
+one audit row. A problem names the line and the form input it is about (``ValidationProblem.field``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from saferhub.accounts.models import Partnership
 from saferhub.core.audit import audit_record
-from saferhub.core.errors import ValidationProblem
+from saferhub.core.errors import ValidationProblem, ValidationProblems
 from saferhub.finance.models import BudgetLine, BudgetLineQuarter, BudgetProfile, BudgetTable, VarianceThreshold
 from saferhub.finance.money import check_percent, to_money
-from saferhub.finance.problems import FieldProblem, Problems
 from saferhub.finance.quarters import FinancialQuarter, parse_quarter, quarters_of
 from saferhub.finance.selectors_monitoring import variance_threshold_for
 from saferhub.finance.variance import (
@@ -41,7 +40,7 @@ def _amount(value: object, *, label: str, where: str, field: str) -> Decimal:
     try:
         return to_money(str(value).strip(), name=label, where=where)
     except ValidationProblem as exc:
-        raise FieldProblem(exc.message, where=where, field=field) from None
+        raise ValidationProblem(exc.message, where=where, field=field) from None
 
 
 def _quarter(value: FinancialQuarter | str) -> FinancialQuarter:
@@ -57,22 +56,22 @@ def variance_threshold_set(
     """Set when a variance needs a reason: more than ``percent`` of a line's budget, or more than
     ``amount``. Either may be left empty (None or ""), not both."""
     where = f"{partnership.name}, variance threshold"
-    problems: list[FieldProblem] = []
+    problems: list[ValidationProblem] = []
     pct = amt = None
     if str(percent if percent is not None else "").strip():
         try:
             pct = check_percent(percent, name="The percentage", where=where)
         except ValidationProblem as exc:
-            problems.append(FieldProblem(exc.message, where=where, field="percent"))
+            problems.append(ValidationProblem(exc.message, where=where, field="percent"))
     if str(amount if amount is not None else "").strip():
         try:
             amt = _amount(str(amount).lstrip("£"), label="The amount", where=where, field="amount")
-        except FieldProblem as exc:
+        except ValidationProblem as exc:
             problems.append(exc)
     if not problems and pct is None and amt is None:
-        problems.append(FieldProblem("Enter a percentage, an amount, or both", where=where, field="percent"))
+        problems.append(ValidationProblem("Enter a percentage, an amount, or both", where=where, field="percent"))
     if problems:
-        raise Problems(problems)
+        raise ValidationProblems(problems)
     with transaction.atomic():
         threshold, _ = VarianceThreshold.objects.update_or_create(
             partnership=partnership, defaults={"percent": pct, "amount": amt}
@@ -98,27 +97,27 @@ def budget_profile_set(
     where = f"{line.table.title}, {line.area_of_spend}, profile"
     quarters = quarters_of(line.year)
     given = {_quarter(q): v for q, v in amounts.items()}
-    problems: list[FieldProblem] = []
+    problems: list[ValidationProblem] = []
     outside = sorted(q for q in given if q not in quarters)
     for q in outside:
-        problems.append(FieldProblem(f"{q.words} is outside the line's budget year {line.year}", where=where))
+        problems.append(ValidationProblem(f"{q.words} is outside the line's budget year {line.year}", where=where))
     values: dict[FinancialQuarter, Decimal] = {}
     for q in quarters:
         field = f"profile-{q.slug}"
         raw = given.get(q)
         if raw is None or not str(raw).strip():
-            problems.append(FieldProblem(f"Enter the planned spend for {q.words}", where=where, field=field))
+            problems.append(ValidationProblem(f"Enter the planned spend for {q.words}", where=where, field=field))
             continue
         try:
             values[q] = _amount(
                 str(raw).lstrip("£"), label=f"The planned spend for {q.words}", where=where, field=field
             )
-        except FieldProblem as exc:
+        except ValidationProblem as exc:
             problems.append(exc)
     if not problems and sum(values.values(), Decimal(0)) != line.amount:
         total = sum(values.values(), Decimal(0))
         problems.append(
-            FieldProblem(
+            ValidationProblem(
                 f"The quarters add up to £{total:,.2f} but the line's budget is £{line.amount:,.2f}: "
                 "a profile spreads the whole budget",
                 where=where,
@@ -126,7 +125,7 @@ def budget_profile_set(
             )
         )
     if problems:
-        raise Problems(problems)
+        raise ValidationProblems(problems)
     with transaction.atomic():
         existing = {p.period_start: p for p in BudgetProfile.objects.select_for_update().filter(line=line)}
         new, changed = [], []
@@ -193,17 +192,19 @@ def budget_quarter_report(
     q = _quarter(quarter)
     where = f"{table.title}, {q.label}"
     lines = {ln.pk: ln for ln in table.lines.all()}
-    problems: list[FieldProblem] = []
+    problems: list[ValidationProblem] = []
     unknown = [k for k in entries if k not in lines]
     if unknown:
         problems.append(
-            FieldProblem(f"{len(unknown)} of the lines sent are not lines of {table.title}", where=where, field=None)
+            ValidationProblem(
+                f"{len(unknown)} of the lines sent are not lines of {table.title}", where=where, field=None
+            )
         )
     in_period = {pk for pk, ln in lines.items() if q in quarters_of(ln.year)}
     if not in_period:
         years = ", ".join(sorted({ln.year for ln in lines.values()})) or "none"
-        raise Problems(
-            [FieldProblem(f"{q.words} is outside this budget's years ({years})", where=where, field="quarter")]
+        raise ValidationProblems(
+            [ValidationProblem(f"{q.words} is outside this budget's years ({years})", where=where, field="quarter")]
         )
     existing = {
         row.line_id: row
@@ -234,7 +235,7 @@ def budget_quarter_report(
         if not any(given):
             if pk in existing:
                 problems.append(
-                    FieldProblem(
+                    ValidationProblem(
                         f"{line.area_of_spend}: figures for {q.words} are already recorded; correct them "
                         "rather than leave them empty",
                         where=lwhere,
@@ -244,14 +245,14 @@ def budget_quarter_report(
             continue
         if pk not in in_period:
             problems.append(
-                FieldProblem(
+                ValidationProblem(
                     f"{line.area_of_spend}: {q.words} is outside the line's budget year {line.year}",
                     where=lwhere,
                     field=f"actual-{pk}",
                 )
             )
             continue
-        line_problems: list[FieldProblem] = []
+        line_problems: list[ValidationProblem] = []
         amounts: dict[str, Decimal] = {}
         for name, label, raw in (
             ("actual", f"{line.area_of_spend}: spend in the quarter", entry.actual),
@@ -259,19 +260,19 @@ def budget_quarter_report(
         ):
             if _blank(raw):
                 line_problems.append(
-                    FieldProblem(
+                    ValidationProblem(
                         f"Enter {label.split(': ', 1)[1]} for {line.area_of_spend}", where=lwhere, field=f"{name}-{pk}"
                     )
                 )
                 continue
             try:
                 amounts[name] = _amount(str(raw).lstrip("£"), label=label, where=lwhere, field=f"{name}-{pk}")
-            except FieldProblem as exc:
+            except ValidationProblem as exc:
                 line_problems.append(exc)
         reason = str(entry.reason or "").strip()
         if len(reason) > REASON_MAX:
             line_problems.append(
-                FieldProblem(
+                ValidationProblem(
                     f"{line.area_of_spend}: the reason must be {REASON_MAX:,} characters or fewer "
                     f"(it has {len(reason):,})",
                     where=lwhere,
@@ -299,7 +300,7 @@ def budget_quarter_report(
         ]
         if variances and not reason:
             problems.append(
-                FieldProblem(
+                ValidationProblem(
                     f"{line.area_of_spend}: give a reason, as the line is {' and '.join(variances)} "
                     f"({threshold.words} needs one)",
                     where=lwhere,
@@ -309,9 +310,9 @@ def budget_quarter_report(
             continue
         checked[pk] = (actual, forecast, reason)
     if not problems and not checked:
-        problems.append(FieldProblem(f"Enter the figures of at least one line for {q.words}", where=where))
+        problems.append(ValidationProblem(f"Enter the figures of at least one line for {q.words}", where=where))
     if problems:
-        raise Problems(problems)
+        raise ValidationProblems(problems)
 
     user = actor if getattr(actor, "is_authenticated", False) else None
     new, changed, unchanged = [], [], 0
@@ -339,9 +340,9 @@ def budget_quarter_report(
             _write_quarter(table=table, q=q, new=new, changed=changed, actor=actor, user=user)
     except IntegrityError:
         # Someone recorded the same quarter between our check and our write: nothing of ours is kept.
-        raise Problems(
+        raise ValidationProblems(
             [
-                FieldProblem(
+                ValidationProblem(
                     f"Figures for {q.words} were recorded by someone else just now: look at them and "
                     "enter your corrections again",
                     where=where,

@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from saferhub.accounts.models import Organisation
 from saferhub.core.audit import audit_record
-from saferhub.core.errors import ValidationProblem
+from saferhub.core.errors import ValidationProblem, ValidationProblems
 from saferhub.finance.models import CommissionedService, PerformanceMeasure, ServiceReturn, ServiceReturnValue
 from saferhub.finance.money import to_money
-from saferhub.finance.problems import FieldProblem, Problems
 from saferhub.finance.quarters import FinancialQuarter, parse_quarter, quarters_of
 
 TEXT_MAX = 5000
@@ -34,26 +33,26 @@ def _value(raw: object, *, measure: PerformanceMeasure, where: str) -> Decimal:
     field = f"value-{measure.pk}"
     text = str(raw if raw is not None else "").strip().replace(",", "")
     if not text:
-        raise FieldProblem(f"Enter a figure for {measure.title}", where=where, field=field)
+        raise ValidationProblem(f"Enter a figure for {measure.title}", where=where, field=field)
     try:
         number = Decimal(text)
     except (InvalidOperation, ArithmeticError):
         number = None
     if number is None or not number.is_finite():
-        raise FieldProblem(f"{measure.title}: {text[:40]!r} is not a number", where=where, field=field)
+        raise ValidationProblem(f"{measure.title}: {text[:40]!r} is not a number", where=where, field=field)
     if number < 0:
-        raise FieldProblem(f"{measure.title} cannot be negative (got {text[:40]})", where=where, field=field)
+        raise ValidationProblem(f"{measure.title} cannot be negative (got {text[:40]})", where=where, field=field)
     if number > VALUE_MAX:
-        raise FieldProblem(f"{measure.title}: {text[:40]} is larger than the hub holds", where=where, field=field)
+        raise ValidationProblem(f"{measure.title}: {text[:40]} is larger than the hub holds", where=where, field=field)
     if number != number.quantize(FOUR_PLACES):
-        raise FieldProblem(f"{measure.title}: use at most four decimal places", where=where, field=field)
+        raise ValidationProblem(f"{measure.title}: use at most four decimal places", where=where, field=field)
     return number.quantize(FOUR_PLACES) + 0
 
 
 def _text(raw: object, *, label: str, where: str, field: str) -> str:
     text = str(raw or "").strip()
     if len(text) > TEXT_MAX:
-        raise FieldProblem(
+        raise ValidationProblem(
             f"{label} must be {TEXT_MAX:,} characters or fewer (it has {len(text):,})", where=where, field=field
         )
     return text
@@ -70,18 +69,20 @@ def _check_return(
 ) -> tuple[FinancialQuarter, Decimal, dict[PerformanceMeasure, Decimal], str]:
     """Everything a return says, checked: every problem is collected before any is raised."""
     where = f"{service.name} ({service.location})"
-    problems: list[FieldProblem] = []
+    problems: list[ValidationProblem] = []
     q: FinancialQuarter | None = None
     try:
         q = quarter if isinstance(quarter, FinancialQuarter) else parse_quarter(quarter, where=where, field="quarter")
-    except FieldProblem as exc:
+    except ValidationProblem as exc:
         problems.append(exc)
     fund = service.section.fund
     if q is not None and q not in quarters_of(fund.year):
-        problems.append(FieldProblem(f"{q.words} is outside the fund's year {fund.year}", where=where, field="quarter"))
+        problems.append(
+            ValidationProblem(f"{q.words} is outside the fund's year {fund.year}", where=where, field="quarter")
+        )
     elif q is not None and q.end >= today:
         problems.append(
-            FieldProblem(
+            ValidationProblem(
                 f"{q.words} has not ended yet: a quarter's return is made once it is over", where=where, field="quarter"
             )
         )
@@ -92,7 +93,7 @@ def _check_return(
         )
     except ValidationProblem as exc:
         message = "Enter what the service cost in the quarter" if exc.message.endswith("is missing") else exc.message
-        problems.append(FieldProblem(message, where=where, field="cost"))
+        problems.append(ValidationProblem(message, where=where, field="cost"))
     measures = {m.pk: m for m in service.measures.all()}
     given: dict[int, object] = {}
     for key, raw in values.items():
@@ -102,7 +103,7 @@ def _check_return(
             pk = -1
         if pk not in measures:
             problems.append(
-                FieldProblem(f"{str(key)[:20]!r} is not one of this service's measures", where=where, field=None)
+                ValidationProblem(f"{str(key)[:20]!r} is not one of this service's measures", where=where, field=None)
             )
             continue
         given[pk] = raw
@@ -110,15 +111,15 @@ def _check_return(
     for pk, measure in measures.items():
         try:
             figures[measure] = _value(given.get(pk), measure=measure, where=where)
-        except FieldProblem as exc:
+        except ValidationProblem as exc:
             problems.append(exc)
     text = ""
     try:
         text = _text(delivery, label="What was delivered", where=where, field="delivery")
-    except FieldProblem as exc:
+    except ValidationProblem as exc:
         problems.append(exc)
     if problems:
-        raise Problems(problems)
+        raise ValidationProblems(problems)
     assert q is not None
     return q, amount, figures, text
 
@@ -186,9 +187,9 @@ def service_return_submit(
     where = f"{service.name} ({service.location})"
     already = ServiceReturn.objects.filter(service=service, period_start=q.start, is_current=True).first()
     if already is not None:
-        raise Problems(
+        raise ValidationProblems(
             [
-                FieldProblem(
+                ValidationProblem(
                     f"A return for {q.words} has already been made (version {already.version}, "
                     f"{timezone.localtime(already.created_at):%d %B %Y}): to change it, make a correction",
                     where=where,
@@ -209,9 +210,9 @@ def service_return_submit(
                 submitted_by=submitted_by,
             )
     except IntegrityError:
-        raise Problems(
+        raise ValidationProblems(
             [
-                FieldProblem(
+                ValidationProblem(
                     f"A return for {q.words} was made by someone else just now: look at it, and correct it "
                     "if it needs changing",
                     where=where,
@@ -245,7 +246,9 @@ def service_return_correct(
     where = f"{service.name} ({service.location})"
     reason = _text(correction_reason, label="The reason for the correction", where=where, field="correction_reason")
     if not reason:
-        raise Problems([FieldProblem("Say why the return is being corrected", where=where, field="correction_reason")])
+        raise ValidationProblems(
+            [ValidationProblem("Say why the return is being corrected", where=where, field="correction_reason")]
+        )
     try:
         with transaction.atomic():
             current = (
@@ -254,9 +257,9 @@ def service_return_correct(
                 .first()
             )
             if current is None:
-                raise Problems(
+                raise ValidationProblems(
                     [
-                        FieldProblem(
+                        ValidationProblem(
                             f"No return for {q.words} has been made yet: make the return first",
                             where=where,
                             field="quarter",
@@ -276,9 +279,9 @@ def service_return_correct(
                 submitted_by=submitted_by,
             )
     except IntegrityError:
-        raise Problems(
+        raise ValidationProblems(
             [
-                FieldProblem(
+                ValidationProblem(
                     f"The return for {q.words} was corrected by someone else just now: look at it first",
                     where=where,
                     field="quarter",
@@ -317,9 +320,9 @@ def measure_outcome_count_set(
     where = f"{service.name} ({service.location})"
     if measure is not None:
         if measure.service_id != service.pk:
-            raise FieldProblem("That measure is not one of this service's measures", where=where, field="measure")
+            raise ValidationProblem("That measure is not one of this service's measures", where=where, field="measure")
         if measure.question != PerformanceMeasure.Question.BETTER_OFF:
-            raise FieldProblem(
+            raise ValidationProblem(
                 f'{measure.title} answers "{measure.get_question_display()}": outcomes are counted by an '
                 '"Is anyone better off?" measure',
                 where=where,

@@ -21,8 +21,8 @@ from saferhub.accounts.access import access_has_role, access_partnerships, acces
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
+from saferhub.core.forms import problems_by_input
 from saferhub.finance import selectors_monitoring as monitoring
-from saferhub.finance.forms import errors_from
 from saferhub.finance.models import BudgetLine, BudgetTable
 from saferhub.finance.quarters import FinancialQuarter, parse_quarter, quarters_of
 from saferhub.finance.services_monitoring import (
@@ -251,7 +251,7 @@ def budget_quarter(request: HttpRequest, slug: str, quarter: str) -> HttpRespons
             saved = budget_quarter_report(table=table, quarter=q, entries=entries, actor=request.user)
         except ValidationProblem as exc:
             inputs = {f"{name}-{ln.pk}" for ln in lines for name in ("actual", "forecast_outturn", "reason")}
-            errors = errors_from(exc, inputs=inputs)
+            errors = problems_by_input(exc, inputs=inputs)
         else:
             messages.success(
                 request,
@@ -305,7 +305,7 @@ def budget_line_profile(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             budget_profile_set(line=line, amounts={q: typed[q.slug] for q in quarters}, actor=request.user)
         except ValidationProblem as exc:
-            errors = errors_from(exc, inputs={f"profile-{q.slug}" for q in quarters})
+            errors = problems_by_input(exc, inputs={f"profile-{q.slug}" for q in quarters})
         else:
             messages.success(request, f"Profile saved for {line.area_of_spend}")
             return redirect("finance:budget_monitoring", slug=line.table.slug)
@@ -341,7 +341,7 @@ def variance_threshold(request: HttpRequest, slug: str) -> HttpResponse:
                 partnership=partnership, percent=form["percent"], amount=form["amount"], actor=request.user
             )
         except ValidationProblem as exc:
-            errors = errors_from(exc, inputs={"percent", "amount"})
+            errors = problems_by_input(exc, inputs={"percent", "amount"})
         else:
             messages.success(request, "Variance threshold saved")
             return redirect(f"{redirect('finance:monitoring').url}?partnership={partnership.slug}")

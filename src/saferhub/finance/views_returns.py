@@ -20,8 +20,9 @@ from django.utils import timezone
 from saferhub.accounts.access import access_has_role, access_require, access_service_returns
 from saferhub.accounts.models import Organisation, Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.forms import problems_by_input
 from saferhub.finance import selectors_returns as returns
-from saferhub.finance.forms import errors_from, values_posted
+from saferhub.finance.forms import values_posted
 from saferhub.finance.models import CommissionedService, PerformanceMeasure, ServiceReturn
 from saferhub.finance.quarters import FinancialQuarter, parse_quarter, quarters_of
 from saferhub.finance.services_returns import (
@@ -199,7 +200,7 @@ def service_return(request: HttpRequest, pk: int, quarter: str) -> HttpResponse:
                 messages.success(request, f"Return for {q.words} corrected")
         except ValidationProblem as exc:
             inputs = {"cost", "delivery", "correction_reason"} | {f"value-{m.pk}" for m in measures}
-            errors = errors_from(exc, inputs=inputs)
+            errors = problems_by_input(exc, inputs=inputs)
         else:
             return redirect("finance:service_returns", pk=service.pk)
     value_rows = [

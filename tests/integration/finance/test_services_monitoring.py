@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from saferhub.core.errors import ValidationProblems
 from saferhub.core.models import AuditEvent
 from saferhub.finance.models import BudgetLineQuarter, BudgetProfile, VarianceThreshold
-from saferhub.finance.problems import Problems
 from saferhub.finance.quarters import FinancialQuarter
 from saferhub.finance.services_monitoring import (
     QuarterEntry,
@@ -56,7 +56,7 @@ def test_a_correction_changes_the_figures_and_keeps_what_they_said_before(world)
 
 
 def test_one_bad_line_and_nothing_is_written(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"safeguarding": ("25000", "100000", ""), "roads": ("-5", "50000", "")})
     assert "cannot be negative" in _fields(caught)[f"actual-{world['lines']['roads'].pk}"]
     assert not BudgetLineQuarter.objects.exists() and not AuditEvent.objects.exists()
@@ -79,7 +79,7 @@ def test_one_bad_line_and_nothing_is_written(world):
 )
 def test_amounts_that_are_not_money_are_refused_on_their_field(world, typed, words):
     pk = world["lines"]["roads"].pk
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("1000", typed, "")})
     assert words in _fields(caught)[f"forecast_outturn-{pk}"]
     assert not BudgetLineQuarter.objects.exists()
@@ -87,7 +87,7 @@ def test_amounts_that_are_not_money_are_refused_on_their_field(world, typed, wor
 
 def test_every_problem_is_named_at_once(world):
     lines = world["lines"]
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"safeguarding": ("", "100000", ""), "roads": ("1000", "", "")})
     fields = _fields(caught)
     assert "Enter spend in the quarter" in fields[f"actual-{lines['safeguarding'].pk}"]
@@ -95,17 +95,17 @@ def test_every_problem_is_named_at_once(world):
 
 
 def test_a_quarter_outside_the_budgets_year_is_refused(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, FinancialQuarter(2016, 1), {"safeguarding": ("1", "100000", "")})
     assert "Q1 2016/17 (April to June 2016) is outside this budget's years (2015/16)" in _fields(caught)["quarter"]
-    with pytest.raises(Problems):
+    with pytest.raises(ValidationProblems):
         _report(world, "2014/15 Q4", {"safeguarding": ("1", "100000", "")})
     assert not BudgetLineQuarter.objects.exists()
 
 
 def test_a_line_of_another_budget_or_partnership_is_refused_not_written(world):
     beta_line = world["lines"]["beta"]
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         budget_quarter_report(
             table=world["revenue"],
             quarter=Q1,
@@ -121,7 +121,7 @@ def test_a_line_of_another_budget_or_partnership_is_refused_not_written(world):
 def test_a_variance_past_the_default_threshold_needs_a_reason(world):
     pk = world["lines"]["roads"].pk
     # Road safety £50,000: 5% is £2,500 (less than £10,000). Forecast £52,500.01 is £2,500.01 over.
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("12500", "52500.01", "")})
     message = _fields(caught)[f"reason-{pk}"]
     assert "give a reason, as the line is £2,500.01 over budget" in message
@@ -133,7 +133,7 @@ def test_a_variance_past_the_default_threshold_needs_a_reason(world):
 def test_spend_ahead_of_profile_needs_a_reason_too(world):
     pk = world["lines"]["roads"].pk
     # Even profile after Q1: £12,500. Spend £15,000.01 is £2,500.01 ahead, past 5% of £50,000.
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("15000.01", "50000", "")})
     assert "£2,500.01 ahead of profile" in _fields(caught)[f"reason-{pk}"]
     _report(world, Q1, {"roads": ("15000.01", "50000", "Winter campaign brought forward")})
@@ -146,7 +146,7 @@ def test_the_partnerships_own_threshold_is_used(world):
     )
     # With only £20,000, a £10,000 overspend on £50,000 (20%) needs no reason.
     assert _report(world, Q1, {"roads": ("12500", "60000", "")}).created == 1
-    with pytest.raises(Problems):
+    with pytest.raises(ValidationProblems):
         _report(world, Q2, {"roads": ("12500", "70000.01", "")})
 
 
@@ -156,44 +156,44 @@ def test_a_profile_moves_what_is_expected_to_date(world):
         line=line, amounts={"2015/16 Q1": "5000", "2015/16 Q2": "15000", "2015/16 Q3": "15000", "2015/16 Q4": "15000"}
     )
     # Against a profile of £5,000, spending £12,500 in Q1 is £7,500 ahead: a reason is needed.
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("12500", "50000", "")})
     assert "£7,500.00 ahead of profile" in _fields(caught)[f"reason-{line.pk}"]
 
 
 def test_recorded_figures_cannot_be_blanked(world):
     _report(world, Q1, {"roads": ("12500", "50000", "")})
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("", "", ""), "safeguarding": ("25000", "100000", "")})
     assert "already recorded" in _fields(caught)[f"actual-{world['lines']['roads'].pk}"]
 
 
 def test_a_reason_has_a_length_limit(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("12500", "50000", "x" * 100_000)})
     assert "2,000 characters or fewer (it has 100,000)" in _fields(caught)[f"reason-{world['lines']['roads'].pk}"]
 
 
 def test_a_profile_must_cover_every_quarter_and_add_up_to_the_budget(world):
     line = world["lines"]["roads"]
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         budget_profile_set(line=line, amounts={"2015/16 Q1": "5000"})
     assert set(_fields(caught)) == {"profile-2015-16-q2", "profile-2015-16-q3", "profile-2015-16-q4"}
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         budget_profile_set(
             line=line, amounts=dict.fromkeys(("2015/16 Q1", "2015/16 Q2", "2015/16 Q3", "2015/16 Q4"), "10000")
         )
     assert "add up to £40,000.00 but the line's budget is £50,000.00" in caught.value.message
-    with pytest.raises(Problems):
+    with pytest.raises(ValidationProblems):
         budget_profile_set(line=line, amounts={"2016/17 Q1": "50000"})
     assert not BudgetProfile.objects.exists()
 
 
 def test_a_threshold_needs_a_sensible_percentage_or_amount(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         variance_threshold_set(partnership=world["alpha"], percent="", amount="")
     assert "Enter a percentage, an amount, or both" in caught.value.message
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         variance_threshold_set(partnership=world["alpha"], percent="120", amount="-1")
     assert set(_fields(caught)) == {"percent", "amount"}
     threshold = variance_threshold_set(partnership=world["alpha"], percent="2.5", amount="")
@@ -210,7 +210,7 @@ def test_someone_saving_the_same_quarter_at_the_same_moment_is_told_and_nothing_
         raise IntegrityError("budget_line_quarter_once")
 
     monkeypatch.setattr(services, "bulk_create_with_history", clash)
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _report(world, Q1, {"roads": ("12500", "50000", "")})
     assert "were recorded by someone else just now" in _fields(caught)["quarter"]
     assert not BudgetLineQuarter.objects.exists() and not AuditEvent.objects.exists()

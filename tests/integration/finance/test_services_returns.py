@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from saferhub.core.errors import ValidationProblem, ValidationProblems
 from saferhub.core.models import AuditEvent
 from saferhub.finance.models import PerformanceMeasure, ServiceReturn, ServiceReturnValue
-from saferhub.finance.problems import FieldProblem, Problems
 from saferhub.finance.quarters import FinancialQuarter
 from saferhub.finance.selectors_returns import fund_returns, return_due
 from saferhub.finance.services_returns import (
@@ -54,7 +54,7 @@ def test_a_provider_makes_a_quarters_return(world):
 
 def test_a_second_return_for_the_same_quarter_is_caught_with_a_clear_message(world):
     _submit(world)
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _submit(world, cost="1")
     assert "A return for Q1 2015/16 (April to June 2015) has already been made (version 1" in _fields(caught)["quarter"]
     assert "to change it, make a correction" in caught.value.message
@@ -77,7 +77,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(world):
     assert first.values.get(measure=world["measures"]["x_safer"]).value == Decimal("80")
     assert second.values.get(measure=world["measures"]["x_safer"]).value == Decimal("90")
     assert first.history.count() == 2  # made, then no longer current
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         service_return_correct(
             service=world["sx"], quarter=Q1, cost="1", values=_values(world), correction_reason="", today=LATER
         )
@@ -85,7 +85,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(world):
 
 
 def test_a_correction_of_a_quarter_never_returned_is_refused(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         service_return_correct(
             service=world["sx"], quarter=Q2, cost="1", values=_values(world), correction_reason="why", today=LATER
         )
@@ -94,7 +94,7 @@ def test_a_correction_of_a_quarter_never_returned_is_refused(world):
 
 def test_a_measure_of_another_service_is_refused_never_ignored(world):
     values = {**_values(world), str(world["measures"]["y_sessions"].pk): "7"}
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _submit(world, values=values)
     assert f"'{world['measures']['y_sessions'].pk}' is not one of this service's measures" in caught.value.message
     assert not ServiceReturn.objects.exists() and not ServiceReturnValue.objects.exists()
@@ -118,7 +118,7 @@ def test_a_measure_of_another_service_is_refused_never_ignored(world):
     ],
 )
 def test_bad_figures_are_refused_on_their_field(world, cost, supported, field, words):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _submit(world, cost=cost, values=_values(world, supported=supported))
     name = "cost" if field == "cost" else f"value-{world['measures']['x_supported'].pk}"
     assert words in _fields(caught)[name]
@@ -126,27 +126,27 @@ def test_bad_figures_are_refused_on_their_field(world, cost, supported, field, w
 
 
 def test_a_quarter_outside_the_funds_year_or_not_yet_over_is_refused(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _submit(world, quarter=FinancialQuarter(2016, 1))
     assert "is outside the fund's year 2015/16" in _fields(caught)["quarter"]
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _submit(world, quarter=Q2, today=date(2015, 9, 30))
     assert "has not ended yet" in _fields(caught)["quarter"]
-    with pytest.raises(Problems):
+    with pytest.raises(ValidationProblems):
         _submit(world, quarter="2015-Q2")  # a calendar quarter, not a financial one
 
 
 def test_what_was_delivered_has_a_length_limit(world):
-    with pytest.raises(Problems) as caught:
+    with pytest.raises(ValidationProblems) as caught:
         _submit(world, delivery="x" * 5001)
     assert "5,000 characters or fewer" in _fields(caught)["delivery"]
 
 
 def test_only_a_better_off_measure_of_the_service_counts_outcomes(world):
     m = world["measures"]
-    with pytest.raises(FieldProblem, match="not one of this service's measures"):
+    with pytest.raises(ValidationProblem, match="not one of this service's measures"):
         measure_outcome_count_set(service=world["sx"], measure=m["y_sessions"])
-    with pytest.raises(FieldProblem, match='outcomes are counted by an "Is anyone better off\\?" measure'):
+    with pytest.raises(ValidationProblem, match='outcomes are counted by an "Is anyone better off\\?" measure'):
         measure_outcome_count_set(service=world["sx"], measure=m["x_supported"])
     other = PerformanceMeasure.objects.create(service=world["sx"], question="better_off", title="Cases closed")
     measure_outcome_count_set(service=world["sx"], measure=other)

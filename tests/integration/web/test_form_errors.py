@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.finance.services_returns import service_return_submit
 from saferhub.governance.models import Attendance, ForwardPlanItem, Meeting, Paper
 from tests.factories import (
     ActionFactory,
@@ -136,6 +137,7 @@ class Case:
     target: str
     fields: dict[str, str]
     context: set[str] = field(default_factory=set)
+    per_row: str = ""  # the argument that carries one entry per row; its problems name each row's input
 
 
 def _date(prefix: str, day: date, sep: str = "_") -> dict[str, str]:
@@ -503,6 +505,82 @@ CASES = [
         {"submitted_by"},
     ),
     Case(
+        "budget quarter (spend and forecast out-turn)",
+        "finance/budget_quarter.html",
+        lambda c: reverse("finance:budget_quarter", args=[c["table"].slug, "2015-16-q1"]),
+        lambda c: {f"actual-{c['line'].pk}": "100", f"forecast_outturn-{c['line'].pk}": "1000"},
+        "saferhub.finance.views_monitoring.budget_quarter_report",
+        {
+            "actual-{line}": "actual-{line}",
+            "forecast_outturn-{line}": "forecast_outturn-{line}",
+            "reason-{line}": "reason-{line}",
+        },
+        {"table", "quarter", "actor"},
+        per_row="entries",
+    ),
+    Case(
+        "budget line profile",
+        "finance/budget_line_profile.html",
+        lambda c: reverse("finance:budget_line_profile", args=[c["line"].pk]),
+        lambda c: {f"profile-2015-16-q{n}": "250" for n in (1, 2, 3, 4)},
+        "saferhub.finance.views_monitoring.budget_profile_set",
+        {f"profile-2015-16-q{n}": f"profile-2015-16-q{n}" for n in (1, 2, 3, 4)},
+        {"line", "actor"},
+        per_row="amounts",
+    ),
+    Case(
+        "variance threshold",
+        "finance/variance_threshold.html",
+        lambda c: reverse("finance:variance_threshold", args=[c["board"].slug]),
+        lambda c: {"percent": "5", "amount": "1000"},
+        "saferhub.finance.views_monitoring.variance_threshold_set",
+        {"percent": "percent", "amount": "amount"},
+        {"partnership", "actor"},
+    ),
+    Case(
+        "service's provider",
+        "finance/service_returns.html",
+        lambda c: reverse("finance:service_returns", args=[c["service"].pk]),
+        lambda c: {"form": "provider", "provider": c["council"].slug},
+        "saferhub.finance.views_returns.service_provider_set",
+        {"provider": "provider"},
+        {"service", "actor"},
+    ),
+    Case(
+        "service's outcome measure",
+        "finance/service_returns.html",
+        lambda c: reverse("finance:service_returns", args=[c["service"].pk]),
+        lambda c: {"form": "measure", "measure": c["measure"].pk},
+        "saferhub.finance.views_returns.measure_outcome_count_set",
+        {"measure": "measure"},
+        {"service", "actor"},
+    ),
+    Case(
+        "provider's quarterly return",
+        "finance/service_return.html",
+        lambda c: reverse("finance:service_return", args=[c["service"].pk, "2013-14-q1"]),
+        lambda c: {"cost": "1200", f"value-{c['measure'].pk}": "5", "delivery": "Ran the sessions"},
+        "saferhub.finance.views_returns.service_return_submit",
+        {"cost": "cost", "delivery": "delivery", "value-{measure}": "value-{measure}"},
+        {"service", "quarter", "submitted_by", "today"},
+        per_row="values",
+    ),
+    Case(
+        "provider's quarterly return, corrected",
+        "finance/service_return.html",
+        lambda c: reverse("finance:service_return", args=[c["service"].pk, "2013-14-q2"]),
+        lambda c: {"cost": "1300", f"value-{c['measure'].pk}": "6", "correction_reason": "Miscounted"},
+        "saferhub.finance.views_returns.service_return_correct",
+        {
+            "cost": "cost",
+            "delivery": "delivery",
+            "correction_reason": "correction_reason",
+            "value-{measure}": "value-{measure}",
+        },
+        {"service", "quarter", "submitted_by", "today"},
+        per_row="values",
+    ),
+    Case(
         "upload",
         "ingest/import_upload.html",
         lambda c: reverse("ingest:upload"),
@@ -546,6 +624,11 @@ def world(db):
     register = RiskRegisterFactory(partnership=board)
     table = BudgetTableFactory(partnership=board)
     service = CommissionedServiceFactory(section__fund__partnership=board)
+    measure = PerformanceMeasureFactory(service=service)
+    # a return already made for 2013/14 Q2, so that quarter's form corrects it
+    service_return_submit(
+        service=service, quarter="2013-14-q2", cost="1000", values={str(measure.pk): "4"}, submitted_by=user
+    )
     return {
         "user": user,
         "board": board,
@@ -566,7 +649,7 @@ def world(db):
         "table": table,
         "line": BudgetLineFactory(table=table),
         "service": service,
-        "measure": PerformanceMeasureFactory(service=service),
+        "measure": measure,
     }
 
 
@@ -577,7 +660,7 @@ def _resolve(dotted: str) -> tuple[Any, str]:
 
 
 def _named(text: str, world: dict[str, Any]) -> str:
-    return text.format(seat=world["seat"].pk)
+    return text.format(seat=world["seat"].pk, line=world["line"].pk, measure=world["measure"].pk)
 
 
 def _check_on_field(html: str, message: str, input_id: str) -> None:
@@ -634,6 +717,10 @@ def test_the_cases_cover_every_argument_the_form_gives(case):
     if case.name == "attendance tick-list":
         # the tick-list gives one mark per seat; the problems name the seat's line of the form
         assert parameters - case.context == {"chair"}
+        return
+    if case.per_row:
+        # one entry per row (a budget line, a quarter, a measure): the problems name each row's input
+        assert parameters - case.context == {n for n in case.fields if "-" not in n} | {case.per_row}
         return
     assert parameters - case.context == set(case.fields)
 
