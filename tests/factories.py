@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.urls import reverse
 
 from saferhub.accounts.models import Organisation, Partnership, PartnershipRole, Role, User
 from saferhub.core.codes import parse_period
@@ -32,6 +33,13 @@ from saferhub.measures.models import IndicatorValue
 from saferhub.risks.models import Risk, RiskRegister
 
 PASSWORD = "correct horse battery staple"
+
+
+def sign_in(client, username: str, password: str = PASSWORD) -> bool:
+    """Sign in through the real sign-in page (login throttling needs the request), as a person does."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
 
 # --- accounts ---------------------------------------------------------------------------------
 

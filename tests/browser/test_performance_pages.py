@@ -55,6 +55,9 @@ def _visit(page, url):
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # The Content-Security-Policy refuses nothing the hub's own pages need (charts, maps, GOV.UK).
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("console", lambda m: errors.append(m.text) if "Content-Security-Policy" in m.text else None)
     page.goto(url)
     page.wait_for_load_state("networkidle")
     return failed, errors

@@ -43,6 +43,14 @@ def access_public_read(user: Any, partnership: Partnership) -> bool:
     return partnership.publishes_performance or access_has_role(user, partnership, Role.VIEWER)
 
 
+def access_framework_read(user: Any, framework: Any) -> bool:
+    """A plan (framework) and its scorecard: a draft is its own partnership's until adopted; an
+    adopted or archived plan is read as its partnership publishes (``access_public_read``)."""
+    if framework.status == "draft":
+        return access_has_role(user, framework.owner, Role.VIEWER)
+    return access_public_read(user, framework.owner)
+
+
 def access_require(user: Any, partnership: Partnership, minimum: Role) -> Role:
     """Return the user's role if it is at least ``minimum``; otherwise refuse with 403."""
     role = access_role(user, partnership)

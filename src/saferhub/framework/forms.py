@@ -42,13 +42,22 @@ class TargetForm(forms.Form):
     period_label = forms.CharField(label="Period (optional)", required=False, max_length=40)
     area = forms.CharField(label="Area code (optional)", required=False, max_length=9)
 
-    def __init__(self, *args: Any, frameworks: list[Framework], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, frameworks: list[Framework], without_plan: bool = True, **kwargs: Any) -> None:
+        """``frameworks`` are the plans this person may add targets to; ``without_plan`` whether
+        they may set a target that belongs to no plan (only the indicator's own partnership may)."""
         super().__init__(*args, **kwargs)
         self.frameworks = {f.slug: f for f in frameworks}
         choices = [(f.slug, f.title) for f in frameworks]
         field = self.fields["framework"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Not part of a plan"), *choices]
+        field.choices = [("", "Not part of a plan"), *choices] if without_plan else choices
+        field.required = not without_plan
+        field.error_messages = {
+            "required": "Choose the plan the target belongs to",
+            "invalid_choice": (
+                "Choose one of your partnership's plans: targets in another partnership's plan are theirs to set"
+            ),
+        }
 
     def clean_value(self) -> float | None:
         raw = (self.cleaned_data.get("value") or "").replace(",", "").replace("%", "").replace("£", "").strip()

@@ -12,7 +12,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from saferhub.accounts.access import access_has_role, access_public_read, access_sees_small_numbers
+from saferhub.accounts.access import (
+    access_framework_read,
+    access_has_role,
+    access_public_read,
+    access_sees_small_numbers,
+)
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core import disclosure
 from saferhub.core.suppressions import hidden_figures
@@ -34,7 +39,7 @@ DEFAULT_AREA_CODE = "E10000012"  # Essex county: the default where nothing says 
 
 
 def framework_readable(user: Any, framework: Framework) -> bool:
-    return access_public_read(user, framework.owner)
+    return access_framework_read(user, framework)
 
 
 def indicator_readable(user: Any, indicator: Indicator, memberships: list[IndicatorMembership] | None = None) -> bool:
@@ -43,7 +48,7 @@ def indicator_readable(user: Any, indicator: Indicator, memberships: list[Indica
         return True
     if memberships is None:
         memberships = list(indicator.memberships.select_related("framework__owner"))
-    return any(access_public_read(user, m.framework.owner) for m in memberships)
+    return any(access_framework_read(user, m.framework) for m in memberships)
 
 
 def indicator_editable(user: Any, indicator: Indicator) -> bool:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from saferhub.accounts.access import access_partnerships, access_public_read, access_require
+from saferhub.accounts.access import access_has_role, access_partnerships, access_public_read, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.forms import FormErrors, form_problem_add
@@ -188,10 +188,23 @@ def _frameworks_of(indicator: Indicator) -> list[Framework]:
     return list(Framework.objects.filter(memberships__indicator=indicator).order_by("title"))
 
 
-def _target_form_page(request: HttpRequest, indicator: Indicator, target: Target | None) -> HttpResponse:
-    frameworks = _frameworks_of(indicator)
+def _target_rights(request: HttpRequest, slug: str) -> tuple[Indicator, list[Framework], bool]:
+    """A target is written into a plan, so it is the plan's partnership that may write it: the plans
+    listing this indicator in which the user is a contributor, and whether they may also keep targets
+    outside any plan (contributors of the indicator's own partnership). Neither: 403."""
+    indicator = get_object_or_404(Indicator.objects.select_related("owner"), slug=slug)
+    writable = [f for f in _frameworks_of(indicator) if access_has_role(request.user, f.owner, Role.CONTRIBUTOR)]
+    own = indicator.owner is not None and access_has_role(request.user, indicator.owner, Role.CONTRIBUTOR)
+    if not writable and not own:
+        raise PermissionDenied("Targets for this indicator are set by the partnerships whose plans list it.")
+    return indicator, writable, own
+
+
+def _target_form_page(
+    request: HttpRequest, indicator: Indicator, target: Target | None, *, frameworks: list[Framework], own: bool
+) -> HttpResponse:
     if request.method == "POST":
-        form = TargetForm(request.POST, frameworks=frameworks)
+        form = TargetForm(request.POST, frameworks=frameworks, without_plan=own)
         if form.is_valid():
             values = form.service_values()
             try:
@@ -212,7 +225,7 @@ def _target_form_page(request: HttpRequest, indicator: Indicator, target: Target
                 return redirect(reverse("framework:indicator", args=[indicator.slug]) + "#targets")
     else:
         initial: dict[str, Any] = TargetForm.initial_for(target) if target else {"horizon": "plan", "kind": "value"}
-        form = TargetForm(initial=initial, frameworks=frameworks)
+        form = TargetForm(initial=initial, frameworks=frameworks, without_plan=own)
     return render(
         request,
         "framework/target_form.html",
@@ -222,15 +235,20 @@ def _target_form_page(request: HttpRequest, indicator: Indicator, target: Target
 
 @login_required
 def target_add(request: HttpRequest, slug: str) -> HttpResponse:
-    indicator = _editable(request, slug)
-    return _target_form_page(request, indicator, None)
+    indicator, frameworks, own = _target_rights(request, slug)
+    return _target_form_page(request, indicator, None, frameworks=frameworks, own=own)
 
 
 @login_required
 def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    indicator = _editable(request, slug)
+    indicator, frameworks, own = _target_rights(request, slug)
     target = get_object_or_404(Target.objects.select_related("framework", "area"), pk=pk, indicator=indicator)
-    return _target_form_page(request, indicator, target)
+    # The target's own plan decides, whoever else may set targets for the indicator.
+    if target.framework is not None:
+        access_require(request.user, target.framework.owner, Role.CONTRIBUTOR)
+    elif not own:
+        raise PermissionDenied("A target outside any plan is kept by the indicator's own partnership.")
+    return _target_form_page(request, indicator, target, frameworks=frameworks, own=own)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from saferhub.accounts.access import access_public_read, access_sees_small_numbers
+from saferhub.accounts.access import access_framework_read, access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership
 from saferhub.core.errors import NotFound
 from saferhub.core.exports import export_response
@@ -87,9 +87,7 @@ def _area(code: str | None) -> Area | None:
 def scorecards(request: HttpRequest) -> HttpResponse:
     """The frameworks whose scorecards this user may read."""
     frameworks = [
-        f
-        for f in Framework.objects.select_related("owner").order_by("title")
-        if access_public_read(request.user, f.owner)
+        f for f in Framework.objects.select_related("owner").order_by("title") if access_framework_read(request.user, f)
     ]
     return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": NO_FRAMEWORK_HELP})
 
@@ -98,6 +96,10 @@ def scorecards(request: HttpRequest) -> HttpResponse:
 def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     """One row per indicator: latest value, interval, status, SPC, benchmark, trend, freshness."""
     framework = get_object_or_404(Framework.objects.select_related("owner", "area"), slug=slug)
+    if not access_framework_read(request.user, framework):  # a draft plan: its partnership's only
+        if not request.user.is_authenticated:
+            raise _Refused
+        raise PermissionDenied("This plan is a draft: only its partnership's members can read it yet.")
     theme = request.GET.get("theme", "")
     lead = request.GET.get("lead", "")
     code = request.GET.get("area", "")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from saferhub.accounts.access import access_partnerships, access_public_read, access_require, access_role
 from saferhub.accounts.models import Role
 from saferhub.core.models import AuditEvent
-from tests.factories import PASSWORD, PartnershipFactory, PartnershipRoleFactory, UserFactory
+from tests.factories import PASSWORD, PartnershipFactory, PartnershipRoleFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_members_page_refuses_anonymous_users(client):
 def test_members_page_refuses_a_user_of_another_partnership(client):
     outsider = PartnershipRoleFactory(role=Role.ADMINISTRATOR)
     partnership = PartnershipFactory()
-    client.login(username=outsider.user.username, password=PASSWORD)
+    sign_in(client, outsider.user.username, PASSWORD)
     response = client.get(reverse("partnership_members", args=[partnership.slug]))
     assert response.status_code == 403
     assert "You need the viewer role in" in response.content.decode()
@@ -67,7 +67,7 @@ def test_members_page_refuses_a_user_of_another_partnership(client):
 def test_members_page_shows_members_to_a_viewer(client):
     grant = PartnershipRoleFactory(role=Role.VIEWER)
     PartnershipRoleFactory(partnership=grant.partnership, role=Role.ANALYST)
-    client.login(username=grant.user.username, password=PASSWORD)
+    sign_in(client, grant.user.username, PASSWORD)
     response = client.get(reverse("partnership_members", args=[grant.partnership.slug]))
     assert response.status_code == 200
     assert grant.user.username in response.content.decode()
@@ -84,10 +84,10 @@ def test_role_grant_writes_an_audit_row():
 
 def test_admin_is_for_staff_only(client):
     grant = PartnershipRoleFactory(role=Role.ADMINISTRATOR)
-    client.login(username=grant.user.username, password=PASSWORD)
+    sign_in(client, grant.user.username, PASSWORD)
     assert client.get("/admin/").status_code == 302  # not staff: sent to the admin login
     staff = UserFactory(is_staff=True, is_superuser=True)
-    client.login(username=staff.username, password=PASSWORD)
+    sign_in(client, staff.username, PASSWORD)
     assert client.get("/admin/").status_code == 200
 
 
@@ -95,6 +95,6 @@ def test_members_page_queries_do_not_grow_with_members(client, django_assert_max
     grant = PartnershipRoleFactory(role=Role.VIEWER)
     for _ in range(15):
         PartnershipRoleFactory(partnership=grant.partnership)
-    client.login(username=grant.user.username, password=PASSWORD)
+    sign_in(client, grant.user.username, PASSWORD)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("partnership_members", args=[grant.partnership.slug])).status_code == 200

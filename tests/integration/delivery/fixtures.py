@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, PartnershipRoleFactory, UserFactory
+from tests.factories import PASSWORD, PartnershipRoleFactory, UserFactory, sign_in
 
 SEEDS = __import__("pathlib").Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
 
@@ -72,8 +72,8 @@ def member():
 
 @pytest.fixture
 def signed_in(client):
-    def sign_in(user):
-        assert client.login(username=user.username, password=PASSWORD)
+    def as_user(user):
+        assert sign_in(client, user.username, PASSWORD)
         return client
 
-    return sign_in
+    return as_user

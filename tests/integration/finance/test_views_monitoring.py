@@ -10,7 +10,7 @@ import pytest
 
 from saferhub.finance.models import BudgetLineQuarter, BudgetProfile, VarianceThreshold
 from saferhub.finance.quarters import FinancialQuarter
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 Q1 = FinancialQuarter(2015, 1)
@@ -29,7 +29,7 @@ def _urls(world):
 
 def _as(client, user):
     client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert sign_in(client, user.username, PASSWORD)
     return client
 
 

@@ -10,7 +10,7 @@ import pytest
 from saferhub.finance.models import BudgetLine, CommissionedService, ServiceReturn
 from saferhub.finance.quarters import FinancialQuarter
 from saferhub.finance.services_returns import service_return_submit
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 Q1 = FinancialQuarter(2015, 1)
@@ -18,7 +18,7 @@ Q1 = FinancialQuarter(2015, 1)
 
 def _as(client, user):
     client.logout()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert sign_in(client, user.username, PASSWORD)
     return client
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from saferhub.accounts.models import Partnership, Role
 from saferhub.framework.models import Framework, Indicator, Story, Target
-from tests.factories import PASSWORD, PartnershipRoleFactory, UserFactory
+from tests.factories import PASSWORD, PartnershipRoleFactory, TargetFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -187,14 +187,14 @@ def test_a_private_framework_asks_anonymous_users_to_sign_in(client, private_ecc
 
 def test_a_private_framework_refuses_a_user_of_another_partnership(client, private_ecc):
     outsider = PartnershipRoleFactory(partnership=Partnership.objects.get(slug="harlow-csp"), role=Role.ADMINISTRATOR)
-    client.login(username=outsider.user.username, password=PASSWORD)
+    sign_in(client, outsider.user.username, PASSWORD)
     assert client.get(reverse("framework:detail", args=["ecc-safe-communities-2014-18"])).status_code == 403
     assert client.get(reverse("framework:indicator", args=["children-in-care"])).status_code == 403
 
 
 def test_a_private_framework_opens_to_its_members(client, private_ecc):
     member = PartnershipRoleFactory(partnership=private_ecc, role=Role.VIEWER)
-    client.login(username=member.user.username, password=PASSWORD)
+    sign_in(client, member.user.username, PASSWORD)
     assert client.get(reverse("framework:detail", args=["ecc-safe-communities-2014-18"])).status_code == 200
     assert client.get(reverse("framework:indicator", args=["children-in-care"])).status_code == 200
 
@@ -231,13 +231,13 @@ def test_edit_and_history_pages_ask_anonymous_users_to_sign_in(client, essex_fra
 @pytest.mark.parametrize(("name", "args"), EDIT_URLS)
 def test_edit_and_history_pages_refuse_a_user_of_another_partnership(client, essex_frameworks, name, args):
     outsider = PartnershipRoleFactory(partnership=Partnership.objects.get(slug="harlow-csp"), role=Role.ADMINISTRATOR)
-    client.login(username=outsider.user.username, password=PASSWORD)
+    sign_in(client, outsider.user.username, PASSWORD)
     assert client.get(reverse(name, args=args)).status_code == 403
 
 
 def test_a_viewer_may_read_the_history_but_not_edit(client, essex_frameworks):
     viewer = PartnershipRoleFactory(partnership=Indicator.objects.get(slug="road-ksi").owner, role=Role.VIEWER)
-    client.login(username=viewer.user.username, password=PASSWORD)
+    sign_in(client, viewer.user.username, PASSWORD)
     assert client.get(reverse("framework:story_history", args=["road-ksi"])).status_code == 200
     assert client.get(reverse("framework:story_edit", args=["road-ksi"])).status_code == 403
     html = _text(client.get(reverse("framework:indicator", args=["road-ksi"])))
@@ -245,7 +245,7 @@ def test_a_viewer_may_read_the_history_but_not_edit(client, essex_frameworks):
 
 
 def test_a_lead_edits_the_story_and_the_history_shows_who_and_when(client, lead):
-    client.login(username=lead.username, password=PASSWORD)
+    sign_in(client, lead.username, PASSWORD)
     page = _text(client.get(reverse("framework:indicator", args=["road-ksi"])))
     assert "Edit the story" in page and "Add a target" in page
     url = reverse("framework:story_edit", args=["road-ksi"])
@@ -259,7 +259,7 @@ def test_a_lead_edits_the_story_and_the_history_shows_who_and_when(client, lead)
 
 
 def test_an_empty_story_shows_the_error_summary(client, lead):
-    client.login(username=lead.username, password=PASSWORD)
+    sign_in(client, lead.username, PASSWORD)
     response = client.post(reverse("framework:story_edit", args=["road-ksi"]), {"text": "  "})
     html = _text(response)
     assert response.status_code == 200
@@ -269,7 +269,7 @@ def test_an_empty_story_shows_the_error_summary(client, lead):
 
 
 def test_a_lead_adds_and_changes_a_target(client, lead, essex_frameworks):
-    client.login(username=lead.username, password=PASSWORD)
+    sign_in(client, lead.username, PASSWORD)
     url = reverse("framework:target_add", args=["road-ksi"])
     bad = client.post(
         url,
@@ -323,8 +323,49 @@ def test_a_lead_adds_and_changes_a_target(client, lead, essex_frameworks):
     assert "540 in 2016" in history and "value, wording" in history and lead.username in history
 
 
+TARGET_POST = {
+    "wording": "500 by 2016",
+    "kind": "value",
+    "value": "500",
+    "direction": "reduce",
+    "horizon": "plan",
+}
+PCC_PLAN = "essex-police-and-crime-plan-2013"
+ECC_PLAN = "ecc-safe-communities-2014-18"
+
+
+def test_a_contributor_cannot_write_a_target_into_another_partnerships_plan(client, lead):
+    """road-ksi is the county council's, but the PCC's plan lists it too: its targets there are the PCC's."""
+    sign_in(client, lead.username, PASSWORD)
+    before = Target.objects.count()
+    response = client.post(reverse("framework:target_add", args=["road-ksi"]), {**TARGET_POST, "framework": PCC_PLAN})
+    assert response.status_code == 200
+    assert "targets in another partnership&#x27;s plan are theirs to set" in response.content.decode()
+    assert Target.objects.count() == before
+    theirs = TargetFactory(
+        indicator=Indicator.objects.get(slug="road-ksi"), framework=Framework.objects.get(slug=PCC_PLAN)
+    )
+    edit = reverse("framework:target_edit", args=["road-ksi", theirs.pk])
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {**TARGET_POST, "framework": ECC_PLAN}).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.framework.slug == PCC_PLAN and theirs.wording != TARGET_POST["wording"]
+
+
+def test_the_plans_partnership_sets_targets_in_its_own_plan_only(client, essex_frameworks):
+    pcc = Framework.objects.get(slug=PCC_PLAN).owner
+    contributor = PartnershipRoleFactory(partnership=pcc, role=Role.CONTRIBUTOR).user
+    sign_in(client, contributor.username, PASSWORD)
+    url = reverse("framework:target_add", args=["road-ksi"])
+    assert client.post(url, {**TARGET_POST, "framework": ECC_PLAN}).status_code == 200  # refused, shown on the form
+    assert client.post(url, {**TARGET_POST, "framework": ""}).status_code == 200  # outside any plan: the owner's
+    assert not Target.objects.filter(wording=TARGET_POST["wording"]).exists()
+    assert client.post(url, {**TARGET_POST, "framework": PCC_PLAN}).status_code == 302
+    assert Target.objects.get(wording=TARGET_POST["wording"]).framework.slug == PCC_PLAN
+
+
 def test_a_target_of_another_indicator_cannot_be_edited_through_this_one(client, lead):
-    client.login(username=lead.username, password=PASSWORD)
+    sign_in(client, lead.username, PASSWORD)
     other = Target.objects.exclude(indicator__slug="road-ksi").first()
     assert client.get(reverse("framework:target_edit", args=["road-ksi", other.pk])).status_code == 404
 
@@ -359,14 +400,14 @@ def test_unknown_frameworks_and_indicators_are_404(client, essex_frameworks):
     assert client.get(reverse("framework:detail", args=["no-such"])).status_code == 404
     assert client.get(reverse("framework:indicator", args=["no-such"])).status_code == 404
     user = UserFactory()
-    client.login(username=user.username, password=PASSWORD)
+    sign_in(client, user.username, PASSWORD)
     assert client.get(reverse("framework:story_edit", args=["no-such"])).status_code == 404
 
 
 def test_history_pages_query_counts_do_not_grow_with_versions(client, lead):
     from saferhub.framework.services import story_update, target_create
 
-    client.login(username=lead.username, password=PASSWORD)
+    sign_in(client, lead.username, PASSWORD)
     indicator = Indicator.objects.get(slug="road-ksi")
     story_url = reverse("framework:story_history", args=["road-ksi"])
     target_url = reverse("framework:target_history", args=["road-ksi"])
@@ -378,3 +419,41 @@ def test_history_pages_query_counts_do_not_grow_with_versions(client, lead):
         )
     assert (_queries(client, story_url), _queries(client, target_url)) == before
     assert "Version 3." in _text(client.get(story_url))
+
+
+# --- draft plans ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft_csa(essex_frameworks):
+    """Safer Essex publishes its figures, but this plan is still a draft."""
+    Framework.objects.filter(slug="safer-essex-csa-2010-11").update(status="draft")
+    return Framework.objects.get(slug="safer-essex-csa-2010-11")
+
+
+def _draft_urls():
+    return [
+        reverse("framework:detail", args=["safer-essex-csa-2010-11"]),
+        reverse("framework:download", args=["safer-essex-csa-2010-11", "yaml"]),
+        reverse("performance:scorecard", args=["safer-essex-csa-2010-11"]),
+    ]
+
+
+def test_a_draft_plan_is_not_public_even_where_its_partnership_publishes(client, draft_csa):
+    assert draft_csa.owner.publishes_performance
+    for url in _draft_urls():
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+    for url in (reverse("framework:list"), reverse("performance:scorecards")):
+        assert draft_csa.title not in _text(client.get(url)), url
+
+
+def test_a_draft_plan_refuses_another_partnership_and_opens_to_its_own(client, draft_csa):
+    outsider = PartnershipRoleFactory(partnership=Partnership.objects.get(slug="harlow-csp"), role=Role.ADMINISTRATOR)
+    sign_in(client, outsider.user.username, PASSWORD)
+    assert [client.get(url).status_code for url in _draft_urls()] == [403, 403, 403]
+    client.logout()
+    member = PartnershipRoleFactory(partnership=draft_csa.owner, role=Role.VIEWER)
+    sign_in(client, member.user.username, PASSWORD)
+    assert [client.get(url).status_code for url in _draft_urls()] == [200, 200, 200]
+    assert draft_csa.title in _text(client.get(reverse("framework:list")))

@@ -10,7 +10,7 @@ from saferhub.accounts.models import Role
 from saferhub.framework.models import Indicator
 from saferhub.ingest.models import Import
 from saferhub.measures.models import IndicatorValue
-from tests.factories import PASSWORD, PartnershipRoleFactory, UserFactory
+from tests.factories import PASSWORD, PartnershipRoleFactory, UserFactory, sign_in
 from tests.integration.ingest.conftest import STREET_HEADER, street_row
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def safer_essex(essex_partnerships):
 def login(client, partnership, role):
     user = UserFactory()
     PartnershipRoleFactory(user=user, partnership=partnership, role=role)
-    client.login(username=user.username, password=PASSWORD)
+    sign_in(client, user.username, PASSWORD)
     return user
 
 

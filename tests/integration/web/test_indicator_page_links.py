@@ -8,7 +8,7 @@ from saferhub.accounts.models import Role
 from saferhub.delivery.models import Action, ActionPlan
 from saferhub.framework.models import Indicator
 from saferhub.risks.models import Risk, RiskRegister
-from tests.factories import PASSWORD, PartnershipRoleFactory
+from tests.factories import PASSWORD, PartnershipRoleFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,5 +59,5 @@ def test_risks_show_to_members_and_not_to_the_public(client, indicator, essex_pa
     risk.indicators.add(indicator)
     assert "Casualty data stops arriving" not in client.get(f"/indicators/{indicator.slug}/").content.decode()
     member = PartnershipRoleFactory(partnership=essex_partnerships["safer-essex"], role=Role.VIEWER)
-    client.login(username=member.user.username, password=PASSWORD)
+    sign_in(client, member.user.username, PASSWORD)
     assert "Casualty data stops arriving" in client.get(f"/indicators/{indicator.slug}/").content.decode()

@@ -118,3 +118,37 @@ def test_the_redis_cache_works_against_the_local_server(tmp_path):
         [sys.executable, "-c", code], check=False, capture_output=True, text=True, env=env, cwd=REPO, timeout=60
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SAFERHUB_SECRET_KEY": "x" * 60,
+}
+
+
+@pytest.mark.parametrize("database_url", ["", "sqlite:///tmp/prod.sqlite3"])
+def test_production_refuses_to_start_without_postgresql(tmp_path, database_url):
+    """The runbook promises it: production never falls back to a SQLite file on the web host."""
+    result = _run_cli("check", env={**PRODUCTION, "DATABASE_URL": database_url, "SAFERHUB_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "DATABASE_URL must be a PostgreSQL URL in production" in result.stderr
+    assert not (tmp_path / "saferhub.sqlite3").exists()
+
+
+def test_production_sends_hsts_for_subdomains_and_a_content_security_policy(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test", "SAFERHUB_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["31536000", "True", "True"]
