@@ -6,12 +6,25 @@ the column as the file spells it, the value found and what was expected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from saferhub.core.errors import SaferhubError, ValidationProblem
 
 # At most this many rejections are kept per import; the count of all of them is always kept.
 MAX_REJECTIONS_KEPT = 1000
+# ... and each is kept at most this long, so a hostile file or mapping cannot fill the database
+# with its own text (a value, a column name or a reason that quotes them).
+MAX_REJECTION_TEXT = {"file_name": 255, "column": 200, "value": 200, "reason": 2000}
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters in the middle, keeping its start and its end (where
+    a message says what was expected) and saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 40
+    head, tail = keep * 2 // 3, keep - keep * 2 // 3
+    return f"{text[:head]} … ({len(text) - head - tail:,} characters left out) … {text[len(text) - tail:]}"
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,9 @@ class Rejections:
         if rejection.row_number is not None:
             self.rows.add((rejection.file_name, rejection.row_number))
         if len(self.kept) < MAX_REJECTIONS_KEPT:
-            self.kept.append(rejection)
+            self.kept.append(
+                replace(rejection, **{k: clipped(getattr(rejection, k), n) for k, n in MAX_REJECTION_TEXT.items()})
+            )
 
     def add_unlisted(self, *, problems: int, rows: int) -> None:
         """Count problems found by a check beyond those listed one by one."""

@@ -109,3 +109,22 @@ def test_formula_looking_text_is_stored_as_text(essex_geography, tmp_path, store
 
     police_uk_import(paths=[street_file(tmp_path, [street_row(location="=cmd|' /C calc'!A0")])])
     assert store.grouped_counts(by=["location"]) == [("=cmd|' /C calc'!A0", 1)]
+
+
+def test_a_district_partnership_cannot_return_figures_for_the_force_area(indicators, tmp_path):
+    """Harlow's partnership answers for Harlow; the force area's figures are the force's to give."""
+    from saferhub.geography.models import Area
+    from tests.factories import PartnershipFactory
+
+    harlow = PartnershipFactory(slug="harlow-returns", name="Harlow CSP", area=Area.objects.get(code="E07000073"))
+    path = tmp_path / "return.csv"
+    path.write_text(
+        "indicator,area_code,period,value\nhate-incidents,E07000073,2023/24,14\nhate-incidents,E23000028,2023/24,900\n"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        returns_import(paths=[path], partnership=harlow)
+    assert str(refused.value) == (
+        "return.csv, row 3, column area_code: is not one of Harlow CSP's areas; expected one of E07000073 "
+        "(nothing was imported)"
+    )
+    assert not IndicatorValue.objects.filter(indicator__slug="hate-incidents").exists()

@@ -306,9 +306,9 @@ class ReturnsImporter:
         if partnership is not None and partnership.area_id is not None:
             area = partnership.area
             assert area is not None
+            # The partnership's own area and the areas inside it: a district's partnership does not
+            # answer for its county or its police force area.
             allowed = set(csp_areas_in(area=area).values_list("code", flat=True)) | {area.code}
-            if area.force_area is not None:
-                allowed.add(area.force_area.code)
         checker = _RowChecker(
             indicators={i.slug: i for i in Indicator.objects.all()},
             areas=set(Area.objects.values_list("code", flat=True)),
