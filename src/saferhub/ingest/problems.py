@@ -24,7 +24,7 @@ def clipped(text: str, limit: int) -> str:
         return text
     keep = limit - 40
     head, tail = keep * 2 // 3, keep - keep * 2 // 3
-    return f"{text[:head]} … ({len(text) - head - tail:,} characters left out) … {text[len(text) - tail:]}"
+    return f"{text[:head]} … ({len(text) - head - tail:,} characters left out) … {text[len(text) - tail :]}"
 
 
 @dataclass(frozen=True)
