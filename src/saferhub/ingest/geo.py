@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,25 @@ class Geography:
     partnership_scope: bool = False
     notes: list[str] = field(default_factory=list)
     signature: str = ""  # a hash of everything above and the LSOA lookups: what assignment depends on
+    # What an import may replace: the areas each force polices, and those the importing partnership
+    # keeps (None: an operator's import, which may replace any force's records).
+    policed: dict[str, set[str]] = field(default_factory=dict)
+    owner: str = ""
+    owned: set[str] | None = None
+
+    def replaces_beyond_rights(
+        self, force: str, *, observed: Iterable[str], replaced: Iterable[str]
+    ) -> list[str] | None:
+        """The names of the areas a partition covers that the importing partnership does not keep: []
+        when it keeps them all. A partition covers every area its force polices (else the areas its
+        records fall in) and every area the partition it replaces spoke for. None when it covers no
+        area at all that the hub knows (no partnership can vouch for such records)."""
+        if self.owned is None:
+            return []
+        covered = set(self.policed.get(name_key(force)) or observed) | set(replaced)
+        if not covered:
+            return None
+        return sorted(self.areas[c].name if c in self.areas else c for c in covered - self.owned)
 
     def scope_for(self, force: str) -> set[str]:
         if self.partnership_scope:
@@ -59,19 +79,23 @@ def geography_for_import(*, partnership: Any = None) -> Geography:
     forces = {
         name_key(a.name): a.code for a in Area.objects.filter(area_type=AreaType.POLICE_FORCE_AREA).only("code", "name")
     }
-    if partnership is not None and partnership.area_id is not None:
-        codes = set(csp_areas_in(area=partnership.area).values_list("code", flat=True))
-        return Geography(areas, {}, codes, forces, partnership_scope=True)
     scope: dict[str, set[str]] = {}
     for area in areas.values():
         if area.force_area_id is not None:
             force = area.force_area
             assert force is not None
             scope.setdefault(name_key(force.name), set()).add(area.code)
+    if partnership is not None:
+        codes = set()
+        if partnership.area_id is not None:
+            codes = set(csp_areas_in(area=partnership.area).values_list("code", flat=True))
+        return Geography(
+            areas, {}, codes, forces, partnership_scope=True, policed=scope, owner=partnership.name, owned=codes
+        )
     # Forces the hub knows no areas for are assigned only areas no known force polices, so a
     # neighbouring force's few records in, say, Epping Forest never change Essex's figures.
     unclaimed = {code for code, area in areas.items() if area.force_area_id is None}
-    return Geography(areas, scope, unclaimed, forces)
+    return Geography(areas, scope, unclaimed, forces, policed=scope)
 
 
 def register_geography(con: duckdb.DuckDBPyConnection, *, geography: Geography, store: RecordStore) -> None:

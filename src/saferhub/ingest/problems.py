@@ -59,8 +59,15 @@ class Rejections:
         if rejection.row_number is not None:
             self.rows.add((rejection.file_name, rejection.row_number))
         if len(self.kept) < MAX_REJECTIONS_KEPT:
+            limit = MAX_REJECTION_TEXT
             self.kept.append(
-                replace(rejection, **{k: clipped(getattr(rejection, k), n) for k, n in MAX_REJECTION_TEXT.items()})
+                replace(
+                    rejection,
+                    file_name=clipped(rejection.file_name, limit["file_name"]),
+                    column=clipped(rejection.column, limit["column"]),
+                    value=clipped(rejection.value, limit["value"]),
+                    reason=clipped(rejection.reason, limit["reason"]),
+                )
             )
 
     def add_unlisted(self, *, problems: int, rows: int) -> None:

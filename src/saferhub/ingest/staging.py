@@ -209,6 +209,38 @@ def run_checks(ctx: Context, batch: Batch, checks: list[Check], result: StageRes
     return bad_rows
 
 
+def refuse_beyond_rights(ctx: Context, source: str, dataset: str, partitions: list[dict[str, Any]]) -> None:
+    """An import replaces whole (force or supplier, month) partitions of the record store, so a
+    partnership may import only partitions whose every area it keeps, before and after. Otherwise
+    refuse, naming each force, month and the areas that are not its own; nothing is written yet."""
+    geography = ctx.geography
+    if geography is None or geography.owned is None:
+        return
+    committed = ctx.store.manifest().partitions
+    problems = []
+    for info in partitions:
+        before = committed.get(PartitionKey(source, dataset, info["month"], info["part"]).id)
+        beyond = geography.replaces_beyond_rights(
+            str(info["force"]),
+            observed=info["observed"] or [],
+            replaced=(before.meta.get("scope") or []) if before is not None else [],
+        )
+        what = f"{info['force']} {dataset} records for {info['month']} would be replaced"
+        if beyond is None:
+            problems.append(f"{what}, and they cover no area {geography.owner} keeps")
+        elif beyond:
+            listed = ", ".join(beyond[:14]) + (f" and {len(beyond) - 14} more" if len(beyond) > 14 else "")
+            n = len(beyond)
+            problems.append(
+                f"{what}, and they cover {n} area{'s' if n != 1 else ''} {geography.owner} does not keep ({listed})"
+            )
+    if problems:
+        raise ImportRefused(
+            "; ".join(problems) + ". Only a partnership that keeps every area a file covers (or an operator, "
+            "from the command line) can import it; nothing was changed"
+        )
+
+
 def write_partitions(
     ctx: Context,
     result: StageResult,
@@ -241,6 +273,8 @@ def write_partitions(
             FROM {table} GROUP BY month, part ORDER BY month, part"""
     ).fetchall()
     columns = [d[0] for d in ctx.con.description]
+    if ctx.geography is not None:
+        refuse_beyond_rights(ctx, source, dataset, [dict(zip(columns, v, strict=True)) for v in rows])
     planned: dict[tuple[str, str], tuple[int, str, dict[str, Any]]] = {}
     for values in rows:
         info = dict(zip(columns, values, strict=True))

@@ -179,17 +179,6 @@ def test_a_zip_of_the_archive_layout_imports_like_the_folder(essex_geography, tm
     assert outcome.import_run.files.count() == 2  # each member is recorded, so either is recognised later
 
 
-def test_a_partnership_import_assigns_only_the_partnerships_areas(essex_partnerships, tmp_path, store):
-    from saferhub.accounts.models import Partnership
-
-    harlow = Partnership.objects.filter(area__code="E07000073").first()
-    if harlow is None:
-        pytest.skip("no Harlow partnership in the built-in set")
-    rows = [street_row(), street_row(lsoa="E01021600", lsoa_name="Harlow 001A", location="On or near B Road")]
-    outcome = police_uk_import(paths=[street_file(tmp_path, rows)], partnership=harlow)
-    assert (outcome.stage.totals["street"]["assigned"], outcome.stage.totals["street"]["outside"]) == (1, 1)
-
-
 def test_provenance_names_file_hash_user_time_and_rows(essex_geography, tmp_path):
     from tests.factories import UserFactory
 

@@ -21,6 +21,12 @@ def safer_essex(essex_partnerships):
     return essex_partnerships["safer-essex"]
 
 
+@pytest.fixture
+def force_partnership(essex_partnerships):
+    """The PCC's partnership keeps the whole Essex Police area, so it may replace Essex Police months."""
+    return essex_partnerships["essex-pcc-commissioning"]
+
+
 def login(client, partnership, role):
     user = UserFactory()
     PartnershipRoleFactory(user=user, partnership=partnership, role=role)
@@ -60,10 +66,10 @@ def test_a_contributor_uploads_sees_the_preview_and_confirms(client, safer_essex
     assert "Imported" in client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
 
 
-def test_a_police_uk_upload_is_staged_in_the_store_and_can_be_discarded(client, safer_essex, store):
-    login(client, safer_essex, Role.CONTRIBUTOR)
+def test_a_police_uk_upload_is_staged_in_the_store_and_can_be_discarded(client, force_partnership, store):
+    login(client, force_partnership, Role.CONTRIBUTOR)
     content = (STREET_HEADER + "\n" + street_row() + "\n").encode()
-    upload(client, safer_essex, "police-uk", "2024-01-essex-street.csv", content)
+    upload(client, force_partnership, "police-uk", "2024-01-essex-street.csv", content)
     run = Import.objects.get()
     assert run.summary["awaiting_confirmation"] and store.staged_tokens() == [run.store_token]
     assert store.manifest().partitions == {}
@@ -146,15 +152,15 @@ def test_an_import_being_checked_shows_its_progress_and_refreshes(client, safer_
     assert "Reading 2024-01-essex-street.csv — 75%" in page and "Checking" in page
 
 
-def test_replacing_a_month_with_far_fewer_records_is_warned_before_confirming(client, safer_essex, store):
-    login(client, safer_essex, Role.CONTRIBUTOR)
+def test_replacing_a_month_with_far_fewer_records_is_warned_before_confirming(client, force_partnership, store):
+    login(client, force_partnership, Role.CONTRIBUTOR)
     whole = (STREET_HEADER + "\n" + "\n".join(street_row() for _ in range(10)) + "\n").encode()
-    upload(client, safer_essex, "police-uk", "2024-01-essex-street.csv", whole)
+    upload(client, force_partnership, "police-uk", "2024-01-essex-street.csv", whole)
     first = Import.objects.get()
     assert "far fewer records" not in client.get(reverse("ingest:detail", args=[first.pk])).content.decode()
     client.post(reverse("ingest:confirm", args=[first.pk]))
     partial = (STREET_HEADER + "\n" + "\n".join(street_row() for _ in range(3)) + "\n").encode()
-    upload(client, safer_essex, "police-uk", "2024-01-essex-street-part.csv", partial)
+    upload(client, force_partnership, "police-uk", "2024-01-essex-street-part.csv", partial)
     second = Import.objects.exclude(pk=first.pk).get()
     page = client.get(reverse("ingest:detail", args=[second.pk])).content.decode()
     assert "hold 10 records now; after confirming, 3" in page
@@ -165,3 +171,15 @@ def test_a_contributor_of_one_partnership_has_it_chosen_for_them(client, safer_e
     login(client, safer_essex, Role.CONTRIBUTOR)
     page = client.get(reverse("ingest:upload")).content.decode()
     assert f'<option value="{safer_essex.slug}" selected>' in page
+
+
+def test_a_district_contributor_is_told_exactly_what_their_upload_would_replace(client, essex_partnerships, store):
+    harlow = essex_partnerships["harlow-csp"]
+    login(client, harlow, Role.CONTRIBUTOR)
+    content = (STREET_HEADER + "\n" + street_row() + "\n").encode()
+    upload(client, harlow, "police-uk", "2024-01-essex-street.csv", content)
+    run = Import.objects.get()
+    assert run.status == Import.Status.REJECTED and store.staged_tokens() == []
+    page = client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
+    assert "Essex Police street records for 2024-01 would be replaced, and they cover 13 areas" in page
+    assert store.manifest().partitions == {} and not IndicatorValue.objects.exists()
