@@ -113,11 +113,29 @@ def check_encoding(item: InputFile, data: bytes) -> tuple[bytes, list[str]]:
     return data, notes
 
 
-def _header_cells(data: bytes) -> list[str]:
+MAX_HEADER_CELL_CHARS = 1000  # a column name longer than this is not a column name
+
+
+def _header_cells(data: bytes, name: str = "") -> list[str]:
+    """The first row's cells; refused, naming the column, when one is far too long to be a name."""
     end = data.find(b"\n")
     first = data if end < 0 else data[:end]
     text = first.decode("utf-8", errors="replace").rstrip("\r")
-    return next(csv.reader([text]), [])
+    try:
+        cells = next(csv.reader([text]), [])
+    except csv.Error as exc:
+        raise ImportRefused(
+            f"the header row cannot be read as CSV ({exc}); expected a first row of column names",
+            where=f"{name}, row 1" if name else "row 1",
+        ) from None
+    for number, cell in enumerate(cells, start=1):
+        if len(cell) > MAX_HEADER_CELL_CHARS:
+            raise ImportRefused(
+                f"column {number} of the header row is {len(cell):,} characters long; expected a column name "
+                f"of at most {MAX_HEADER_CELL_CHARS:,}",
+                where=f"{name}, row 1" if name else "row 1",
+            )
+    return cells
 
 
 def open_csv(item: InputFile, *, max_bytes: int, encoding: str = "utf-8") -> CsvFile:
@@ -143,7 +161,7 @@ def open_csv(item: InputFile, *, max_bytes: int, encoding: str = "utf-8") -> Csv
         converted.append(f"{item.name}: read as {encoding}, as the mapping declares")
     data, notes = check_encoding(item, raw)
     notes = converted + notes
-    header = [h.strip() for h in _header_cells(data)]
+    header = [h.strip() for h in _header_cells(data, item.name)]
     if not any(header):
         raise ImportRefused("has an empty first row: expected the header row naming the columns", where=item.name)
     return CsvFile(input=item, data=data, header=header, notes=notes)
@@ -189,7 +207,7 @@ def peek_layout(item: InputFile, layouts: Iterable[Layout]) -> Layout | None:
         head = handle.read(65536)
     if head.startswith(codecs.BOM_UTF8):
         head = head[len(codecs.BOM_UTF8) :]
-    names = {normalise_name(h) for h in _header_cells(head)}
+    names = {normalise_name(h) for h in _header_cells(head, item.name)}
     return next((lay for lay in layouts if {lay.marker, *lay.alt_markers} & names), None)
 
 

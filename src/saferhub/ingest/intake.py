@@ -153,6 +153,16 @@ def _unzip(
                 "refused without unpacking it",
                 where=display,
             )
+        seen: set[str] = set()
+        for info in infos:
+            folded = info.filename.replace("\\", "/").casefold()
+            if folded in seen:
+                raise ImportRefused(
+                    f"holds {info.filename!r} more than once; a zip must name each file once "
+                    "(refused without unpacking it)",
+                    where=display,
+                )
+            seen.add(folded)
         wanted = []
         for info in infos:
             pure = _safe_member_name(info, display)
@@ -182,6 +192,7 @@ def _unzip(
         if not wanted:
             raise ImportRefused(f"holds no {' or '.join(suffixes)} files", where=display)
         target_root = work_dir / f"zip-{hashlib.sha256(display.encode()).hexdigest()[:12]}"
+        unpacked = 0  # bytes written for this zip so far, whatever the members declare
         for info, pure in sorted(wanted, key=lambda item: str(item[1])):
             target = target_root.joinpath(*pure.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -192,9 +203,15 @@ def _unzip(
                 with archive.open(info) as source, target.open("wb") as sink:
                     while chunk := source.read(HASH_CHUNK):
                         written += len(chunk)
+                        unpacked += len(chunk)
                         if written > info.file_size or written > limits.max_file_bytes:
                             raise ImportRefused(
                                 f"member {info.filename!r} expands beyond the size it declares; refused as unsafe",
+                                where=display,
+                            )
+                        if unpacked > limits.max_total_bytes:
+                            raise ImportRefused(
+                                f"expands to more than the {_human(limits.max_total_bytes)} allowed; refused as unsafe",
                                 where=display,
                             )
                         digest.update(chunk)

@@ -93,3 +93,23 @@ def test_missing_files_and_wrong_kinds_are_named(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ImportRefused, match=r"folder with no \.csv files"):
         expand([tmp_path / "empty"], work_dir=tmp_path / "w", limits=LIMITS)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile warns as it writes the hostile zip
+def test_a_zip_naming_one_file_many_times_is_refused_before_anything_is_unpacked(tmp_path):
+    """3,000 members of one name, each under the member limit, would each be written over the last."""
+    path = tmp_path / "repeats.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for _ in range(3):
+            archive.writestr("2024-01/2024-01-essex-street.csv", b"a,b\n1,2\n")
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.infolist()) == 3
+    with pytest.raises(ImportRefused, match="holds '2024-01/2024-01-essex-street.csv' more than once"):
+        expand([path], work_dir=tmp_path / "w", limits=LIMITS)
+    assert not (tmp_path / "w").exists() or not any((tmp_path / "w").rglob("*.csv"))
+
+
+def test_names_that_differ_only_by_case_count_as_the_same_file(tmp_path):
+    path = make_zip(tmp_path / "case.zip", {"Essex.csv": b"a\n1\n", "ESSEX.CSV": b"a\n2\n"})
+    with pytest.raises(ImportRefused, match="more than once"):
+        expand([path], work_dir=tmp_path / "w", limits=LIMITS)
