@@ -90,6 +90,15 @@ def test_a_mapping_is_checked_before_any_file_is_read():
         load_mapping({**data, "columns": without_northing})
 
 
+@pytest.mark.parametrize("encoding", ["hex", "rot13", "base64", "no-such-codec", "x" * 10_000])
+def test_an_encoding_that_is_not_a_text_encoding_is_refused_at_the_check(encoding):
+    """Python knows hex and rot13, but they do not turn bytes into text: the check said yes, the read crashed."""
+    data = yaml.safe_load(CAMBRIDGESHIRE)
+    with pytest.raises(ImportRefused, match="is not a text encoding saferhub can read") as refused:
+        load_mapping({**data, "encoding": encoding})
+    assert len(str(refused.value)) < 300  # a hostile value is not echoed back whole
+
+
 def test_a_fixed_area_and_a_small_partner_file(essex_geography, tmp_path, store):
     (tmp_path / "p.csv").write_text("Ref,When,Sev\nA1,2023-05-01,Serious\nA2,2023-05-03,slight\n")
     mapping = {

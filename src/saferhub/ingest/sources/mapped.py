@@ -133,13 +133,21 @@ def load_mapping(source: Path | str | dict[str, Any]) -> Mapping:
     }
     if unknown:
         raise ImportRefused(f"has keys saferhub does not know: {', '.join(sorted(unknown))}", where=where)
-    encoding = str(data.get("encoding") or "utf-8")
+    encoding = str(data.get("encoding") or "utf-8")[:40]
     try:
-        codecs.lookup(encoding)
-    except LookupError:
+        # A text encoding that reads a plain CSV line as itself: not a codec such as hex or rot13,
+        # which Python knows but which do not turn bytes into text.
+        codec = codecs.lookup(encoding)
+        usable = (
+            getattr(codec, "_is_text_encoding", True) and b"Area,2024-01\r\n".decode(encoding) == "Area,2024-01\r\n"
+        )
+    except (LookupError, ValueError, TypeError):
+        usable = False
+    if not usable:
         raise ImportRefused(
-            f"encoding {encoding!r} is not one Python knows, such as windows-1252", where=where
-        ) from None
+            f"encoding {encoding!r} is not a text encoding saferhub can read; expected one such as utf-8 or windows-1252",
+            where=where,
+        )
     name = slugify(str(data.get("name") or ""))
     if not name:
         raise ImportRefused("needs a name (the supplier, such as cambridgeshire-collisions)", where=where)
