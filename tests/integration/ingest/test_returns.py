@@ -128,3 +128,31 @@ def test_a_district_partnership_cannot_return_figures_for_the_force_area(indicat
         "(nothing was imported)"
     )
     assert not IndicatorValue.objects.filter(indicator__slug="hate-incidents").exists()
+
+
+@pytest.mark.parametrize("figure", ["1e308", "-1e13", "inf", "nan"])
+def test_a_figure_no_partnership_could_report_is_refused(indicators, tmp_path, figure):
+    path = tmp_path / "return.csv"
+    path.write_text(f"indicator,area_code,period,value\nhate-incidents,E07000073,2023/24,{figure}\n")
+    with pytest.raises(ImportRefused, match=r"row 2, column value: is not a number below 1,000,000,000,000"):
+        returns_import(paths=[path])
+    assert not IndicatorValue.objects.exists()
+
+
+def test_twenty_thousand_breakdowns_are_refused_and_nothing_is_written(indicators, tmp_path):
+    path = tmp_path / "return.csv"
+    rows = "".join(f"hate-incidents,E07000073,2023/24,1,case {n}\n" for n in range(20_000))
+    path.write_text("indicator,area_code,period,value,breakdown\n" + rows)
+    with pytest.raises(ImportRefused) as refused:
+        returns_import(paths=[path])
+    assert "row 202, column breakdown: would be breakdown number 201 of hate-incidents" in str(refused.value)
+    assert refused.value.total == 19_800 and not IndicatorValue.objects.exists()
+
+
+def test_a_breakdown_longer_than_the_hub_keeps_is_refused(indicators, tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_text(
+        "indicator,area_code,period,value,breakdown\nhate-incidents,E07000073,2023/24,1," + "b" * 500 + "\n"
+    )
+    with pytest.raises(ImportRefused, match="column breakdown: is 500 characters; at most 120 are kept"):
+        returns_import(paths=[path])

@@ -67,12 +67,19 @@ class Cell:
     is_formula: bool = False
 
 
+# Bounds on what one return may hold: no count, rate or money figure a partnership reports comes
+# near a trillion, and an indicator split more ways than this is not a breakdown but a list.
+MAX_FIGURE = 1e12
+MAX_BREAKDOWNS = 200
+MAX_BREAKDOWN_CHARS = 120  # IndicatorValue.breakdown
+
+
 def _number(cell: str) -> float | None:
     text = cell.strip().replace(",", "")
     if text == "":
         return None
     number = float(text)  # ValueError for text
-    if math.isnan(number) or math.isinf(number):
+    if math.isnan(number) or math.isinf(number) or abs(number) > MAX_FIGURE:
         raise ValueError(text)
     return number
 
@@ -182,6 +189,7 @@ class _RowChecker:
     def __post_init__(self) -> None:
         self.collected: dict[str, list[dict[str, Any]]] = {}
         self.seen: dict[tuple[str, str, str, str], tuple[str, int]] = {}
+        self.breakdowns: dict[str, set[str]] = {}
 
     def check(self, file_name: str, canonical: dict[str, str], number: int, cells: dict[str, Cell]) -> None:
         from saferhub.measures.services import value_with_interval
@@ -235,7 +243,7 @@ class _RowChecker:
             try:
                 figures[key] = _number(cell.text)
             except ValueError:
-                reject(key, cell.text, "is not a number: expected digits such as 65 or 12.5")
+                reject(key, cell.text, f"is not a number below {MAX_FIGURE:,.0f}: expected digits such as 65 or 12.5")
         status = get("status").text.strip().lower() or self.default_status
         if status not in ("provisional", "final"):
             reject("status", status, "is not provisional or final")
@@ -253,6 +261,19 @@ class _RowChecker:
             reject("value" if exc.message.startswith("value") else "numerator", "", exc.message)
             return
         breakdown = get("breakdown").text.strip()
+        if len(breakdown) > MAX_BREAKDOWN_CHARS:
+            reject("breakdown", breakdown, f"is {len(breakdown):,} characters; at most {MAX_BREAKDOWN_CHARS} are kept")
+            return
+        kinds = self.breakdowns.setdefault(slug, set())
+        if breakdown not in kinds and len(kinds) >= MAX_BREAKDOWNS:
+            reject(
+                "breakdown",
+                breakdown,
+                f"would be breakdown number {len(kinds) + 1:,} of {slug} in this return; at most "
+                f"{MAX_BREAKDOWNS} are accepted (is this column a list of cases rather than categories?)",
+            )
+            return
+        kinds.add(breakdown)
         value_key = (slug, code, period.label, breakdown)
         if value_key in self.seen:
             first_file, first_row = self.seen[value_key]
