@@ -145,7 +145,8 @@ def load_mapping(source: Path | str | dict[str, Any]) -> Mapping:
         usable = False
     if not usable:
         raise ImportRefused(
-            f"encoding {encoding!r} is not a text encoding saferhub can read; expected one such as utf-8 or windows-1252",
+            f"encoding {encoding!r} is not a text encoding saferhub can read; "
+            "expected one such as utf-8 or windows-1252",
             where=where,
         )
     name = slugify(str(data.get("name") or ""))
