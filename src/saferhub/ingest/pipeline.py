@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
+import socket
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -201,6 +203,9 @@ def run_import(
             status=Import.Status.STAGED,
             store_token=uuid.uuid4().hex,
         )
+    # Which process checks the files, so that recovery can tell a stopped import from a slow one.
+    import_run.summary = {**(import_run.summary or {}), "worker": {"host": socket.gethostname(), "pid": os.getpid()}}
+    import_run.save(update_fields=["summary"])
     tick = _progress_writer(import_run, progress)
     work_dir = Path(tempfile.mkdtemp(prefix="saferhub-import-"))
     txn: StoreTransaction | None = None

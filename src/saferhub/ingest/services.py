@@ -187,11 +187,40 @@ def _mark_failed(import_run: Import, error: str) -> None:
 
 
 def records_recover() -> dict[str, list[str]]:
-    """Finish or undo imports that a stopped process left part-way; remove files nothing uses."""
+    """Finish or undo imports that a stopped process left part-way; remove files nothing uses; and
+    mark imports that stopped before they wrote anything to the store as not imported."""
     store = record_store()
-    if not store.root.exists():
-        return {"committed": [], "aborted": [], "kept": []}
-    return store.recover(_decide)
+    report: dict[str, list[str]] = {"committed": [], "aborted": [], "kept": []}
+    if store.root.exists():
+        report = store.recover(_decide)
+    imports_stalled_fail()
+    return report
+
+
+def imports_stalled_fail(*, import_run: Import | None = None) -> list[int]:
+    """Imports still "Checking" whose process has ended (on this host), or that have checked for
+    longer than any import takes, are marked not imported with the reason, so no page says
+    "Checking" for ever. Those with staged files in the store are the store's recovery's to decide."""
+    runs = [import_run] if import_run is not None else list(Import.objects.filter(status=Import.Status.STAGED))
+    store = record_store()
+    staged = set(store.staged_tokens()) if store.root.exists() else set()
+    now = timezone.now()
+    failed = []
+    for run in runs:
+        summary = run.summary or {}
+        if run.status != Import.Status.STAGED or summary.get("awaiting_confirmation") or run.store_token in staged:
+            continue
+        worker = summary.get("worker")
+        too_old = now - run.started_at > UNCHECKABLE_IMPORT_LIFETIME
+        if too_old or (worker is not None and not pid_alive(worker)):
+            reason = (
+                "Stopped part-way while checking the files (the process ended); nothing was changed. Upload it again."
+                if not too_old
+                else "Never finished checking the files; nothing was changed. Upload it again."
+            )
+            _mark_failed(run, reason)
+            failed.append(run.pk)
+    return failed
 
 
 def lsoa_lookup_load(*, path: Path | str, vintage: str = "") -> int:

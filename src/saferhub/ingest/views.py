@@ -17,6 +17,7 @@ from saferhub.accounts.access import access_partnerships, access_require
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import NotFound, ValidationProblem
 from saferhub.core.forms import FormErrors, form_problem_add
+from saferhub.ingest import services
 from saferhub.ingest.models import Import
 
 SOURCE_CHOICES = [
@@ -101,6 +102,8 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     run = _import_for(request, import_id)
     summary = run.summary or {}
+    if services.imports_stalled_fail(import_run=run):  # its process ended: say so, not "Checking"
+        run.refresh_from_db()
     running = run.status == Import.Status.STAGED and not summary.get("awaiting_confirmation")
     rejections = list(run.rejections.order_by("id")[:50])
     return render(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -183,3 +188,40 @@ def test_a_district_contributor_is_told_exactly_what_their_upload_would_replace(
     page = client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
     assert "Essex Police street records for 2024-01 would be replaced, and they cover 13 areas" in page
     assert store.manifest().partitions == {} and not IndicatorValue.objects.exists()
+
+
+def test_an_import_whose_process_was_killed_while_checking_says_so_instead_of_checking_for_ever(
+    client, safer_essex, store
+):
+    login(client, safer_essex, Role.CONTRIBUTOR)
+    # a process that has ended: its id is no longer running
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], check=True, capture_output=True, text=True
+    )
+    run = Import.objects.create(
+        source="returns",
+        file_name="return.csv",
+        sha256="0" * 64,
+        partnership=safer_essex,
+        progress_note="Reading return.csv",
+        summary={"worker": {"host": socket.gethostname(), "pid": int(dead.stdout)}},
+    )
+    page = client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
+    run.refresh_from_db()
+    assert run.status == Import.Status.FAILED
+    assert "Stopped part-way while checking the files (the process ended); nothing was changed" in page
+    assert ">Checking<" not in page and "Not imported" in page
+
+
+def test_an_import_still_being_checked_by_a_live_process_is_left_alone(client, safer_essex, store):
+    login(client, safer_essex, Role.CONTRIBUTOR)
+    run = Import.objects.create(
+        source="returns",
+        file_name="return.csv",
+        sha256="0" * 64,
+        partnership=safer_essex,
+        summary={"worker": {"host": socket.gethostname(), "pid": os.getpid()}},
+    )
+    assert "Checking" in client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
+    run.refresh_from_db()
+    assert run.status == Import.Status.STAGED
