@@ -51,7 +51,10 @@ class Framework(TimeStampedModel):
     """A plan with outcomes and indicators: a strategy, an agreement, a board's list."""
 
     class Status(models.TextChoices):
+        # A draft is the partnership's own until adopted; a consultation draft has been published
+        # for the public to comment on, so it is read as the partnership publishes.
         DRAFT = "draft", "Draft"
+        CONSULTATION = "consultation", "Consultation draft"
         ACTIVE = "active", "Active"
         ARCHIVED = "archived", "Archived"
 

@@ -69,7 +69,7 @@ def frameworks_for_user(user: Any) -> list[Framework]:
         )
         .order_by("title")
     )
-    rank: dict[str, int] = {"active": 0, "draft": 1, "archived": 2}
+    rank: dict[str, int] = {"active": 0, "consultation": 1, "draft": 2, "archived": 3}
     return sorted((f for f in qs if framework_readable(user, f)), key=lambda f: rank.get(f.status, 3))
 
 
