@@ -20,7 +20,7 @@ from saferhub.core.errors import ValidationProblem
 from saferhub.core.forms import FormErrors, form_problem_add
 from saferhub.delivery.selectors import actions_for_indicator
 from saferhub.finance.selectors import spending_for_indicator
-from saferhub.framework import selectors, services
+from saferhub.framework import export, selectors, services
 from saferhub.framework.forms import StoryForm, TargetForm
 from saferhub.framework.models import Framework, Indicator, Target
 from saferhub.performance.fragments import indicator_performance_context
@@ -59,7 +59,7 @@ def framework_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         raise Http404("There is no framework with that name.")
     if not selectors.framework_readable(request.user, framework):
         return _refuse(request)
-    spec = selectors.framework_spec(framework)
+    spec = export.framework_spec(framework)
     if fmt == "xlsx":
         response = HttpResponse(fileformat.write_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from saferhub.governance.selectors import StructureNode
+from saferhub.governance.structure import StructureNode
 from saferhub.web import charts as c
 
 ROW = 22  # pixels per partnership with nothing accountable to it
