@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from saferhub.core.bootstrap import setup_django
+from saferhub.core.loading import LoadSummary
 
 # Modules that define a click command or group called ``command``; added by each part of the hub.
 COMMAND_MODULES = [
@@ -120,5 +121,33 @@ def check() -> None:
         sys.exit(1)
 
 
+def _report(name: str, summary: LoadSummary) -> None:
+    click.echo(f"{name}: {summary}")
+    for line in summary.lines():
+        click.echo(f"  {line}")
+
+
+# ``saferhub delivery load-essex`` loads delivery's, risks' and finance's Essex data: it is defined
+# here, above all three apps, so that delivery does not import risks or finance (docs/architecture.md).
+@click.command("load-essex")
+@click.option("--only", type=click.Choice(["delivery", "risks", "finance"]), default=None, help="Load one part only.")
+def delivery_load_essex(only: str | None) -> None:
+    """Load the Essex action plans, risk registers and money (after the framework)."""
+    setup_django()
+    from saferhub.delivery.essex import delivery_essex_load
+    from saferhub.finance.essex import finance_essex_load
+    from saferhub.finance.essex_monitoring import finance_monitoring_essex_load
+    from saferhub.risks.essex import risks_essex_load
+
+    if only in (None, "delivery"):
+        _report("action plans", delivery_essex_load())
+    if only in (None, "risks"):
+        _report("risk registers", risks_essex_load())
+    if only in (None, "finance"):
+        _report("money", finance_essex_load())
+        _report("money spent", finance_monitoring_essex_load())
+
+
 for _module in COMMAND_MODULES:
     main.add_command(importlib.import_module(_module).command)
+main.commands["delivery"].add_command(delivery_load_essex)  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from saferhub.assessment.hotspots import COLD, HOT, NOT_SIGNIFICANT, NOT_TESTED
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable
 
 # Order on the map's scale: Leaflet colours by class index against breaks 1, 2, 3.
 CLASSES: tuple[tuple[str, str, str], ...] = (

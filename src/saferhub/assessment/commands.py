@@ -43,7 +43,7 @@ def load_harm_index(
     """Load a published harm weighting from CSV (columns offence and weight; optionally offence_code,
     police_uk_category and volume). See docs/assessment.md for the format."""
     setup_django()
-    from saferhub.assessment.loaders import harm_index_load
+    from saferhub.assessment.harm_loader import harm_index_load
 
     summary = harm_index_load(
         path=path, slug=slug, title=title, publisher=publisher, year=year, unit=unit, url=url, notes=notes

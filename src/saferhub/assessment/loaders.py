@@ -1,5 +1,5 @@
 """Loaders of reference data: the published priority matrix (seed 002, Annex A), the Community
-Safety Agreement priorities (seed 001, Table 1), published unit costs of harm and harm indices.
+Safety Agreement priorities (seed 001, Table 1), published unit costs of harm (harm indices are in ``harm_loader``).
 
 Each loader reads and checks the whole file first, then writes in one transaction, so a bad file
 changes nothing; messages name the file, the item and what was expected. Loading the same file
@@ -8,25 +8,18 @@ again changes nothing (what is stored is compared with the file, and replaced on
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
 
 from saferhub.accounts.models import Partnership
-from saferhub.assessment.harm import category_weights
 from saferhub.assessment.models import (
-    HarmIndex,
-    HarmWeight,
     ListedIndicator,
     ListedPriority,
     MatrixCell,
@@ -45,7 +38,7 @@ BUILTIN_LISTS = ("csa_priorities_2010.yaml",)
 BUILTIN_COSTS = "unit_costs.yaml"
 TICK = "✓"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_HARM_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -77,7 +70,7 @@ def _yaml(text: str, *, where: str) -> dict[str, Any]:
     return data
 
 
-def _text(data: dict[str, Any], key: str, *, where: str, required: bool = True, max_length: int = 300) -> str:
+def text_field(data: dict[str, Any], key: str, *, where: str, required: bool = True, max_length: int = 300) -> str:
     value = data.get(key, "")
     if value is None:
         value = ""
@@ -86,15 +79,15 @@ def _text(data: dict[str, Any], key: str, *, where: str, required: bool = True, 
     value = str(value).strip()
     if required and not value:
         raise ValidationProblem(f"{key} is missing", where=where)
-    if _CONTROL.search(value):
+    if CONTROL_CHARACTERS.search(value):
         raise ValidationProblem(f"{key} contains control characters", where=where)
     if len(value) > max_length:
         raise ValidationProblem(f"{key} is longer than {max_length} characters", where=where)
     return value
 
 
-def _slug(data: dict[str, Any], *, where: str) -> str:
-    slug = _text(data, "slug", where=where, max_length=100)
+def slug_field(data: dict[str, Any], *, where: str) -> str:
+    slug = text_field(data, "slug", where=where, max_length=100)
     if not _SLUG.match(slug):
         raise ValidationProblem(f"slug {slug!r} must be lower-case letters, digits and hyphens", where=where)
     return slug
@@ -141,20 +134,20 @@ class _MatrixSpec:
 
 
 def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
-    slug = _slug(data, where=where)
+    slug = slug_field(data, where=where)
     footnotes = _list(data, "footnotes", where=where)
     if not all(isinstance(f, str) for f in footnotes):
         raise ValidationProblem("footnotes must be a list of text", where=where)
     header = {
         "slug": slug,
-        "title": _text(data, "title", where=where),
+        "title": text_field(data, "title", where=where),
         "kind": PriorityMatrix.Kind.PUBLISHED,
-        "publisher": _text(data, "publisher", where=where, required=False, max_length=200),
-        "as_at": _text(data, "as_at", where=where, required=False, max_length=60),
-        "source": _text(data, "source", where=where),
-        "introduction": _text(data, "introduction", where=where, required=False, max_length=5000),
+        "publisher": text_field(data, "publisher", where=where, required=False, max_length=200),
+        "as_at": text_field(data, "as_at", where=where, required=False, max_length=60),
+        "source": text_field(data, "source", where=where),
+        "introduction": text_field(data, "introduction", where=where, required=False, max_length=5000),
         "footnotes": [f.strip() for f in footnotes],
-        "area": _area(_text(data, "area", where=where, required=False, max_length=9), where=f"{where}, area"),
+        "area": _area(text_field(data, "area", where=where, required=False, max_length=9), where=f"{where}, area"),
     }
     themes: list[dict[str, Any]] = []
     positions: dict[str, int] = {}
@@ -162,11 +155,11 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
         place = f"{where}, theme {i}"
         if not isinstance(item, dict):
             raise ValidationProblem("must be a mapping with a label", where=place)
-        label = _text(item, "label", where=place, max_length=120)
+        label = text_field(item, "label", where=place, max_length=120)
         if label in positions:
             raise ValidationProblem(f"theme {label!r} is listed twice", where=place)
         positions[label] = i
-        themes.append({"position": i, "label": label, "note": _text(item, "note", where=place, required=False)})
+        themes.append({"position": i, "label": label, "note": text_field(item, "note", where=place, required=False)})
     if not themes:
         raise ValidationProblem("has no themes", where=where)
     rows: list[dict[str, Any]] = []
@@ -175,7 +168,7 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
     for r, item in enumerate(_list(data, "rows", where=where), start=1):
         if not isinstance(item, dict):
             raise ValidationProblem("must be a mapping with a label", where=f"{where}, row {r}")
-        label = _text(item, "label", where=f"{where}, row {r}", max_length=120)
+        label = text_field(item, "label", where=f"{where}, row {r}", max_length=120)
         place = f"{where}, row {r} ({label})"
         if label in labels:
             raise ValidationProblem(f"row {label!r} is listed twice", where=place)
@@ -184,10 +177,10 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
             {
                 "position": r,
                 "label": label,
-                "partnership": _partnership(_text(item, "partnership", where=place, required=False), where=place),
-                "area": _area(_text(item, "area", where=place, required=False, max_length=9), where=place),
-                "priorities_text": _text(item, "priorities", where=place, required=False, max_length=5000),
-                "comments_text": _text(item, "comments", where=place, required=False, max_length=5000),
+                "partnership": _partnership(text_field(item, "partnership", where=place, required=False), where=place),
+                "area": _area(text_field(item, "area", where=place, required=False, max_length=9), where=place),
+                "priorities_text": text_field(item, "priorities", where=place, required=False, max_length=5000),
+                "comments_text": text_field(item, "comments", where=place, required=False, max_length=5000),
             }
         )
         for t in themes:
@@ -196,7 +189,7 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
             entry = {"theme": m} if isinstance(m, str) else m
             if not isinstance(entry, dict):
                 raise ValidationProblem("each marked theme must be a theme label or {theme, mark, note}", where=place)
-            theme = _text(entry, "theme", where=place, max_length=120)
+            theme = text_field(entry, "theme", where=place, max_length=120)
             if theme not in positions:
                 raise ValidationProblem(
                     f"marked theme {theme!r} is not one of the {len(themes)} themes: {', '.join(positions)}",
@@ -207,8 +200,8 @@ def _matrix_spec(data: dict[str, Any], *, where: str) -> _MatrixSpec:
                 raise ValidationProblem(f"theme {theme!r} is marked twice", where=place)
             cells[key] = {
                 "marked": True,
-                "mark": _text(entry, "mark", where=place, required=False, max_length=20) or TICK,
-                "note": _text(entry, "note", where=place, required=False),
+                "mark": text_field(entry, "mark", where=place, required=False, max_length=20) or TICK,
+                "note": text_field(entry, "note", where=place, required=False),
             }
     if not rows:
         raise ValidationProblem("has no rows", where=where)
@@ -281,12 +274,12 @@ def priority_matrix_load(*, text: str, where: str) -> LoadSummary:
 
 def _list_spec(data: dict[str, Any], *, where: str) -> tuple[dict[str, Any], list[tuple[dict[str, Any], list[Any]]]]:
     header = {
-        "slug": _slug(data, where=where),
-        "title": _text(data, "title", where=where),
-        "period_label": _text(data, "period", where=where, required=False, max_length=40),
-        "source": _text(data, "source", where=where),
-        "introduction": _text(data, "introduction", where=where, required=False, max_length=5000),
-        "partnership": _partnership(_text(data, "partnership", where=where, required=False), where=where),
+        "slug": slug_field(data, where=where),
+        "title": text_field(data, "title", where=where),
+        "period_label": text_field(data, "period", where=where, required=False, max_length=40),
+        "source": text_field(data, "source", where=where),
+        "introduction": text_field(data, "introduction", where=where, required=False, max_length=5000),
+        "partnership": _partnership(text_field(data, "partnership", where=where, required=False), where=where),
     }
     priorities, numbers = [], set()
     for i, item in enumerate(_list(data, "priorities", where=where), start=1):
@@ -307,12 +300,12 @@ def _list_spec(data: dict[str, Any], *, where: str) -> tuple[dict[str, Any], lis
             indicators.append(
                 {
                     "position": j,
-                    "title": _text(ind, "title", where=at),
-                    "national_indicator": _text(ind, "ni", where=at, required=False, max_length=60),
-                    "leads": _text(ind, "leads", where=at, required=False, max_length=200),
+                    "title": text_field(ind, "title", where=at),
+                    "national_indicator": text_field(ind, "ni", where=at, required=False, max_length=60),
+                    "leads": text_field(ind, "leads", where=at, required=False, max_length=200),
                 }
             )
-        priorities.append(({"number": number, "title": _text(item, "title", where=place)}, indicators))
+        priorities.append(({"number": number, "title": text_field(item, "title", where=place)}, indicators))
     if not priorities:
         raise ValidationProblem("has no priorities", where=where)
     return header, priorities
@@ -377,19 +370,19 @@ def unit_costs_load(*, text: str, where: str) -> LoadSummary:
         place = f"{where}, set {i}"
         if not isinstance(item, dict):
             raise ValidationProblem("must be a mapping with slug, title and costs", where=place)
-        slug = _slug(item, where=place)
+        slug = slug_field(item, where=place)
         if slug in seen:
             raise ValidationProblem(f"set {slug!r} is listed twice", where=place)
         seen.add(slug)
         header = {
             "slug": slug,
-            "title": _text(item, "title", where=place),
-            "publisher": _text(item, "publisher", where=place, max_length=200),
-            "table": _text(item, "table", where=place, required=False, max_length=200),
-            "price_year": _text(item, "price_year", where=place, required=False, max_length=20),
-            "url": _text(item, "url", where=place, required=False, max_length=500),
-            "quoted_in": _text(item, "quoted_in", where=place, required=False, max_length=500),
-            "notes": _text(item, "notes", where=place, required=False, max_length=5000),
+            "title": text_field(item, "title", where=place),
+            "publisher": text_field(item, "publisher", where=place, max_length=200),
+            "table": text_field(item, "table", where=place, required=False, max_length=200),
+            "price_year": text_field(item, "price_year", where=place, required=False, max_length=20),
+            "url": text_field(item, "url", where=place, required=False, max_length=500),
+            "quoted_in": text_field(item, "quoted_in", where=place, required=False, max_length=500),
+            "notes": text_field(item, "notes", where=place, required=False, max_length=5000),
         }
         if header["url"] and not header["url"].startswith(("https://", "http://")):
             raise ValidationProblem(f"url {header['url']!r} must start with https:// or http://", where=place)
@@ -398,15 +391,15 @@ def unit_costs_load(*, text: str, where: str) -> LoadSummary:
             at = f"{place} ({slug}), cost {j}"
             if not isinstance(c, dict):
                 raise ValidationProblem("must be a mapping with key, label, per and value", where=at)
-            key = _text(c, "key", where=at, max_length=60)
+            key = text_field(c, "key", where=at, max_length=60)
             if not _SLUG.match(key) or key in keys:
                 raise ValidationProblem(f"key {key!r} must be a unique slug within the set", where=at)
             keys.add(key)
             costs.append(
                 {
                     "key": key,
-                    "label": _text(c, "label", where=at, max_length=200),
-                    "per": _text(c, "per", where=at, max_length=60),
+                    "label": text_field(c, "label", where=at, max_length=200),
+                    "per": text_field(c, "per", where=at, max_length=60),
                     "value": _money(c.get("value"), where=at),
                 }
             )
@@ -432,127 +425,6 @@ def unit_costs_load(*, text: str, where: str) -> LoadSummary:
                 obj = UnitCostSet.objects.create(**header)
                 summary.add("created")
             UnitCost.objects.bulk_create([UnitCost(cost_set=obj, **c) for c in costs])
-    return summary
-
-
-# --- harm indices ----------------------------------------------------------------------------------
-
-HARM_COLUMNS = ("offence", "weight")
-HARM_OPTIONAL = ("offence_code", "police_uk_category", "volume")
-
-
-def _decimal(text: str, *, where: str, what: str) -> Decimal:
-    try:
-        value = Decimal(text.replace(",", "").strip())
-    except InvalidOperation:
-        raise ValidationProblem(f"is not a number: expected {what}, such as 12.5", where=where) from None
-    if not value.is_finite() or value < 0:
-        raise ValidationProblem(f"must be zero or more: expected {what}", where=where)
-    return value
-
-
-def harm_index_load(
-    *,
-    path: Path,
-    slug: str,
-    title: str,
-    publisher: str,
-    year: str,
-    unit: str,
-    url: str = "",
-    notes: str = "",
-    categories: Callable[[str], str] | None = None,
-) -> LoadSummary:
-    """Load a published harm weighting (CSV: ``offence`` and ``weight`` columns, optionally
-    ``offence_code``, ``police_uk_category`` and ``volume``) with its source and year.
-
-    Every row must name its police.uk crime type (``police_uk_category``, or ``categories`` maps the
-    offence to one) or be left out of category weights; where several offences share a category
-    the category's weight is their mean weighted by ``volume`` (required then), as the ONS Crime
-    Severity Score weights offences by their volumes. Errors name the file, row and column.
-    """
-    where = str(path)
-    header = {
-        "slug": _slug({"slug": slug}, where=where),
-        "title": _text({"title": title}, "title", where=where),
-        "publisher": _text({"publisher": publisher}, "publisher", where=where, max_length=200),
-        "year": _text({"year": year}, "year", where=where, max_length=20),
-        "unit": _text({"unit": unit}, "unit", where=where, max_length=100),
-        "url": _text({"url": url}, "url", where=where, required=False, max_length=500),
-        "notes": _text({"notes": notes}, "notes", where=where, required=False, max_length=5000),
-    }
-    if header["url"] and not header["url"].startswith(("https://", "http://")):
-        raise ValidationProblem(f"url {header['url']!r} must start with https:// or http://", where=where)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationProblem("file not found", where=where) from None
-    if len(raw) > MAX_HARM_FILE_BYTES:
-        raise ValidationProblem(f"is larger than {MAX_HARM_FILE_BYTES // (1024 * 1024)} MB", where=where)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationProblem(f"is not UTF-8 text (byte {exc.start}): save it as CSV UTF-8", where=where) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    missing = [c for c in HARM_COLUMNS if c not in columns]
-    if missing:
-        raise ValidationProblem(
-            f"is missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(found: {', '.join(columns) or 'no header'}); expected offence, weight and optionally "
-            f"{', '.join(HARM_OPTIONAL)}",
-            where=where,
-        )
-    reader.fieldnames = columns
-    rows: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
-    for n, rec in enumerate(reader, start=2):
-        at = f"{where}, row {n}"
-        if None in rec:
-            raise ValidationProblem("has more cells than the header has columns", where=at)
-        offence = (rec.get("offence") or "").strip()
-        if not offence:
-            raise ValidationProblem("column offence is empty: expected the offence's name", where=at)
-        if _CONTROL.search(offence) or len(offence) > 300:
-            raise ValidationProblem("column offence has control characters or is over 300 characters", where=at)
-        code = (rec.get("offence_code") or "").strip()[:40]
-        if (code, offence) in seen:
-            raise ValidationProblem(f"offence {offence!r} (code {code or 'none'}) is listed twice", where=at)
-        seen.add((code, offence))
-        weight = _decimal(rec.get("weight") or "", where=f"{at}, column weight", what="the offence's weight")
-        volume_text = (rec.get("volume") or "").strip()
-        volume = _decimal(volume_text, where=f"{at}, column volume", what="a count") if volume_text else None
-        category = (rec.get("police_uk_category") or "").strip()
-        if not category and categories is not None:
-            category = categories(offence)
-        rows.append(
-            {"offence_code": code, "offence": offence, "weight": weight, "volume": volume, "category": category[:100]}
-        )
-    if not rows:
-        raise ValidationProblem("has a header but no rows", where=where)
-    # Checked before anything is written: a category with several offences needs their volumes.
-    category_weights([(r["category"], r["weight"], r["volume"]) for r in rows if r["category"]], where=where)
-    digest = hashlib.sha256(raw).hexdigest()
-    summary = LoadSummary()
-    with transaction.atomic():
-        index = HarmIndex.objects.filter(slug=header["slug"]).first()
-        values = {**header, "file_name": path.name, "file_sha256": digest}
-        if index is not None:
-            if all(getattr(index, k) == v for k, v in values.items()):
-                summary.add("unchanged")
-                return summary
-            for k, v in values.items():
-                setattr(index, k, v)
-            index.save()
-            index.weights.all().delete()
-            summary.add("updated")
-        else:
-            index = HarmIndex.objects.create(**values)
-            summary.add("created")
-        HarmWeight.objects.bulk_create([HarmWeight(index=index, **r) for r in rows])
-    uncategorised = sum(1 for r in rows if not r["category"])
-    if uncategorised:
-        summary.notes.append(f"{uncategorised} offences name no police.uk crime type and are left out of its weights")
     return summary
 
 

@@ -29,6 +29,7 @@ from saferhub.assessment.publication import lsoas_hidden
 from saferhub.assessment.records import lsoa_month_counts as store_lsoa_month_counts
 from saferhub.assessment.records import repeat_points, street_categories, street_months
 from saferhub.core import disclosure
+from saferhub.core.charts import number
 from saferhub.core.codes import period_words
 from saferhub.core.errors import SaferhubError
 from saferhub.core.generations import generation
@@ -36,7 +37,6 @@ from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary, Population
 from saferhub.geography.selectors import csp_areas_in
 from saferhub.incidents.store import RecordStore
 from saferhub.performance.models import GENERATION
-from saferhub.web.charts import number
 
 CACHE_SECONDS = 6 * 60 * 60
 RATE_PER = 1000

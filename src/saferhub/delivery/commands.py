@@ -5,37 +5,11 @@ from __future__ import annotations
 import click
 
 from saferhub.core.bootstrap import setup_django
-from saferhub.core.loading import LoadSummary
 
 
 @click.group("delivery")
 def command() -> None:
     """Action plans: actions, progress, overdue and due-soon lists."""
-
-
-def _report(name: str, summary: LoadSummary) -> None:
-    click.echo(f"{name}: {summary}")
-    for line in summary.lines():
-        click.echo(f"  {line}")
-
-
-@command.command("load-essex")
-@click.option("--only", type=click.Choice(["delivery", "risks", "finance"]), default=None, help="Load one part only.")
-def load_essex(only: str | None) -> None:
-    """Load the Essex action plans, risk registers and money (after the framework)."""
-    setup_django()
-    from saferhub.delivery.essex import delivery_essex_load
-    from saferhub.finance.essex import finance_essex_load
-    from saferhub.finance.essex_monitoring import finance_monitoring_essex_load
-    from saferhub.risks.essex import risks_essex_load
-
-    if only in (None, "delivery"):
-        _report("action plans", delivery_essex_load())
-    if only in (None, "risks"):
-        _report("risk registers", risks_essex_load())
-    if only in (None, "finance"):
-        _report("money", finance_essex_load())
-        _report("money spent", finance_monitoring_essex_load())
 
 
 @command.command("overdue")

@@ -13,7 +13,7 @@ def indicator_href(indicator: Any) -> str | None:
     """The indicator's own page if the framework pages are installed."""
     for name, kwargs in (
         ("framework:indicator_detail", {"slug": indicator.slug}),
-        ("framework:indicator", {"slug": indicator.slug}),
+        ("web:indicator", {"slug": indicator.slug}),
     ):
         try:
             return reverse(name, kwargs=kwargs)

@@ -63,7 +63,8 @@ def export(slug: str, path: Path, fmt: str | None, include_values: bool) -> None
     setup_django()
     from saferhub.core.errors import NotFound
     from saferhub.framework import fileformat
-    from saferhub.framework.selectors import framework_by_slug, framework_spec
+    from saferhub.framework.export import framework_spec
+    from saferhub.framework.selectors import framework_by_slug
 
     framework = framework_by_slug(slug)
     if framework is None:

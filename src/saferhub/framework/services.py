@@ -35,7 +35,8 @@ from saferhub.framework.models import (
     Theme,
     ValueType,
 )
-from saferhub.framework.validation import LoadPlan, MembershipPlan, ThemePlan, framework_specs_check
+from saferhub.framework.plans import LoadPlan, MembershipPlan, ThemePlan
+from saferhub.framework.validation import framework_specs_check
 from saferhub.geography.models import Area
 
 BUILTIN_CONFIGURATIONS = ("essex",)

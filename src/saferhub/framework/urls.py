@@ -9,7 +9,6 @@ urlpatterns = [
     path("frameworks/<slug:slug>/", views.framework_detail, name="detail"),
     path("frameworks/<slug:slug>/download.<str:fmt>", views.framework_download, name="download"),
     path("indicators/", views.indicator_list, name="indicators"),
-    path("indicators/<slug:slug>/", views.indicator_detail, name="indicator"),
     path("indicators/<slug:slug>/story/edit", views.story_edit, name="story_edit"),
     path("indicators/<slug:slug>/story/history", views.story_history, name="story_history"),
     path("indicators/<slug:slug>/targets/add", views.target_add, name="target_add"),

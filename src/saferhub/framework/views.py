@@ -12,19 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from saferhub.accounts.access import access_has_role, access_partnerships, access_public_read, access_require
+from saferhub.accounts.access import access_has_role, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.forms import FormErrors, form_problem_add
-from saferhub.delivery.selectors import actions_for_indicator
-from saferhub.finance.selectors import spending_for_indicator
-from saferhub.framework import selectors, services
+from saferhub.framework import export, selectors, services
 from saferhub.framework.forms import StoryForm, TargetForm
 from saferhub.framework.models import Framework, Indicator, Target
-from saferhub.performance.fragments import indicator_performance_context
-from saferhub.risks.selectors import risks_for_indicator
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -59,7 +54,7 @@ def framework_download(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         raise Http404("There is no framework with that name.")
     if not selectors.framework_readable(request.user, framework):
         return _refuse(request)
-    spec = selectors.framework_spec(framework)
+    spec = export.framework_spec(framework)
     if fmt == "xlsx":
         response = HttpResponse(fileformat.write_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
     else:
@@ -80,52 +75,14 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _indicator_or_refuse(request: HttpRequest, slug: str) -> Indicator | HttpResponse:
+def indicator_or_refuse(request: HttpRequest, slug: str) -> Indicator | HttpResponse:
+    """The indicator named, or the answer for a user who may not read it (404 if there is none)."""
     indicator = selectors.indicator_by_slug(slug)
     if indicator is None:
         raise Http404("There is no indicator with that name.")
     if not selectors.indicator_readable(request.user, indicator):
         return _refuse(request)
     return indicator
-
-
-def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    indicator = _indicator_or_refuse(request, slug)
-    if isinstance(indicator, HttpResponse):
-        return indicator
-    context = selectors.indicator_page_context(request.user, indicator, area_code=request.GET.get("area"))
-    context.update(_indicator_links(request, indicator))
-    context.update(
-        indicator_performance_context(
-            indicator=indicator, area=context["area"], today=timezone.localdate(), public=context["public_figures"]
-        )
-    )
-    context["performance_template"] = "performance/indicator_performance.html"
-    return render(request, "framework/indicator_detail.html", context)
-
-
-def _indicator_links(request: HttpRequest, indicator: Indicator) -> dict[str, object]:
-    """Actions (with overdue marked) for everyone; for partnership members, the risks and spending
-    that serve this indicator in the partnerships they belong to."""
-    # The page lists actions, not each action's other indicators: no prefetch of those.
-    actions = (
-        actions_for_indicator(indicator=indicator)
-        .select_related("plan", "lead_organisation", "theme")
-        .prefetch_related(None)
-    )
-    # A private partnership's actions are for its members (the plan's partnership decides).
-    links: dict[str, object] = {
-        "actions": [
-            a
-            for a in actions.select_related("plan__partnership").order_by("plan__title", "order", "reference")
-            if access_public_read(request.user, a.plan.partnership)
-        ]
-    }
-    if request.user.is_authenticated:
-        mine = access_partnerships(request.user)
-        links["risks"] = list(risks_for_indicator(indicator=indicator, partnerships=mine))
-        links["spending"] = spending_for_indicator(indicator=indicator, partnerships=mine)
-    return links
 
 
 def _editable(request: HttpRequest, slug: str) -> Indicator:
@@ -156,7 +113,7 @@ def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 form_problem_add(form, exc)
             else:
                 messages.success(request, "The story behind the baseline has been saved.")
-                return redirect("framework:indicator", slug=indicator.slug)
+                return redirect("web:indicator", slug=indicator.slug)
     else:
         form = StoryForm(initial={"text": story.text if story else ""})
     return render(
@@ -222,7 +179,7 @@ def _target_form_page(
                 form_problem_add(form, exc, fields={"target_date": "due_day"})
             else:
                 messages.success(request, "The target has been saved.")
-                return redirect(reverse("framework:indicator", args=[indicator.slug]) + "#targets")
+                return redirect(reverse("web:indicator", args=[indicator.slug]) + "#targets")
     else:
         initial: dict[str, Any] = TargetForm.initial_for(target) if target else {"horizon": "plan", "kind": "value"}
         form = TargetForm(initial=initial, frameworks=frameworks, without_plan=own)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from saferhub.governance.selectors import StructureNode
-from saferhub.web import charts as c
+from saferhub.core import charts as c
+from saferhub.governance.structure import StructureNode
 
 ROW = 22  # pixels per partnership with nothing accountable to it
 COLUMN = 250  # pixels per level of accountability

@@ -4,8 +4,8 @@ stands in for a figure the reader may not see."""
 from __future__ import annotations
 
 from saferhub.core import disclosure
+from saferhub.core.charts import number
 from saferhub.framework.models import Indicator
-from saferhub.web.charts import number
 
 
 def value_text(value: float | None) -> str:

@@ -14,7 +14,7 @@ WHY_ANCHORS = ("value", "target", "spc", "benchmark", "trend", "freshness")
 def indicator_url(indicator: Indicator, area: Area | None = None) -> str:
     """The indicator's page: the framework's, when it is installed, else the performance page."""
     query = f"?area={area.code}" if area is not None else ""
-    for name in ("framework:indicator", "framework:indicator_detail"):
+    for name in ("web:indicator", "framework:indicator_detail"):
         try:
             return reverse(name, kwargs={"slug": indicator.slug}) + query
         except NoReverseMatch:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saferhub.web import views
+from saferhub.web import indicator, views
 
 app_name = "web"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("accessibility", views.accessibility, name="accessibility"),
+    path("indicators/<slug:slug>/", indicator.indicator_detail, name="indicator"),
 ]

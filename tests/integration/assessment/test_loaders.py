@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from saferhub.assessment.harm_loader import harm_index_load
 from saferhub.assessment.loaders import (
     assessment_essex_load,
     builtin_text,
-    harm_index_load,
     priority_matrix_load,
     unit_costs_load,
 )

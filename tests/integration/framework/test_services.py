@@ -8,8 +8,8 @@ from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.models import AuditEvent
 from saferhub.framework import fileformat, models
+from saferhub.framework.export import framework_spec
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership, Story, Target
-from saferhub.framework.selectors import framework_spec
 from saferhub.framework.services import (
     framework_essex_load,
     framework_file_import,

@@ -101,7 +101,7 @@ def test_the_catalogue_query_count_does_not_grow_with_rows(client, essex_framewo
 
 
 def test_the_indicator_page_shows_every_framework_its_values_targets_story_and_partners(client, essex_frameworks):
-    html = _text(client.get(reverse("framework:indicator", args=["feel-safe-after-dark"])))
+    html = _text(client.get(reverse("web:indicator", args=["feel-safe-after-dark"])))
     for fw in ("ECC commissioning strategy 2014–18", "Community Safety Agreement 2010/11", "Safer Essex 2008/09"):
         assert fw in html
     assert "Values for Essex" in html
@@ -113,13 +113,13 @@ def test_the_indicator_page_shows_every_framework_its_values_targets_story_and_p
 
 
 def test_the_indicator_page_shows_another_area(client, essex_frameworks):
-    html = _text(client.get(reverse("framework:indicator", args=["feel-safe-after-dark"]), {"area": "E07000073"}))
+    html = _text(client.get(reverse("web:indicator", args=["feel-safe-after-dark"]), {"area": "E07000073"}))
     assert "Values for Harlow" in html and "37%" in html
 
 
 @pytest.mark.parametrize("code", ["E0700", "E07000099", "<script>"])
 def test_a_bad_area_code_is_explained_and_the_default_area_shown(client, essex_frameworks, code):
-    response = client.get(reverse("framework:indicator", args=["feel-safe-after-dark"]), {"area": code})
+    response = client.get(reverse("web:indicator", args=["feel-safe-after-dark"]), {"area": code})
     html = _text(response)
     assert response.status_code == 200
     assert "We could not show that area" in html and "Showing Essex instead" in html
@@ -129,10 +129,10 @@ def test_a_bad_area_code_is_explained_and_the_default_area_shown(client, essex_f
 def test_the_indicator_page_query_count_does_not_grow_with_rows(client, essex_frameworks):
     # The first view of a day renders the performance section once and caches it (a few more
     # queries, bounded); later views are measured for growth with rows.
-    cold = [_queries(client, reverse("framework:indicator", args=[s])) for s in ("road-ksi", "feel-safe-after-dark")]
+    cold = [_queries(client, reverse("web:indicator", args=[s])) for s in ("road-ksi", "feel-safe-after-dark")]
     assert max(cold) <= 30
-    few = _queries(client, reverse("framework:indicator", args=["road-ksi"]))
-    many = _queries(client, reverse("framework:indicator", args=["feel-safe-after-dark"]))
+    few = _queries(client, reverse("web:indicator", args=["road-ksi"]))
+    many = _queries(client, reverse("web:indicator", args=["feel-safe-after-dark"]))
     assert few == many
     assert many <= 20
 
@@ -145,12 +145,12 @@ def test_the_indicator_page_lists_linked_strategic_actions(client, essex_framewo
     for n in range(3):
         action = Action.objects.create(plan=plan, title=f"Action {n} on road safety", impact="high", priority="medium")
         action.indicators.add(Indicator.objects.get(slug="road-ksi"))
-    url = reverse("framework:indicator", args=["road-ksi"])
+    url = reverse("web:indicator", args=["road-ksi"])
     html = _text(client.get(url))
     assert "Action 2 on road safety" in html and "High" in html and "Medium" in html
     more = Action.objects.create(plan=plan, title="Action 3", impact="low", priority="low")
     more.indicators.add(Indicator.objects.get(slug="road-ksi"))
-    assert _queries(client, url) == _queries(client, reverse("framework:indicator", args=["road-ksi"]))
+    assert _queries(client, url) == _queries(client, reverse("web:indicator", args=["road-ksi"]))
 
 
 def test_frameworks_can_be_downloaded_to_start_another(client, essex_frameworks):
@@ -176,7 +176,7 @@ def private_ecc(essex_frameworks):
 def test_a_private_framework_asks_anonymous_users_to_sign_in(client, private_ecc):
     for url in (
         reverse("framework:detail", args=["ecc-safe-communities-2014-18"]),
-        reverse("framework:indicator", args=["children-in-care"]),
+        reverse("web:indicator", args=["children-in-care"]),
         reverse("framework:download", args=["ecc-safe-communities-2014-18", "yaml"]),
     ):
         response = client.get(url)
@@ -189,19 +189,19 @@ def test_a_private_framework_refuses_a_user_of_another_partnership(client, priva
     outsider = PartnershipRoleFactory(partnership=Partnership.objects.get(slug="harlow-csp"), role=Role.ADMINISTRATOR)
     sign_in(client, outsider.user.username, PASSWORD)
     assert client.get(reverse("framework:detail", args=["ecc-safe-communities-2014-18"])).status_code == 403
-    assert client.get(reverse("framework:indicator", args=["children-in-care"])).status_code == 403
+    assert client.get(reverse("web:indicator", args=["children-in-care"])).status_code == 403
 
 
 def test_a_private_framework_opens_to_its_members(client, private_ecc):
     member = PartnershipRoleFactory(partnership=private_ecc, role=Role.VIEWER)
     sign_in(client, member.user.username, PASSWORD)
     assert client.get(reverse("framework:detail", args=["ecc-safe-communities-2014-18"])).status_code == 200
-    assert client.get(reverse("framework:indicator", args=["children-in-care"])).status_code == 200
+    assert client.get(reverse("web:indicator", args=["children-in-care"])).status_code == 200
 
 
 def test_an_indicator_another_public_plan_lists_stays_public(client, private_ecc):
     # feel-safe-after-dark is kept by the county council but also listed by Safer Essex's public plans.
-    assert client.get(reverse("framework:indicator", args=["feel-safe-after-dark"])).status_code == 200
+    assert client.get(reverse("web:indicator", args=["feel-safe-after-dark"])).status_code == 200
 
 
 # --- who may change ------------------------------------------------------------------------------
@@ -240,13 +240,13 @@ def test_a_viewer_may_read_the_history_but_not_edit(client, essex_frameworks):
     sign_in(client, viewer.user.username, PASSWORD)
     assert client.get(reverse("framework:story_history", args=["road-ksi"])).status_code == 200
     assert client.get(reverse("framework:story_edit", args=["road-ksi"])).status_code == 403
-    html = _text(client.get(reverse("framework:indicator", args=["road-ksi"])))
+    html = _text(client.get(reverse("web:indicator", args=["road-ksi"])))
     assert "Edit the story" not in html and "Add a target" not in html
 
 
 def test_a_lead_edits_the_story_and_the_history_shows_who_and_when(client, lead):
     sign_in(client, lead.username, PASSWORD)
-    page = _text(client.get(reverse("framework:indicator", args=["road-ksi"])))
+    page = _text(client.get(reverse("web:indicator", args=["road-ksi"])))
     assert "Edit the story" in page and "Add a target" in page
     url = reverse("framework:story_edit", args=["road-ksi"])
     form = _text(client.get(url))
@@ -372,7 +372,7 @@ def test_a_target_of_another_indicator_cannot_be_edited_through_this_one(client,
 
 def test_hostile_text_is_escaped_on_the_pages(client, essex_frameworks):
     Indicator.objects.filter(slug="road-ksi").update(title="<script>alert(1)</script>")
-    for url in (reverse("framework:indicator", args=["road-ksi"]), reverse("framework:indicators")):
+    for url in (reverse("web:indicator", args=["road-ksi"]), reverse("framework:indicators")):
         html = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -389,7 +389,7 @@ def test_a_framework_with_nothing_in_it_explains_how_to_add_to_it(client, essex_
 def test_an_indicator_with_nothing_yet_says_what_is_missing(client, essex_frameworks):
     owner = Partnership.objects.get(slug="basildon-csp")
     Indicator.objects.create(slug="basildon-new", title="A new measure", owner=owner)
-    html = _text(client.get(reverse("framework:indicator", args=["basildon-new"])))
+    html = _text(client.get(reverse("web:indicator", args=["basildon-new"])))
     assert "No framework you can see lists this indicator" in html
     assert "No targets or ambitions yet" in html
     assert "Nobody has written the story behind the baseline yet" in html
@@ -398,7 +398,7 @@ def test_an_indicator_with_nothing_yet_says_what_is_missing(client, essex_framew
 
 def test_unknown_frameworks_and_indicators_are_404(client, essex_frameworks):
     assert client.get(reverse("framework:detail", args=["no-such"])).status_code == 404
-    assert client.get(reverse("framework:indicator", args=["no-such"])).status_code == 404
+    assert client.get(reverse("web:indicator", args=["no-such"])).status_code == 404
     user = UserFactory()
     sign_in(client, user.username, PASSWORD)
     assert client.get(reverse("framework:story_edit", args=["no-such"])).status_code == 404

@@ -31,8 +31,8 @@ def test_a_new_framework_and_indicator_with_nothing_in_them_render(client):
     assert framework_page.status_code == 200
     assert "This framework has no outcomes or themes yet" in framework_page.content.decode()
     assert "No area set" in framework_page.content.decode()
-    indicator_page = client.get(reverse("framework:indicator", args=["new-measure"]))
+    indicator_page = client.get(reverse("web:indicator", args=["new-measure"]))
     assert indicator_page.status_code == 200
     html = indicator_page.content.decode()
     assert "No values yet" in html or "No values" in html
-    assert client.get(reverse("framework:indicator", args=["new-measure"]), {"area": "E10000012"}).status_code == 200
+    assert client.get(reverse("web:indicator", args=["new-measure"]), {"area": "E10000012"}).status_code == 200

@@ -6,10 +6,10 @@ import pytest
 from saferhub.core.errors import ValidationProblem
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area, ComparatorGroup, Population
-from saferhub.geography.peer_values import comparator_group_values
 from saferhub.geography.selectors import area_comparator_groups, area_most_similar_group
 from saferhub.geography.services import comparator_group_official_load, geography_populations_load
 from saferhub.measures.models import IndicatorValue
+from saferhub.measures.peer_values import comparator_group_values
 
 pytestmark = pytest.mark.django_db
 HARLOW, BASILDON, EPPING, CHELMSFORD = "E07000073", "E07000066", "E07000072", "E07000070"

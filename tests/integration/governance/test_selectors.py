@@ -9,12 +9,12 @@ import pytest
 from saferhub.governance.models import Attendance, Meeting
 from saferhub.governance.selectors import (
     attendance_statistics,
-    governance_structure,
     meeting_changes,
     meeting_record,
     partnership_governance,
 )
 from saferhub.governance.services import attendance, meetings, membership
+from saferhub.governance.structure import governance_structure
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.template.loader import render_to_string
 
-from saferhub.web import charts
+from saferhub.core import charts
 
 
 def simple_chart(title="Crimes by month", label="<script>alert(1)</script>"):

@@ -100,7 +100,7 @@ def indicator_url(indicator: Any) -> str:
     """The framework's page for an indicator, if the framework app has one."""
     from django.urls import NoReverseMatch, reverse
 
-    for name in ("framework:indicator", "framework:indicator_detail"):
+    for name in ("web:indicator", "framework:indicator_detail"):
         try:
             return reverse(name, args=[indicator.slug])
         except NoReverseMatch:

@@ -14,6 +14,7 @@ from saferhub.governance import selectors
 from saferhub.governance.diagram import structure_svg
 from saferhub.governance.documents import DOCUMENT_KINDS, calendar_for, meeting_document_pdf
 from saferhub.governance.models import Paper
+from saferhub.governance.structure import governance_structure
 from saferhub.governance.views.common import meeting_for, meeting_url, partnership_for
 
 
@@ -21,7 +22,7 @@ from saferhub.governance.views.common import meeting_for, meeting_url, partnersh
 def index(request: HttpRequest) -> HttpResponse:
     """The governance structure, drawn from accountable-to relationships."""
     visible = set(access_partnerships(request.user).values_list("pk", flat=True))
-    structure = selectors.governance_structure()
+    structure = governance_structure()
     return render(
         request,
         "governance/index.html",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.performance.charts.common import SEQUENTIAL
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable, number
 
 
 def breaks_for(values: Sequence[float], classes: int = 5) -> list[float]:

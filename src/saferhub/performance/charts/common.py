@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from saferhub.core import charts as c
 from saferhub.core.codes import parse_period
-from saferhub.web import charts as c
 
 SPC_STYLE = {
     "common_cause": ("Common cause", c.MID_GREY, "circle"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.core.codes import period_words
 from saferhub.performance.charts.common import scale
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable, number
 
 
 def comparison_bars(*, title: str, districts: dict[str, Any], highlight: str | None = None) -> Chart:

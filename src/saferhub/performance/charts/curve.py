@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.core.codes import period_words
 from saferhub.performance.charts.common import start_of
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable, number
 
 
 def turn_the_curve(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.performance.charts.common import scale
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable, number
 
 FUNNEL_WORDS = {
     "above_99.8": "Above the 99.8% limit",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.performance.charts.common import SEQUENTIAL
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable, number
 
 
 def heatmap(

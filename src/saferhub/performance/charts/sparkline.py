@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import number
 from saferhub.core.codes import period_words
-from saferhub.web import charts as c
-from saferhub.web.charts import number
 
 
 def sparkline(series: Sequence[dict[str, Any]], *, title: str) -> str:

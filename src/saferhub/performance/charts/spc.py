@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.core.codes import period_words
 from saferhub.performance.charts.common import SPC_STYLE, scale, start_of
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable, number
 
 
 def spc_chart(*, title: str, spc: dict[str, Any]) -> Chart:

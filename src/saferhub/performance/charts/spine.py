@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from saferhub.core import charts as c
+from saferhub.core.charts import Chart, ChartTable
 from saferhub.performance.charts.common import scale
-from saferhub.web import charts as c
-from saferhub.web.charts import Chart, ChartTable
 
 
 def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: str) -> Chart:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from saferhub.core import disclosure
+from saferhub.core.charts import number
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, selectors
 from saferhub.performance.pages import NO_BOUNDARIES_HELP, NO_VALUES_HELP
 from saferhub.performance.pages.masks import reader_districts
-from saferhub.web.charts import number
 
 
 def map_payload(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from saferhub.core import disclosure
+from saferhub.core.charts import number
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, links, selectors
@@ -15,7 +16,6 @@ from saferhub.performance.formatting import suppressed_text, value_text
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.crime_table import crime_by_type_and_month
 from saferhub.performance.pages.maps import lsoa_incident_map
-from saferhub.web.charts import number
 
 
 def area_profile_context(

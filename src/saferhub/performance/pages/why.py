@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 from saferhub.core import disclosure
+from saferhub.core.charts import number
 from saferhub.framework.models import Indicator, Polarity
 from saferhub.geography.models import Area
 from saferhub.performance import labels, selectors
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.indicator import headline
 from saferhub.performance.pages.masks import reader_detail
-from saferhub.web.charts import number
 
 
 def why_context(*, indicator: Indicator, area: Area, today: dt.date, public: bool = False) -> dict[str, Any]:
