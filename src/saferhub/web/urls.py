@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("accessibility", views.accessibility, name="accessibility"),
+    path("glossary", views.glossary, name="glossary"),
 ]
