@@ -137,7 +137,7 @@ class SeatForm(forms.Form):
     position = forms.CharField(max_length=200, required=False, help_text="A position, never a person's name.")
     category = forms.ChoiceField(choices=Seat.Category.choices, initial=Seat.Category.MEMBER)
     required_by_legislation = forms.BooleanField(required=False, label="Required by legislation")
-    nominated_person = forms.CharField(max_length=200, required=False, label="Nominated person (optional)")
+    nominated_person = forms.CharField(max_length=200, required=False, label="Nominated person")
     ended_on = DateField(
         required=False, label="Seat ended on", help_text="Only to remove the seat from the membership."
     )
@@ -145,8 +145,8 @@ class SeatForm(forms.Form):
 
 class MeetingForm(forms.Form):
     date = DateField(help_text="For example, 2 10 2008")
-    start_time = TimeField(required=False, label="Start time (optional)", help_text="For example, 9:30am or 14:00")
-    end_time = TimeField(required=False, label="End time (optional)")
+    start_time = TimeField(required=False, label="Start time", help_text="For example, 9:30am or 14:00")
+    end_time = TimeField(required=False, label="End time")
     location = forms.CharField(max_length=300, required=False)
     title = forms.CharField(max_length=200, required=False, help_text="Leave blank to use the partnership's name.")
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.SCHEDULED)
@@ -165,7 +165,7 @@ class AgendaItemForm(forms.Form):
     )
     minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False, help_text=OUTLINE_HELP)
     decisions_intro = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Words before the actions agreed (optional)"
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Words before the actions agreed"
     )
 
 

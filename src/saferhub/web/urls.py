@@ -10,4 +10,5 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("indicators/<slug:slug>/", indicator.indicator_detail, name="indicator"),
+    path("glossary", views.glossary, name="glossary"),
 ]

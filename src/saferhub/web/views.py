@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from saferhub.web.glossary import TERMS
 from saferhub.web.health import check_database, check_record_store
 
 
@@ -25,6 +26,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/glossary.html", {"terms": TERMS})
 
 
 def ping(request: HttpRequest) -> HttpResponse:

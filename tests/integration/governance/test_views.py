@@ -373,3 +373,15 @@ def test_a_declaration_recorded_through_the_form_appears_in_the_minutes(client, 
     assert response.status_code == 302
     minutes = client.get(reverse("governance:document", args=[meeting.pk, "minutes"])).content.decode()
     assert "Interests declared in this item: Chief Executive, Test District Council (pecuniary interest)." in minutes
+
+
+def test_no_form_label_says_optional_twice(client, board, record, secretary):
+    client.force_login(secretary)
+    pages = [
+        reverse("governance:meeting_add", args=[board.slug]),
+        reverse("governance:decision_add", args=[record["meeting"].pk, record["item"].pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "(optional)" in html, url  # the optional fields are still marked
+        assert "(optional) (optional)" not in html, url

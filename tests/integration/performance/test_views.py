@@ -284,3 +284,9 @@ def test_a_bulk_update_outside_any_service_cannot_leave_a_stale_page(client, cri
     IndicatorMembership.objects.filter(indicator__slug="anti-social-behaviour").update(target_lead="")
     Organisation.objects.filter(pk=lead.pk).update(name="Renamed in bulk")
     assert "Renamed in bulk" in client.get(SCORECARD + "?area=E07000073").content.decode()
+
+
+def test_the_why_page_links_its_statistical_terms_to_the_glossary(client, crime_framework):
+    html = client.get("/performance/why/all-crime/E07000073/").content.decode()
+    assert 'href="/glossary#confidence-interval"' in html
+    assert 'href="/glossary#byar"' in html and 'href="/glossary#wilson"' in html
