@@ -17,6 +17,7 @@ from typing import Any
 
 from saferhub.core.codes import parse_period, validate_gss_code
 from saferhub.core.errors import ValidationProblem
+from saferhub.framework.definitions import computed_definition
 from saferhub.framework.fileformat import FileProblems, Node
 from saferhub.framework.models import Framework, Frequency, Indicator, Polarity, Target, ValueType
 
@@ -277,6 +278,7 @@ INDICATOR_KEYS = {
     "owner",
     "status",
     "source",
+    "computed",
 }
 TARGET_KEYS = {
     "key",
@@ -418,6 +420,7 @@ def framework_specs_check(specs: list[tuple[str, Node]]) -> LoadPlan:
             "owner": partnership(node, "owner"),
             "status": check.choice(node, "status", Indicator.Status.values, Indicator.Status.ACTIVE),
             "source": check.text(node, "source", max_length=300),
+            "computed": computed_definition(check, node),
         }
         changes = []
         dates: set[date] = set()

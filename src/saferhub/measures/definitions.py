@@ -121,6 +121,22 @@ def parse_definition(raw: Any, *, where: str) -> ComputedDefinition:
     return ComputedDefinition(source, dataset, kinds, unit, period_type, filters, denominator, age_under, proxy.strip())
 
 
+def as_json(definition: ComputedDefinition) -> dict[str, Any]:
+    """The definition as stored on the indicator (lists, not tuples; empty parts left out)."""
+    data = {
+        "source": definition.source,
+        "dataset": definition.dataset,
+        "kinds": list(definition.kinds),
+        "filters": {column: list(values) for column, values in definition.filters.items()},
+        "unit": definition.unit,
+        "period_type": definition.period_type,
+        "denominator": definition.denominator,
+        "age_under": definition.age_under,
+        "proxy": definition.proxy,
+    }
+    return {key: value for key, value in data.items() if value not in ("", None, {})}
+
+
 def store_filters(definition: ComputedDefinition) -> dict[str, Any]:
     """Keyword arguments for ``RecordStore.grouped_counts``: assigned records by area and month."""
     by = ["area", "month"] + (["age"] if definition.age_under is not None else [])
