@@ -214,6 +214,7 @@ INDICATOR_KEYS = {
     "owner",
     "status",
     "source",
+    "computed",
 }
 TARGET_KEYS = {
     "key",

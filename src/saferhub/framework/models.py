@@ -147,6 +147,11 @@ class Indicator(TimeStampedModel):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     source = models.CharField(max_length=300, blank=True, help_text="Seed file and section.")
+    computed = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How values are counted from imported records (see measures.definitions); empty if none.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -29,6 +29,7 @@ from saferhub.framework.checker import (
     VALUE_KEYS,
     Checker,
 )
+from saferhub.framework.definitions import computed_definition
 from saferhub.framework.fileformat import FileProblems, Node
 from saferhub.framework.models import Framework, Frequency, Indicator, Polarity, Target, ValueType
 from saferhub.framework.plans import (
@@ -151,6 +152,7 @@ def framework_specs_check(specs: list[tuple[str, Node]]) -> LoadPlan:
             "owner": partnership(node, "owner"),
             "status": check.choice(node, "status", Indicator.Status.values, Indicator.Status.ACTIVE),
             "source": check.text(node, "source", max_length=300),
+            "computed": computed_definition(check, node),
         }
         changes = []
         dates: set[date] = set()
