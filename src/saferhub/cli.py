@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "saferhub.ingest.commands",
     "saferhub.incidents.commands",
     "saferhub.assessment.commands",
+    "saferhub.sharing.commands",
 ]
 
 
