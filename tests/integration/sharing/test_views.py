@@ -128,3 +128,11 @@ def test_the_data_owner_sees_who_read_their_data(protocol, uploads, police, memb
     assert reader.username in page and "Incident list" in page and "Test protocol" in page
     exports = client.get("/sharing/datasets/uploads/reads/?exports=1").content.decode()
     assert "Incident export" in exports and "Incident list" not in exports
+
+
+def test_the_partnership_page_shows_the_overdue_review(protocol, member, signed_in, essex_partnerships):
+    client = signed_in(member(essex_partnerships["safer-essex"], Role.VIEWER))
+    page = client.get("/governance/safer-essex/").content.decode()
+    assert 'id="sharing-overdue"' in page and "Test protocol" in page and "due 1 January 2020" in page
+    other = client.get("/governance/basildon-csp/")
+    assert other.status_code == 403
