@@ -123,3 +123,5 @@ def check() -> None:
 
 for _module in COMMAND_MODULES:
     main.add_command(importlib.import_module(_module).command)
+# `saferhub records purge`: retention is decided by the sharing agreements, the store is the records'
+main.commands["records"].add_command(importlib.import_module("saferhub.sharing.commands").purge)  # type: ignore[attr-defined]

@@ -71,3 +71,26 @@ def reads(dataset_slug: str | None, exports: bool, limit: int) -> None:
         who = r.user.get_username() if r.user else "(signed out)"
         under = r.agreement.title if r.agreement else "public aggregate"
         click.echo(f"{r.at:%Y-%m-%d %H:%M}\t{who}\t{r.dataset.name}\t{r.get_channel_display()}\t{r.what}\t{under}")
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+def purge(dry_run: bool) -> None:
+    """Remove records past the retention of the agreements covering their dataset (audited)."""
+    setup_django()
+    from django.conf import settings
+    from django.utils import timezone
+
+    from saferhub.incidents.store import RecordStore
+    from saferhub.sharing.retention import records_purge
+
+    plan = records_purge(store=RecordStore(settings.SAFERHUB_RECORD_STORE), today=timezone.localdate(), dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    for item in plan:
+        click.echo(
+            f"{verb} {item.dataset}: {item.key.dataset} {item.key.month} "
+            f"({item.rows:,} records; kept from {item.cutoff})"
+        )
+    click.echo(
+        f"{len(plan)} month{'s' if len(plan) != 1 else ''} of records {verb}, {sum(i.rows for i in plan):,} records"
+    )
