@@ -43,6 +43,7 @@ load-essex: install ## Migrate and load the built-in Essex geography and framewo
 	$(BIN)/saferhub delivery load-essex
 	$(BIN)/saferhub governance load-essex
 	$(BIN)/saferhub assessment load-essex
+	$(BIN)/saferhub sharing load-essex
 	$(BIN)/saferhub performance refresh
 
 run: load-essex ## Install, load Essex into the default database, and serve on 127.0.0.1:$PORT

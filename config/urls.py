@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("saferhub.framework.urls")),
     path("actions/", include("saferhub.delivery.urls")),
     path("risks/", include("saferhub.risks.urls")),
+    path("sharing/", include("saferhub.sharing.urls")),
     path("finance/", include("saferhub.finance.urls")),
     path("governance/", include("saferhub.governance.urls")),
     path("imports/", include("saferhub.ingest.urls")),

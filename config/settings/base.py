@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "saferhub.ingest",
     "saferhub.performance",
     "saferhub.assessment",
+    "saferhub.sharing",
     "saferhub.web",
 ]
 

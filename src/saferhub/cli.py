@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "saferhub.ingest.commands",
     "saferhub.incidents.commands",
     "saferhub.assessment.commands",
+    "saferhub.sharing.commands",
 ]
 
 
@@ -151,3 +152,5 @@ def delivery_load_essex(only: str | None) -> None:
 for _module in COMMAND_MODULES:
     main.add_command(importlib.import_module(_module).command)
 main.commands["delivery"].add_command(delivery_load_essex)  # type: ignore[attr-defined]
+# `saferhub records purge`: retention is decided by the sharing agreements, the store is the records'
+main.commands["records"].add_command(importlib.import_module("saferhub.sharing.commands").purge)  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from saferhub.assessment import selectors, spatial
 from saferhub.assessment.forms import PERMUTATION_CHOICES, ROW_LIMITS, read_query, selection_value
 from saferhub.geography.models import Area
 from saferhub.performance.selectors import area_partnerships
+from saferhub.sharing.audit import sharing_read_note
 
 
 class _SignIn(Exception):
@@ -92,6 +93,13 @@ def _form_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _audit(request: HttpRequest, what: str, query: Any, public: bool) -> None:
+    """Figures without small-number suppression are restricted: record who read them."""
+    if not public:
+        periods = f"{query.start}..{query.end}" if query.start or query.end else ",".join(query.months)
+        sharing_read_note(user=request.user, sources=["police-uk"], what=what, areas=[query.area], periods=periods)
+
+
 @_guarded
 def hotspots(request: HttpRequest) -> HttpResponse:
     """Getis–Ord Gi* hot and cold spots for an area, crime type and period, on a map with the table."""
@@ -101,6 +109,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         public = _reader(request, area)
         context["result"] = spatial.hotspot_context(query=context["query"], area=area, public=public)
         context["public"] = public
+        _audit(request, "Hot and cold spots", context["query"], public)
     return render(request, "assessment/hotspots.html", context, status=400 if context["errors"] else 200)
 
 
@@ -113,6 +122,7 @@ def repeat_locations(request: HttpRequest) -> HttpResponse:
         public = _reader(request, area)
         context["result"] = spatial.repeat_context(query=context["query"], area=area, public=public)
         context["public"] = public
+        _audit(request, "Repeat locations", context["query"], public)
     return render(request, "assessment/repeat_locations.html", context, status=400 if context["errors"] else 200)
 
 

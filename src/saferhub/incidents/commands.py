@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
@@ -65,6 +66,7 @@ def counts(
     from saferhub.core.errors import ValidationProblem
     from saferhub.core.exports import csv_text
     from saferhub.incidents.store import RecordStore
+    from saferhub.sharing.audit import sharing_read_note
 
     names = [b.strip() for b in by.split(",") if b.strip()]
     unknown = [n for n in names if n not in GROUPINGS]
@@ -77,6 +79,14 @@ def counts(
         datasets=list(datasets) or None,
         months=_months(months),
         assigned_only=assigned_only,
+    )
+    sharing_read_note(
+        user=None,
+        sources=list(sources) or None,
+        what=f"saferhub incidents counts --by {by} (run by {getpass.getuser()})",
+        channel="command",
+        periods=months or "",
+        records=sum(r[-1] for r in rows),
     )
     header = [*names, "records"]
     if fmt == "csv":

@@ -21,6 +21,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("Money", "finance:overview"),
     ("Governance", "governance:index"),
     ("Imports", "ingest:list"),
+    ("Sharing", "sharing:agreement_list"),
 ]
 
 

@@ -26,6 +26,7 @@ from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.finance.services_returns import service_return_submit
 from saferhub.governance.models import Attendance, ForwardPlanItem, Meeting, Paper
+from saferhub.sharing.services import agreement_create, agreement_terms
 from tests.factories import (
     ActionFactory,
     ActionPlanFactory,
@@ -423,6 +424,49 @@ CASES = [
             ("update", "edit", lambda c: reverse("delivery:action_edit", args=[c["action"].pk])),
         )
     ],
+    *[
+        Case(
+            f"information sharing agreement ({kind})",
+            "sharing/agreement_form.html",
+            url,
+            lambda c: {"title": "Sharing", "purpose": "Analysis", "status": "draft"},
+            "saferhub.sharing.views.agreement_terms",
+            {
+                "title": "title",
+                "purpose": "purpose",
+                "legal_bases": "legal_bases",
+                "legal_basis_other": "legal_basis_other",
+                "permitted_uses": "permitted_uses",
+                "retention_months": "retention_months",
+                "review_date": "review_date-day",
+                "signatories": "signatories",
+                "status": "status",
+            },
+            {"where"},
+        )
+        for kind, url in (
+            ("create", lambda c: reverse("sharing:agreement_create", args=[c["board"].slug])),
+            ("update", lambda c: reverse("sharing:agreement_edit", args=[c["agreement"].slug])),
+        )
+    ],
+    Case(
+        "information sharing agreement review",
+        "sharing/agreement_detail.html",
+        lambda c: reverse("sharing:agreement_review", args=[c["agreement"].slug]),
+        lambda c: {
+            **_date("reviewed_on", date(2024, 5, 1), "-"),
+            **_date("next_review_date", date(2025, 5, 1), "-"),
+            "reviewer_role": "Data protection officer",
+        },
+        "saferhub.sharing.views.agreement_review_record",
+        {
+            "reviewed_on": "reviewed_on-day",
+            "reviewer_role": "reviewer_role",
+            "notes": "notes",
+            "next_review_date": "next_review_date-day",
+        },
+        {"actor", "agreement"},
+    ),
     Case(
         "risk review",
         "risks/risk_detail.html",
@@ -650,6 +694,12 @@ def world(db):
         "line": BudgetLineFactory(table=table),
         "service": service,
         "measure": measure,
+        "agreement": agreement_create(
+            actor=None,
+            partnership=board,
+            slug="sharing",
+            terms=agreement_terms(title="Sharing", purpose="Analysis", legal_bases=[]),
+        ),
     }
 
 

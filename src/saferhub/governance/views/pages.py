@@ -16,6 +16,7 @@ from saferhub.governance.documents import DOCUMENT_KINDS, calendar_for, meeting_
 from saferhub.governance.models import Paper
 from saferhub.governance.structure import governance_structure
 from saferhub.governance.views.common import meeting_for, meeting_url, partnership_for
+from saferhub.sharing.selectors import sharing_for_partnership
 
 
 @login_required
@@ -39,6 +40,7 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "g": selectors.partnership_governance(p),
             "can_edit": access_has_role(request.user, p, Role.ADMINISTRATOR),
+            "sharing": sharing_for_partnership(p, timezone.localdate()),
         },
     )
 
