@@ -103,7 +103,7 @@ def counts(
 def recover() -> None:
     """Finish or undo imports a stopped process left part-way, and remove files nothing uses."""
     setup_django()
-    from saferhub.ingest.services import records_recover
+    from saferhub.ingest.recovery import records_recover
 
     report = records_recover()
     click.echo(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from saferhub.ingest.intake import InputFile
@@ -243,7 +244,6 @@ def read_rows(csvfile: CsvFile, *, file_index: int) -> tuple[pa.Table, list[Reje
 
 def _drop_blank_rows(table: pa.Table) -> pa.Table:
     """Remove empty lines (read as rows of empty values), keeping every other row's number."""
-    import pyarrow.compute as pc
 
     columns = [table.column(n) for n in table.column_names if not n.startswith("_")]
     if not columns:

@@ -26,8 +26,8 @@ from typing import Any
 
 from saferhub.geography.models import CSP_AREA_TYPES, Area, AreaType, Population
 from saferhub.incidents.store import Manifest, PartitionKey, sql_literal
-from saferhub.ingest.pipeline import Context, IndicatorRows, IndicatorSpec, StageResult
 from saferhub.ingest.staging import slugify
+from saferhub.ingest.types import Context, IndicatorRows, IndicatorSpec, StageResult
 
 LOW_VOLUME_RATIO = 0.85
 LOW_VOLUME_WINDOW_MONTHS = 12

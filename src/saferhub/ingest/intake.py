@@ -7,9 +7,11 @@ not unpacked), and names that would escape the working folder are refused.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -79,7 +81,9 @@ def expand(
             members = sorted(
                 p
                 for p in given.rglob("*")
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (*suffixes, ".zip")
+                if p.is_file()
+                and not p.name.startswith(".")
+                and (p.suffix.lower() in (*suffixes, ".zip") or _is_gzipped(p, suffixes))
             )
             if not members:
                 raise ImportRefused(
@@ -92,7 +96,11 @@ def expand(
         for path, display in candidates:
             size = path.stat().st_size
             _check_size(display, size, limits)
-            if path.suffix.lower() == ".zip" or (path.suffix.lower() not in suffixes and zipfile.is_zipfile(path)):
+            if _is_gzipped(path, suffixes):
+                item = _gunzip(path, display, work_dir=work_dir, limits=limits)
+                total += item.size
+                found.append(item)
+            elif path.suffix.lower() == ".zip" or (path.suffix.lower() not in suffixes and zipfile.is_zipfile(path)):
                 members_out = list(_unzip(path, display, work_dir=work_dir, limits=limits, suffixes=suffixes))
                 total += sum(m.size for m in members_out)
                 found.extend(members_out)
@@ -110,6 +118,11 @@ def expand(
                     f"the files come to more than {_human(limits.max_total_bytes)}; import them in smaller sets",
                     where=display,
                 )
+    for item in found:
+        if item.size == 0:  # before the duplicate check: two empty files are empty, not the same file
+            raise ImportRefused(
+                "is empty: expected a header row naming the columns, then one row per record", where=item.name
+            )
     seen: dict[str, str] = {}
     for item in found:
         if item.sha256 in seen:
@@ -221,3 +234,33 @@ def _unzip(
             yield InputFile(
                 path=target, name=f"{display}/{pure}", size=written, sha256=digest.hexdigest(), container=display
             )
+
+
+def _is_gzipped(path: Path, suffixes: tuple[str, ...]) -> bool:
+    """A gzip'd file of a kind this importer reads: ``2024-01-essex-street.csv.gz``."""
+    return path.suffix.lower() == ".gz" and Path(path.stem).suffix.lower() in suffixes
+
+
+def _gunzip(path: Path, display: str, *, work_dir: Path, limits: Limits) -> InputFile:
+    """Unpack a gzip'd file into ``work_dir``, counting the bytes as they come (a gzip's size can lie)."""
+    target = work_dir / f"gz-{hashlib.sha256(display.encode()).hexdigest()[:12]}" / path.stem
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    written = 0
+    try:
+        with gzip.open(path, "rb") as source, target.open("wb") as sink:
+            while chunk := source.read(HASH_CHUNK):
+                written += len(chunk)
+                if written > limits.max_file_bytes:
+                    raise ImportRefused(
+                        f"expands to more than the {_human(limits.max_file_bytes)} allowed for one file; "
+                        "refused part-way and nothing kept",
+                        where=display,
+                    )
+                digest.update(chunk)
+                sink.write(chunk)
+    except (gzip.BadGzipFile, EOFError, OSError, zlib.error) as exc:
+        raise ImportRefused(f"is not a readable gzip file ({exc})", where=display) from None
+    return InputFile(
+        path=target, name=display[: -len(path.suffix)], size=written, sha256=digest.hexdigest(), container=display
+    )

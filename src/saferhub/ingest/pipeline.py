@@ -8,170 +8,66 @@ read → check encoding and columns → validate rows → stage → compare with
   (indicator values, provenance) commit in one transaction; then the manifest is renamed into
   place. On any failure the staged files are removed and the transaction rolls back, so the
   store and the database are exactly as before.
-* A process killed part-way is tidied by :func:`saferhub.ingest.services.records_recover`, which
+* A process killed part-way is tidied by :func:`saferhub.ingest.recovery.records_recover`, which
   runs before every import.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import socket
 import tempfile
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import duckdb
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from saferhub.core.audit import audit_record
 from saferhub.core.errors import SaferhubError
+from saferhub.framework.models import Indicator
 from saferhub.incidents.store import Manifest, PartitionKey, RecordStore, StoreTransaction, remove_tree
-from saferhub.ingest.geo import Geography
-from saferhub.ingest.intake import InputFile, Limits, expand, sha256_of
-from saferhub.ingest.models import Import, ImportFile, ImportRejection
-from saferhub.ingest.problems import AlreadyImported, ImportRefused, Rejection, Rejections
+from saferhub.ingest.geo import geography_for_import, register_geography
+from saferhub.ingest.intake import InputFile, expand, sha256_of
+from saferhub.ingest.models import Import, ImportFile
+from saferhub.ingest.problems import AlreadyImported, ImportRefused
+from saferhub.ingest.recovery import records_recover
+from saferhub.ingest.registry import importer_for
+from saferhub.ingest.runrecords import (
+    check_already_imported,
+    combined_sha256,
+    create_files,
+    display_name,
+    progress_writer,
+    record_failure,
+    record_files,
+    record_refusal,
+    run_summary,
+    save_staged,
+)
+from saferhub.ingest.types import (
+    Context,
+    Importer,
+    ImportOutcome,
+    IndicatorRows,
+    IndicatorSpec,
+    Progress,
+    StageResult,
+    limits,
+    record_store,
+)
+from saferhub.measures.services import indicator_values_write
+from saferhub.performance.services import performance_refresh
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int, str], None]
 
 
 def _checkpoint(name: str) -> None:
     """A named point in the pipeline. Does nothing; tests replace it to fail or kill the process there."""
-
-
-def record_store() -> RecordStore:
-    return RecordStore(settings.SAFERHUB_RECORD_STORE)
-
-
-def limits() -> Limits:
-    max_file = int(settings.SAFERHUB_MAX_UPLOAD_BYTES)
-    return Limits(
-        max_file_bytes=max_file, max_total_bytes=int(getattr(settings, "SAFERHUB_MAX_IMPORT_BYTES", 0)) or 20 * max_file
-    )
-
-
-@dataclass
-class IndicatorSpec:
-    slug: str
-    title: str
-    value_type: str = "count"
-    unit: str = ""
-    polarity: str = "lower_is_better"
-    frequency: str = "monthly"
-    definition: str = ""
-    data_source: str = ""
-
-
-@dataclass
-class IndicatorRows:
-    spec: IndicatorSpec
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class StageResult:
-    rows_read: int = 0
-    rows_accepted: int = 0
-    rejections: Rejections = field(default_factory=Rejections)
-    notes: list[str] = field(default_factory=list)
-    files: list[dict[str, Any]] = field(default_factory=list)
-    partitions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    totals: dict[str, dict[str, int]] = field(default_factory=dict)  # dataset → count name → count
-    values: list[IndicatorRows] = field(default_factory=list)  # importers that write values directly
-
-    def add_total(self, dataset: str, name: str, amount: int) -> None:
-        bucket = self.totals.setdefault(dataset, {})
-        bucket[name] = bucket.get(name, 0) + int(amount)
-
-    def total(self, name: str) -> int:
-        return sum(bucket.get(name, 0) for bucket in self.totals.values())
-
-
-@dataclass
-class Context:
-    import_run: Import
-    store: RecordStore
-    con: duckdb.DuckDBPyConnection
-    txn: StoreTransaction | None
-    geography: Geography | None
-    progress: Progress
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def import_id(self) -> int:
-        return int(self.import_run.pk)
-
-
-class Importer(Protocol):
-    source: str
-    suffixes: tuple[str, ...]
-    uses_store: bool
-
-    def stage(self, ctx: Context, files: list[InputFile]) -> StageResult: ...
-
-    def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]: ...
-
-
-@dataclass
-class ImportOutcome:
-    import_run: Import
-    stage: StageResult
-    compare: dict[str, int]
-    values: dict[str, int]
-    awaiting_confirmation: bool = False
-
-
-def _display_name(paths: list[Path]) -> str:
-    if len(paths) == 1:
-        return paths[0].name or str(paths[0])
-    return f"{len(paths)} paths: " + ", ".join(p.name for p in paths[:5]) + (" …" if len(paths) > 5 else "")
-
-
-def _combined_sha256(files: list[InputFile]) -> str:
-    if len(files) == 1:
-        return files[0].sha256
-    digest = hashlib.sha256()
-    for item in sorted(files, key=lambda f: f.sha256):
-        digest.update(f"{item.sha256} {item.name}\n".encode())
-    return digest.hexdigest()
-
-
-def _check_already_imported(source: str, files: list[InputFile], store: RecordStore, uses_store: bool) -> list[str]:
-    """Refuse when every file was imported before and is still current; note those that were."""
-    earlier = {
-        f.sha256: f
-        for f in ImportFile.objects.filter(
-            sha256__in=[item.sha256 for item in files],
-            import_run__source=source,
-            import_run__status=Import.Status.COMMITTED,
-        ).select_related("import_run")
-    }
-    if uses_store:
-        current_imports = {p.import_id for p in store.manifest().partitions.values()}
-        earlier = {sha: f for sha, f in earlier.items() if f.import_run_id in current_imports}
-    notes = [
-        f"{item.name} was imported before (import {earlier[item.sha256].import_run_id}); "
-        "its records are compared and kept as they are"
-        for item in files
-        if item.sha256 in earlier
-    ]
-    if files and all(item.sha256 in earlier for item in files):
-        first = earlier[files[0].sha256].import_run
-        when = timezone.localtime(first.finished_at or first.started_at).strftime("%d %B %Y %H:%M")
-        raise AlreadyImported(
-            f"{files[0].name if len(files) == 1 else 'every file given'} was already imported "
-            f"(import {first.pk}, {when}); nothing has changed. Use --again to import it again."
-        )
-    return notes
 
 
 def run_import(
@@ -188,15 +84,13 @@ def run_import(
 ) -> ImportOutcome:
     """Run ``importer`` over ``paths``. With ``confirm=False`` stop after the preview: the import
     waits, staged, for :func:`confirm_import`."""
-    from saferhub.ingest.geo import geography_for_import, register_geography
-    from saferhub.ingest.services import records_recover
 
     store = record_store()
     records_recover()
     if import_run is None:
         import_run = Import.objects.create(
             source=importer.source,
-            file_name=_display_name(paths)[:500],
+            file_name=display_name(paths)[:500],
             sha256="",
             user=user if getattr(user, "is_authenticated", False) else None,
             partnership=partnership,
@@ -206,7 +100,7 @@ def run_import(
     # Which process checks the files, so that recovery can tell a stopped import from a slow one.
     import_run.summary = {**(import_run.summary or {}), "worker": {"host": socket.gethostname(), "pid": os.getpid()}}
     import_run.save(update_fields=["summary"])
-    tick = _progress_writer(import_run, progress)
+    tick = progress_writer(import_run, progress)
     work_dir = Path(tempfile.mkdtemp(prefix="saferhub-import-"))
     txn: StoreTransaction | None = None
     files: list[InputFile] = []
@@ -215,10 +109,10 @@ def run_import(
         tick(0, 1, "Checking the files")
         files = expand(paths, work_dir=work_dir, limits=limits(), suffixes=importer.suffixes)
         given_file = len(paths) == 1 and paths[0].is_file()
-        import_run.sha256 = sha256_of(paths[0]) if given_file else _combined_sha256(files)
+        import_run.sha256 = sha256_of(paths[0]) if given_file else combined_sha256(files)
         import_run.size_bytes = sum(f.size for f in files)
         import_run.save(update_fields=["sha256", "size_bytes"])
-        notes = [] if again else _check_already_imported(importer.source, files, store, importer.uses_store)
+        notes = [] if again else check_already_imported(importer.source, files, store, importer.uses_store)
         geography = geography_for_import(partnership=partnership) if importer.uses_store else None
         if geography is not None:
             register_geography(con, geography=geography, store=store)
@@ -227,7 +121,7 @@ def run_import(
         stage = importer.stage(ctx, files)
         stage.notes[:0] = notes
         if stage.rejections:
-            _record_files(import_run, files, stage)
+            record_files(import_run, files, stage)
             raise ImportRefused.from_rejections(stage.rejections)
         _checkpoint("staged")
         compare = _compare(store, txn) if txn is not None else {}
@@ -237,7 +131,7 @@ def run_import(
         if not confirm:
             preview = _preview_values(values)
             options_for_later: dict[str, Any] = getattr(importer, "options", dict)()
-            _save_staged(import_run, stage, compare, preview, values, options_for_later)
+            save_staged(import_run, stage, compare, preview, values, options_for_later)
             if txn is not None:
                 txn.hold()
             tick(1, 1, "Ready to confirm")
@@ -247,12 +141,12 @@ def run_import(
         return ImportOutcome(import_run, stage, compare, written)
     except (ImportRefused, AlreadyImported, SaferhubError) as exc:
         _abort(txn)
-        _record_refusal(import_run, exc, files)
+        record_refusal(import_run, exc, files)
         raise
     except BaseException as exc:
         _abort(txn)
         if import_run.pk not in committed:
-            _record_failure(import_run, exc)
+            record_failure(import_run, exc)
         raise
     finally:
         committed.discard(import_run.pk)
@@ -262,7 +156,6 @@ def run_import(
 
 def confirm_import(*, import_run: Import, user: Any = None, progress: Progress | None = None) -> ImportOutcome:
     """Commit an import that was staged for preview (the second step of an upload)."""
-    from saferhub.ingest.services import records_recover
 
     if import_run.status != Import.Status.STAGED or not import_run.summary.get("awaiting_confirmation"):
         raise SaferhubError(
@@ -285,12 +178,10 @@ def confirm_import(*, import_run: Import, user: Any = None, progress: Progress |
         IndicatorRows(IndicatorSpec(**item["spec"]), item["rows"])
         for item in import_run.summary.get("staged_values", [])
     ]
-    tick = _progress_writer(import_run, progress)
+    tick = progress_writer(import_run, progress)
     try:
         # Recompute against what is stored now, in case another import committed since the preview.
         if txn is not None:
-            from saferhub.ingest.sources import importer_for
-
             ctx = Context(import_run, store, store.connect(), txn, None, tick, {})
             try:
                 importer = importer_for(import_run.source, **import_run.summary.get("importer_options", {}))
@@ -303,7 +194,7 @@ def confirm_import(*, import_run: Import, user: Any = None, progress: Progress |
     except BaseException as exc:
         _abort(txn)
         if import_run.pk not in committed:
-            _record_failure(import_run, exc)
+            record_failure(import_run, exc)
         raise
     finally:
         committed.discard(import_run.pk)
@@ -331,22 +222,6 @@ def discard_import(*, import_run: Import, user: Any = None) -> None:
 # --- steps -------------------------------------------------------------------------------------
 
 
-def _progress_writer(import_run: Import, progress: Progress | None) -> Progress:
-    state = {"last": 0.0}
-
-    def tick(done: int, total: int, note: str) -> None:
-        if progress is not None:
-            progress(done, total, note)
-        now = timezone.now().timestamp()
-        if now - state["last"] >= 0.5 or done >= total:
-            state["last"] = now
-            Import.objects.filter(pk=import_run.pk).update(
-                progress_done=done, progress_total=total, progress_note=note[:200]
-            )
-
-    return tick
-
-
 def _compare(store: RecordStore, txn: StoreTransaction | None) -> dict[str, int]:
     """How the staged partitions differ from the stored ones: new, replaced (changed), unchanged."""
     counts = {"new": 0, "replaced": 0, "unchanged": 0, "rows_before": 0, "rows_after": 0}
@@ -370,8 +245,6 @@ def _compare(store: RecordStore, txn: StoreTransaction | None) -> dict[str, int]
 
 def _preview_values(values: list[IndicatorRows]) -> dict[str, int]:
     """What confirming would do to indicator values: new, changed and unchanged, without writing."""
-    from saferhub.framework.models import Indicator
-    from saferhub.measures.services import indicator_values_write
 
     totals = {"new": 0, "changed": 0, "unchanged": 0}
     for item in values:
@@ -387,7 +260,6 @@ def _preview_values(values: list[IndicatorRows]) -> dict[str, int]:
 
 
 def _indicator_for(spec: IndicatorSpec) -> Any:
-    from saferhub.framework.models import Indicator
 
     indicator, _ = Indicator.objects.get_or_create(
         slug=spec.slug,
@@ -415,7 +287,6 @@ def _commit(
     *,
     user: Any,
 ) -> dict[str, int]:
-    from saferhub.measures.services import indicator_values_write
 
     written = {"new": 0, "changed": 0, "unchanged": 0}
     with store.lock():
@@ -439,11 +310,11 @@ def _commit(
                 import_run.rows_read = stage.rows_read
                 import_run.rows_accepted = stage.rows_accepted
                 import_run.rows_rejected = 0
-                import_run.summary = _summary(stage, compare, written)
+                import_run.summary = run_summary(stage, compare, written)
                 import_run.error = ""
                 import_run.save()
                 if not ImportFile.objects.filter(import_run=import_run).exists():
-                    _create_files(import_run, files, stage)
+                    create_files(import_run, files, stage)
                 if txn is not None:
                     replaced = {
                         p.import_id
@@ -478,7 +349,6 @@ def _refresh_performance(values: list[IndicatorRows]) -> None:
     """Recompute the performance summaries (scorecards, statuses) of the indicators this import wrote,
     so pages show the new figures at once. The import has committed already: a failure here is logged
     and leaves the summaries as they were until ``saferhub performance refresh`` runs."""
-    from saferhub.performance.services import performance_refresh
 
     for item in values:
         if not item.rows:
@@ -489,67 +359,6 @@ def _refresh_performance(values: list[IndicatorRows]) -> None:
             log.exception("performance summaries of %s were not refreshed after the import", item.spec)
 
 
-def _summary(stage: StageResult, compare: dict[str, int], values: dict[str, int]) -> dict[str, Any]:
-    return {
-        "files": stage.files,
-        "partitions": stage.partitions,
-        "totals": stage.totals,
-        "notes": stage.notes,
-        "compare": compare,
-        "values": values,
-    }
-
-
-def _save_staged(
-    import_run: Import,
-    stage: StageResult,
-    compare: dict[str, int],
-    preview: dict[str, int],
-    values: list[IndicatorRows],
-    importer_options: dict[str, Any],
-) -> None:
-    import_run.rows_read = stage.rows_read
-    import_run.rows_accepted = stage.rows_accepted
-    summary = _summary(stage, compare, preview)
-    summary["awaiting_confirmation"] = True
-    summary["uses_store"] = bool(stage.partitions)
-    summary["importer_options"] = importer_options
-    summary["staged_values"] = [
-        {"spec": item.spec.__dict__, "rows": [_jsonable(r) for r in item.rows]} for item in values
-    ]
-    import_run.summary = summary
-    import_run.save(update_fields=["rows_read", "rows_accepted", "summary"])
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if isinstance(v, (str, int, float, list, type(None)))}
-
-
-def _create_files(import_run: Import, files: list[InputFile], stage: StageResult) -> None:
-    rows = {f["name"]: f for f in stage.files}
-    ImportFile.objects.bulk_create(
-        [
-            ImportFile(
-                import_run=import_run,
-                name=item.name[:500],
-                sha256=item.sha256,
-                size_bytes=item.size,
-                rows_read=int(rows.get(item.name, {}).get("rows", 0)),
-                dataset=str(rows.get(item.name, {}).get("dataset", ""))[:40],
-            )
-            for item in files
-        ]
-    )
-
-
-def _record_files(import_run: Import, files: list[InputFile], stage: StageResult) -> None:
-    import_run.rows_read = stage.rows_read
-    import_run.rows_accepted = stage.rows_accepted - 0
-    import_run.rows_rejected = stage.rejections.rows_rejected
-    import_run.summary = {"files": stage.files, "notes": stage.notes, "problems": stage.rejections.total}
-
-
-# Imports whose database transaction committed in this process (so a later error rolls the store forward).
 committed: set[int] = set()
 
 
@@ -564,70 +373,6 @@ def _abort(txn: StoreTransaction | None) -> None:
             txn.abort()
     except Exception:  # cleaning up must never hide the error that caused it; recovery finishes the job
         log.exception("could not finish or remove the staged files of import %s", txn.token)
-
-
-def _record_refusal(import_run: Import, exc: BaseException, files: list[InputFile]) -> None:
-    rejections: list[Rejection] = list(getattr(exc, "rejections", []) or [])
-    if not rejections:
-        where = getattr(exc, "where", None) or ""
-        rejections = [Rejection(where.split(",")[0] if where else "", None, "", "", getattr(exc, "message", str(exc)))]
-        row = next((p for p in where.split(", ") if p.startswith("row ")), None)
-        column = next((p for p in where.split(", ") if p.startswith("column ")), None)
-        rejections[0] = Rejection(
-            rejections[0].file_name,
-            int(row[4:]) if row and row[4:].isdigit() else None,
-            column[7:] if column else "",
-            "",
-            rejections[0].reason,
-        )
-    with transaction.atomic():
-        import_run.status = (
-            Import.Status.REJECTED if isinstance(exc, (ImportRefused, AlreadyImported)) else Import.Status.FAILED
-        )
-        import_run.error = str(exc)[:5000]
-        import_run.finished_at = timezone.now()
-        import_run.rows_rejected = max(int(getattr(exc, "rows_rejected", 0) or 0), import_run.rows_rejected)
-        import_run.save()
-        if files and not ImportFile.objects.filter(import_run=import_run).exists():
-            known = {f["name"]: f for f in (import_run.summary or {}).get("files", [])}
-            ImportFile.objects.bulk_create(
-                [
-                    ImportFile(
-                        import_run=import_run,
-                        name=f.name[:500],
-                        sha256=f.sha256,
-                        size_bytes=f.size,
-                        rows_read=int(known.get(f.name, {}).get("rows", 0)),
-                        dataset=str(known.get(f.name, {}).get("dataset", ""))[:40],
-                    )
-                    for f in files
-                ]
-            )
-        ImportRejection.objects.bulk_create(
-            [
-                ImportRejection(
-                    import_run=import_run,
-                    file_name=r.file_name[:500],
-                    row_number=r.row_number,
-                    column=r.column[:200],
-                    value=r.value[:1000],
-                    reason=r.reason,
-                )
-                for r in rejections
-            ]
-        )
-
-
-def _record_failure(import_run: Import, exc: BaseException) -> None:
-    try:
-        Import.objects.filter(pk=import_run.pk).update(
-            status=Import.Status.FAILED,
-            error=(f"{type(exc).__name__}: {exc}" if not isinstance(exc, SaferhubError) else str(exc))[:5000]
-            or type(exc).__name__,
-            finished_at=timezone.now(),
-        )
-    except Exception:
-        log.exception("could not record the failure of import %s", import_run.pk)
 
 
 def partition_key(source: str, dataset: str, month: str, part: str) -> PartitionKey:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from saferhub.core.errors import NotFound
+from saferhub.framework.models import Indicator
+from saferhub.geography.models import CSP_AREA_TYPES, Area
+from saferhub.geography.selectors import csp_areas_in
 from saferhub.ingest.models import Import
+from saferhub.ingest.sources.returns import returns_template_csv, returns_template_xlsx
 
 
 def import_get(*, import_id: int) -> Import:
@@ -23,7 +27,6 @@ def imports_recent(*, limit: int = 20) -> QuerySet[Import]:
 
 def imports_for_partnerships(*, partnerships: Any, user: Any = None, limit: int = 50) -> QuerySet[Import]:
     """Imports into the given partnerships, and the user's own, newest first."""
-    from django.db.models import Q
 
     query = Q(partnership__in=partnerships)
     if user is not None and getattr(user, "is_authenticated", False):
@@ -33,8 +36,6 @@ def imports_for_partnerships(*, partnerships: Any, user: Any = None, limit: int 
 
 def template_areas(*, partnership: Any = None) -> list[Any]:
     """The areas a return template lists: the partnership's area and its districts, else every CSP area."""
-    from saferhub.geography.models import CSP_AREA_TYPES, Area
-    from saferhub.geography.selectors import csp_areas_in
 
     if partnership is not None and partnership.area_id is not None:
         return [partnership.area, *csp_areas_in(area=partnership.area)]
@@ -43,8 +44,6 @@ def template_areas(*, partnership: Any = None) -> list[Any]:
 
 def returns_template(*, indicator_slug: str, partnership: Any = None, fmt: str = "csv") -> tuple[str | bytes, str]:
     """The return template for an indicator as CSV text or XLSX bytes, and a file name for it."""
-    from saferhub.framework.models import Indicator
-    from saferhub.ingest.sources.returns import returns_template_csv, returns_template_xlsx
 
     indicator = Indicator.objects.filter(slug=indicator_slug).first()
     if indicator is None:

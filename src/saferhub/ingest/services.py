@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections.abc import Iterable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
-
-from saferhub.core.errors import ValidationProblem
+from saferhub.accounts.models import User
+from saferhub.core.errors import SaferhubError, ValidationProblem
 from saferhub.core.exports import export_safe_cell
-from saferhub.incidents.store import pid_alive, sql_literal
+from saferhub.incidents.store import sql_literal
 from saferhub.ingest.models import Import
 from saferhub.ingest.pipeline import (
     ImportOutcome,
@@ -30,12 +29,7 @@ from saferhub.ingest.pipeline import (
     record_store,
     run_import,
 )
-from saferhub.ingest.sources import importer_for
-
-# A staged import nobody confirms is thrown away after this long.
-STAGED_IMPORT_LIFETIME = timedelta(days=7)
-# An import whose process cannot be checked (another machine) is presumed dead after this long.
-UNCHECKABLE_IMPORT_LIFETIME = timedelta(hours=6)
+from saferhub.ingest.registry import importer_for
 
 
 def _paths(paths: Iterable[Path | str]) -> list[Path]:
@@ -159,70 +153,6 @@ def import_rejections_csv(*, import_run: Import) -> str:
     return out.getvalue()
 
 
-def _decide(token: str, info: dict[str, Any]) -> str:
-    """Recovery's question: did this import's database transaction commit?"""
-    import_run = Import.objects.filter(store_token=token).first()
-    age = timedelta(seconds=max(0.0, timezone.now().timestamp() - float(info.get("updated", 0))))
-    if import_run is None:
-        return "abort" if not pid_alive(info) or age > UNCHECKABLE_IMPORT_LIFETIME else "keep"
-    if import_run.status == Import.Status.COMMITTED:
-        return "commit"
-    if import_run.status != Import.Status.STAGED:
-        return "abort"
-    if info.get("state") == "held":
-        if age > STAGED_IMPORT_LIFETIME:
-            _mark_failed(import_run, "Not confirmed within 7 days; the staged files were removed and nothing changed.")
-            return "abort"
-        return "keep"
-    if pid_alive(info) and age <= UNCHECKABLE_IMPORT_LIFETIME:
-        return "keep"
-    _mark_failed(import_run, "Stopped part-way (the process ended); nothing was changed.")
-    return "abort"
-
-
-def _mark_failed(import_run: Import, error: str) -> None:
-    Import.objects.filter(pk=import_run.pk, status=Import.Status.STAGED).update(
-        status=Import.Status.FAILED, error=error, finished_at=timezone.now()
-    )
-
-
-def records_recover() -> dict[str, list[str]]:
-    """Finish or undo imports that a stopped process left part-way; remove files nothing uses; and
-    mark imports that stopped before they wrote anything to the store as not imported."""
-    store = record_store()
-    report: dict[str, list[str]] = {"committed": [], "aborted": [], "kept": []}
-    if store.root.exists():
-        report = store.recover(_decide)
-    imports_stalled_fail()
-    return report
-
-
-def imports_stalled_fail(*, import_run: Import | None = None) -> list[int]:
-    """Imports still "Checking" whose process has ended (on this host), or that have checked for
-    longer than any import takes, are marked not imported with the reason, so no page says
-    "Checking" for ever. Those with staged files in the store are the store's recovery's to decide."""
-    runs = [import_run] if import_run is not None else list(Import.objects.filter(status=Import.Status.STAGED))
-    store = record_store()
-    staged = set(store.staged_tokens()) if store.root.exists() else set()
-    now = timezone.now()
-    failed = []
-    for run in runs:
-        summary = run.summary or {}
-        if run.status != Import.Status.STAGED or summary.get("awaiting_confirmation") or run.store_token in staged:
-            continue
-        worker = summary.get("worker")
-        too_old = now - run.started_at > UNCHECKABLE_IMPORT_LIFETIME
-        if too_old or (worker is not None and not pid_alive(worker)):
-            reason = (
-                "Stopped part-way while checking the files (the process ended); nothing was changed. Upload it again."
-                if not too_old
-                else "Never finished checking the files; nothing was changed. Upload it again."
-            )
-            _mark_failed(run, reason)
-            failed.append(run.pk)
-    return failed
-
-
 def lsoa_lookup_load(*, path: Path | str, vintage: str = "") -> int:
     """Load an ONS LSOA → local authority district lookup CSV (plain or .gz) into the record store.
 
@@ -286,75 +216,47 @@ def lsoa_lookup_load(*, path: Path | str, vintage: str = "") -> int:
 UPLOAD_SOURCES = ("police-uk", "stats19", "mapped", "returns")
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     base = Path(name).name.strip() or "upload"
     cleaned = "".join(ch if ch.isalnum() or ch in "-_. " else "_" for ch in base).strip(" .")
     return (cleaned or "upload")[:150]
 
 
-def import_upload(
-    *,
-    user: Any,
-    partnership: Any,
-    source: str,
-    upload: Any,
-    mapping_upload: Any = None,
-) -> Import:
-    """Receive an uploaded file and start checking it in the background; the import then waits, with
-    its preview, to be confirmed. The caller has checked the user may contribute to the partnership."""
-    import uuid
-
-    import yaml
-    from django.conf import settings
-
-    from saferhub.ingest.tasks import import_stage_task
-
-    if source not in UPLOAD_SOURCES:
-        raise ValidationProblem(f"source {source!r} is not one of {', '.join(UPLOAD_SOURCES)}", field="source")
-    limit = int(settings.SAFERHUB_MAX_UPLOAD_BYTES)
-    if upload.size > limit:
-        raise ValidationProblem(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", field="upload")
-    mapping: dict[str, Any] | None = None
-    if source == "mapped":
-        if mapping_upload is None:
-            raise ValidationProblem(
-                "Select the mapping file (YAML) that says how to read the partner's layout", field="mapping_upload"
-            )
-        if mapping_upload.size > 1024 * 1024:
-            raise ValidationProblem("The mapping file must be smaller than 1 MB", field="mapping_upload")
-        try:
-            mapping = yaml.safe_load(mapping_upload.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, yaml.YAMLError):
-            raise ValidationProblem("The mapping file is not readable YAML", field="mapping_upload") from None
-        if not isinstance(mapping, dict):
-            raise ValidationProblem(
-                "The mapping file must be a YAML mapping with name, kind and columns", field="mapping_upload"
-            )
-    token = uuid.uuid4().hex
-    folder = Path(settings.SAFERHUB_VAR_DIR) / "uploads" / token
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / _safe_name(upload.name)
-    with target.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    run = Import.objects.create(
-        source=source,
-        file_name=_safe_name(upload.name),
-        sha256="",
-        size_bytes=upload.size,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        partnership=partnership,
-        status=Import.Status.STAGED,
-        store_token=token,
-        progress_note="Waiting to be checked",
-    )
-    import_stage_task.enqueue(run.pk, [str(target)], str(folder), mapping)
-    return run
+def import_stage_queued(
+    *, import_id: int, paths: list[str], upload_dir: str = "", mapping: dict[str, Any] | None = None
+) -> str:
+    """Check and stage an uploaded import (run by a background task); a refusal is recorded on the import."""
+    run = Import.objects.filter(pk=import_id).select_related("user", "partnership").first()
+    if run is None or run.status != Import.Status.STAGED or run.summary.get("awaiting_confirmation"):
+        return "nothing to do"
+    options: dict[str, Any] = {"mapping": mapping} if run.source == "mapped" else {}
+    if run.source == "returns":
+        options = {"partnership": run.partnership}
+    try:
+        run_import(
+            importer_for(run.source, **options),
+            paths=[Path(p) for p in paths],
+            user=run.user,
+            partnership=run.partnership,
+            confirm=False,
+            import_run=run,
+        )
+    except SaferhubError as exc:
+        return f"refused: {exc}"  # recorded on the import, shown on its page
+    finally:
+        if upload_dir:
+            shutil.rmtree(upload_dir, ignore_errors=True)
+    return "staged"
 
 
-def import_confirm_start(*, import_run: Import, user: Any) -> None:
-    """Start committing a staged import in the background."""
-    from saferhub.ingest.tasks import import_confirm_task
-
-    Import.objects.filter(pk=import_run.pk).update(progress_note="Committing")
-    import_confirm_task.enqueue(import_run.pk, user.pk if getattr(user, "is_authenticated", False) else None)
+def import_confirm_queued(*, import_id: int, user_id: int | None = None) -> str:
+    """Commit a staged import after its preview was confirmed (run by a background task)."""
+    run = Import.objects.filter(pk=import_id).first()
+    if run is None or run.status != Import.Status.STAGED or not run.summary.get("awaiting_confirmation"):
+        return "nothing to do"
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        import_confirm(import_run=run, user=user)
+    except SaferhubError as exc:
+        return f"failed: {exc}"
+    return "committed"

@@ -20,8 +20,8 @@ import pyarrow as pa
 from saferhub.incidents.store import FINGERPRINT_SQL, PartitionKey
 from saferhub.ingest.csvread import MAX_CELL_CHARS, CsvFile, Layout, choose_layout, open_csv, read_rows
 from saferhub.ingest.intake import InputFile
-from saferhub.ingest.pipeline import Context, StageResult
 from saferhub.ingest.problems import ImportRefused, Rejection
+from saferhub.ingest.types import Context, StageResult
 
 BATCH_BYTES = 48 << 20
 CHECK_LIMIT = 500  # rejections fetched per check (every one is counted)

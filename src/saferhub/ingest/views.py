@@ -17,8 +17,11 @@ from saferhub.accounts.access import access_partnerships, access_require
 from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import NotFound, ValidationProblem
 from saferhub.core.forms import FormErrors, form_problem_add
-from saferhub.ingest import services
+from saferhub.ingest import recovery
 from saferhub.ingest.models import Import
+from saferhub.ingest.selectors import imports_for_partnerships, returns_template
+from saferhub.ingest.services import import_discard, import_rejections_csv
+from saferhub.ingest.uploads import import_confirm_start, import_upload
 
 SOURCE_CHOICES = [
     ("police-uk", "police.uk street-level crime and anti-social behaviour (CSV, or a zip of a download)"),
@@ -41,7 +44,6 @@ def _import_for(request: HttpRequest, import_id: int) -> Import:
 
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
-    from saferhub.ingest.selectors import imports_for_partnerships
 
     partnerships = access_partnerships(request.user, Role.CONTRIBUTOR)
     runs = imports_for_partnerships(partnerships=partnerships, user=request.user)
@@ -50,7 +52,6 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_upload_view(request: HttpRequest) -> HttpResponse:
-    from saferhub.ingest.services import import_upload
 
     partnerships = list(access_partnerships(request.user, Role.CONTRIBUTOR))
     if not partnerships:
@@ -102,7 +103,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     run = _import_for(request, import_id)
     summary = run.summary or {}
-    if services.imports_stalled_fail(import_run=run):  # its process ended: say so, not "Checking"
+    if recovery.imports_stalled_fail(import_run=run):  # its process ended: say so, not "Checking"
         run.refresh_from_db()
     running = run.status == Import.Status.STAGED and not summary.get("awaiting_confirmation")
     rejections = list(run.rejections.order_by("id")[:50])
@@ -139,7 +140,6 @@ def _shrinks(compare: dict[str, int]) -> bool:
 @login_required
 @require_POST
 def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
-    from saferhub.ingest.services import import_confirm_start
 
     run = _import_for(request, import_id)
     if run.status == Import.Status.STAGED and (run.summary or {}).get("awaiting_confirmation"):
@@ -150,7 +150,6 @@ def import_confirm_view(request: HttpRequest, import_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_discard_view(request: HttpRequest, import_id: int) -> HttpResponse:
-    from saferhub.ingest.services import import_discard
 
     run = _import_for(request, import_id)
     if run.status == Import.Status.STAGED:
@@ -160,7 +159,6 @@ def import_discard_view(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @login_required
 def import_rejections_download(request: HttpRequest, import_id: int) -> HttpResponse:
-    from saferhub.ingest.services import import_rejections_csv
 
     run = _import_for(request, import_id)
     response = HttpResponse(import_rejections_csv(import_run=run), content_type="text/csv; charset=utf-8")
@@ -170,7 +168,6 @@ def import_rejections_download(request: HttpRequest, import_id: int) -> HttpResp
 
 @login_required
 def returns_template_download(request: HttpRequest, indicator_slug: str, fmt: str) -> HttpResponse:
-    from saferhub.ingest.selectors import returns_template
 
     if fmt not in ("csv", "xlsx"):
         raise Http404("Templates are CSV or XLSX.")

@@ -19,7 +19,8 @@ import pytest
 
 from saferhub.ingest import pipeline
 from saferhub.ingest.models import Import
-from saferhub.ingest.services import police_uk_import, records_recover
+from saferhub.ingest.recovery import records_recover
+from saferhub.ingest.services import police_uk_import
 from tests.integration.ingest.conftest import database_state, store_tree, street_file, street_row
 
 REPO = Path(__file__).resolve().parents[3]
@@ -79,7 +80,8 @@ CHILD = textwrap.dedent(
     import django
     django.setup()
     from saferhub.ingest import pipeline
-    from saferhub.ingest.services import police_uk_import, records_recover
+    from saferhub.ingest.recovery import records_recover
+    from saferhub.ingest.services import police_uk_import
 
     def state():
         from saferhub.ingest.models import Import

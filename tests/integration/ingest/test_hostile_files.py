@@ -5,7 +5,9 @@ database row of data. The refusal itself is recorded, with its reasons, for down
 from __future__ import annotations
 
 import codecs
+import gzip
 import stat
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +63,14 @@ def zipped(members: dict[str, bytes], *, symlink: str | None = None) -> Callable
         return [path]
 
     return build
+
+
+def _zip_with_a_name_twice(path: Path) -> list[Path]:
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is told to write
+        archive.writestr(f"2024-01/{NAME}", STREET_HEADER + "\n" + GOOD + "\n")
+        archive.writestr(f"2024-01/{NAME}", STREET_HEADER + "\n")
+    return [path]
 
 
 COLLISION_HEADER = (
@@ -230,6 +240,14 @@ CASES = [
     # --- empty and truncated ---
     Case("empty-file", "police-uk", bytes_file(NAME, b""), "is empty", NAME),
     Case("blank-lines-only", "police-uk", bytes_file(NAME, b"\n\n  \n"), "is empty", NAME),
+    # Two empty files have the same (empty) content, but they are empty, not duplicates (issue 16).
+    Case(
+        "two-empty-files",
+        "police-uk",
+        lambda folder: [*bytes_file("2024-01-a-street.csv", b"")(folder), *bytes_file(NAME, b"")(folder)],
+        "is empty",
+        "2024-01-a-street.csv",
+    ),
     Case("header-only", "police-uk", street(), "header row but no records", NAME),
     Case(
         "cut-mid-row",
@@ -377,6 +395,32 @@ CASES = [
     Case("zip-in-a-zip", "police-uk", zipped({"inner.zip": b"PK\x03\x04"}), "contains another zip", "download.zip"),
     Case("zip-with-no-csv", "police-uk", zipped({"readme.txt": b"hello"}), "holds no .csv files", "download.zip"),
     Case("zip-with-a-symlink", "police-uk", zipped({}, symlink="2024-01/link.csv"), "symbolic link", "download.zip"),
+    Case(
+        "zip-naming-a-file-twice",
+        "police-uk",
+        lambda folder: _zip_with_a_name_twice(folder / "download.zip"),
+        "more than once",
+        "download.zip",
+    ),
+    Case(
+        "zip-over-the-total",
+        "police-uk",
+        zipped({f"2024-0{n}/2024-0{n}-essex-street.csv": b"x" * 900 for n in range(1, 4)}),
+        "would expand to",
+        "download.zip",
+        settings={"SAFERHUB_MAX_UPLOAD_BYTES": 1000, "SAFERHUB_MAX_IMPORT_BYTES": 2000},
+    ),
+    Case(
+        "damaged-gzip", "police-uk", bytes_file(NAME + ".gz", b"\x1f\x8b" + b"\x00" * 40), "not a readable gzip", NAME
+    ),
+    Case(
+        "gzip-bomb",
+        "police-uk",
+        bytes_file(NAME + ".gz", gzip.compress(b"0" * 50_000)),
+        "allowed for one file",
+        NAME + ".gz",
+        settings={"SAFERHUB_MAX_UPLOAD_BYTES": 10_000},
+    ),
     Case(
         "damaged-zip",
         "police-uk",

@@ -10,7 +10,7 @@ import yaml
 from saferhub.geography.services import geography_boundaries_load, geography_lookup_load
 from saferhub.ingest.problems import ImportRefused
 from saferhub.ingest.services import mapped_import
-from saferhub.ingest.sources.mapped import load_mapping
+from saferhub.ingest.sources.mapping import load_mapping
 from saferhub.measures.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import zipfile
 
 import pytest
@@ -173,10 +175,21 @@ def test_a_zip_of_the_archive_layout_imports_like_the_folder(essex_geography, tm
     outcome = police_uk_import(paths=[archive])
     assert outcome.stage.rows_accepted == 1
     assert any("stop and search files are not imported" in n for n in outcome.stage.notes)
-    import hashlib
-
     assert outcome.import_run.sha256 == hashlib.sha256(archive.read_bytes()).hexdigest()
     assert outcome.import_run.files.count() == 2  # each member is recorded, so either is recognised later
+
+
+def test_a_gzipped_street_file_imports_like_the_plain_one(essex_geography, shared_data, tmp_path, store):
+    """police.uk's real Essex 2024-01 file, gzip'd: the same records as the plain file (issue 16)."""
+    plain = shared_data / "police-uk/2024-01/2024-01-essex-street.csv"
+    packed = tmp_path / "2024-01-essex-street.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    outcome = police_uk_import(paths=[packed])
+    assert outcome.import_run.status == Import.Status.COMMITTED
+    rows_in_file = sum(1 for _ in plain.open(encoding="utf-8")) - 1
+    assert outcome.stage.totals["street"]["rows"] == rows_in_file
+    assert sum(n for _, n in store.grouped_counts(by=["month"])) == rows_in_file
+    assert outcome.import_run.files.get().sha256 == hashlib.sha256(plain.read_bytes()).hexdigest()
 
 
 def test_provenance_names_file_hash_user_time_and_rows(essex_geography, tmp_path):

@@ -634,7 +634,7 @@ CASES = [
             "file": SimpleUploadedFile("return.csv", b"a,b\n1,2\n"),
             "mapping": SimpleUploadedFile("mapping.yaml", b"name: x\n"),
         },
-        "saferhub.ingest.services.import_upload",
+        "saferhub.ingest.views.import_upload",
         {"source": "source", "upload": "file", "mapping_upload": "mapping"},
         {"user", "partnership"},
     ),

@@ -30,24 +30,23 @@ written ``Day#1`` or ``Day#2``.
 
 from __future__ import annotations
 
-import codecs
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import yaml
 
-from saferhub.core.codes import GSS_PATTERN
+from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
+from saferhub.geography.selectors import csp_areas_in
 from saferhub.incidents.store import Manifest, sql_literal
 from saferhub.ingest.csvread import ColumnSpec, CsvFile, Layout, open_csv, read_rows
+from saferhub.ingest.indicators import road_indicator_rows
 from saferhub.ingest.intake import InputFile
-from saferhub.ingest.pipeline import Context, IndicatorRows, StageResult
 from saferhub.ingest.points import areas_for_points, osgb_to_wgs84
 from saferhub.ingest.problems import ImportRefused, Rejection
+from saferhub.ingest.sources.mapping import FIELDS, Mapping, human_format, load_mapping
 from saferhub.ingest.staging import (
     Batch,
     Check,
@@ -55,179 +54,11 @@ from saferhub.ingest.staging import (
     length_checks,
     register_batch,
     run_checks,
-    slugify,
     write_partitions,
 )
+from saferhub.ingest.types import Context, IndicatorRows, StageResult, limits
 
 SOURCE = "mapped"
-KINDS = ("collision", "casualty", "crime", "asb")
-FIELDS = (
-    "reference",
-    "date",
-    "month",
-    "severity",
-    "category",
-    "easting",
-    "northing",
-    "longitude",
-    "latitude",
-    "location",
-    "area_code",
-    "road_user",
-    "age",
-)
-SEVERITIES = ("fatal", "serious", "slight")
-_FORMAT_WORDS = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%y": "YY", "%b": "Mon"}
-
-
-@dataclass
-class Mapping:
-    name: str
-    title: str
-    kind: str
-    force: str
-    columns: dict[str, str]
-    formats: dict[str, str]
-    values: dict[str, dict[str, str]]
-    area: dict[str, Any]
-    unique_reference: bool
-    where: str
-    raw: dict[str, Any] = field(default_factory=dict)
-    encoding: str = "utf-8"
-    within: list[str] = field(default_factory=list)
-
-
-def _human_format(fmt: str) -> str:
-    text = fmt
-    for code, word in _FORMAT_WORDS.items():
-        text = text.replace(code, word)
-    return text
-
-
-def load_mapping(source: Path | str | dict[str, Any]) -> Mapping:
-    """Read and check a mapping (a YAML file or its parsed content); refuse it with a clear reason."""
-    if isinstance(source, dict):
-        data, where = source, "mapping"
-    else:
-        path = Path(source)
-        where = path.name
-        if not path.exists():
-            raise ImportRefused("mapping file not found", where=str(path))
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ImportRefused(f"is not a readable YAML mapping ({str(exc).splitlines()[0]})", where=where) from None
-    if not isinstance(data, dict):
-        raise ImportRefused("is not a mapping: expected keys name, kind and columns", where=where)
-    unknown = set(data) - {
-        "name",
-        "title",
-        "kind",
-        "force",
-        "columns",
-        "values",
-        "area",
-        "within",
-        "unique_reference",
-        "encoding",
-    }
-    if unknown:
-        raise ImportRefused(f"has keys saferhub does not know: {', '.join(sorted(unknown))}", where=where)
-    encoding = str(data.get("encoding") or "utf-8")[:40]
-    try:
-        # A text encoding that reads a plain CSV line as itself: not a codec such as hex or rot13,
-        # which Python knows but which do not turn bytes into text.
-        codec = codecs.lookup(encoding)
-        usable = (
-            getattr(codec, "_is_text_encoding", True) and b"Area,2024-01\r\n".decode(encoding) == "Area,2024-01\r\n"
-        )
-    except (LookupError, ValueError, TypeError):
-        usable = False
-    if not usable:
-        raise ImportRefused(
-            f"encoding {encoding!r} is not a text encoding saferhub can read; "
-            "expected one such as utf-8 or windows-1252",
-            where=where,
-        )
-    name = slugify(str(data.get("name") or ""))
-    if not name:
-        raise ImportRefused("needs a name (the supplier, such as cambridgeshire-collisions)", where=where)
-    kind = str(data.get("kind") or "")
-    if kind not in KINDS:
-        raise ImportRefused(f"kind {kind!r} is not one of {', '.join(KINDS)}", where=where)
-    raw_columns = data.get("columns")
-    if not isinstance(raw_columns, dict) or not raw_columns:
-        raise ImportRefused("needs columns: which column of the file holds each field", where=where)
-    columns: dict[str, str] = {}
-    formats: dict[str, str] = {}
-    for key, value in raw_columns.items():
-        if key not in FIELDS:
-            raise ImportRefused(
-                f"columns.{key} is not a field saferhub knows: expected {', '.join(FIELDS)}", where=where
-            )
-        if isinstance(value, dict):
-            if "column" not in value:
-                raise ImportRefused(f"columns.{key} needs a column name", where=where)
-            columns[key] = str(value["column"])
-            if value.get("format"):
-                formats[key] = str(value["format"])
-        else:
-            columns[key] = str(value)
-    if "date" not in columns and "month" not in columns:
-        raise ImportRefused("columns needs date (or month): every record needs its date", where=where)
-    if "date" in columns and "date" not in formats:
-        formats["date"] = "%Y-%m-%d"
-    if kind in ("collision", "casualty") and "severity" not in columns:
-        raise ImportRefused(f"columns needs severity for {kind} records", where=where)
-    if kind == "crime" and "category" not in columns:
-        raise ImportRefused("columns needs category (the crime type) for crime records", where=where)
-    for a, b in (("easting", "northing"), ("longitude", "latitude")):
-        if (a in columns) != (b in columns):
-            raise ImportRefused(f"columns needs both {a} and {b}, or neither", where=where)
-    values: dict[str, dict[str, str]] = {}
-    for key, table in (data.get("values") or {}).items():
-        if key not in columns or not isinstance(table, dict):
-            raise ImportRefused(f"values.{key} must map the text of a mapped column to saferhub's values", where=where)
-        values[key] = {str(k).strip().lower(): str(v).strip().lower() for k, v in table.items()}
-    if "severity" in columns:
-        targets = set(values.get("severity", {}).values()) if "severity" in values else set()
-        wrong = targets - set(SEVERITIES)
-        if wrong:
-            raise ImportRefused(
-                f"values.severity maps to {', '.join(sorted(wrong))}; expected fatal, serious or slight", where=where
-            )
-    area = data.get("area") or {}
-    if not isinstance(area, dict) or len(area) != 1 or next(iter(area)) not in ("code", "column", "boundaries"):
-        raise ImportRefused(
-            "area must say how records find their area: code: <GSS code>, column: <name> or boundaries: true",
-            where=where,
-        )
-    if "code" in area and not GSS_PATTERN.match(str(area["code"])):
-        raise ImportRefused(f"area.code {area['code']!r} is not a GSS code such as E10000003", where=where)
-    if "column" in area:
-        columns["area_code"] = str(area["column"])
-    if "boundaries" in area and not ({"easting", "longitude"} & set(columns)):
-        raise ImportRefused("area: boundaries needs coordinates (easting/northing or longitude/latitude)", where=where)
-    within = data.get("within") or []
-    within = [within] if isinstance(within, str) else list(within)
-    for code in within:
-        if not GSS_PATTERN.match(str(code)):
-            raise ImportRefused(f"within: {code!r} is not a GSS code such as E10000003", where=where)
-    return Mapping(
-        within=[str(c) for c in within],
-        name=name,
-        title=str(data.get("title") or name),
-        kind=kind,
-        force=str(data.get("force") or ""),
-        columns=columns,
-        formats=formats,
-        values=values,
-        area=dict(area),
-        unique_reference=bool(data.get("unique_reference")),
-        where=where,
-        raw=dict(data),
-        encoding=encoding,
-    )
 
 
 def _locate(mapping: Mapping, csvfile: CsvFile) -> None:
@@ -290,7 +121,7 @@ def _checks(mapping: Mapping) -> list[Check]:
         fmt = mapping.formats["date"]
         parsed = f"try_strptime(trim(date), {sql_literal(fmt)})"
         checks += [
-            Check("date", f"{parsed} IS NULL", f"'is not a real date in the form {_human_format(fmt)}'"),
+            Check("date", f"{parsed} IS NULL", f"'is not a real date in the form {human_format(fmt)}'"),
             Check(
                 "date",
                 f"year({parsed}) NOT BETWEEN 1979 AND {this_year}",
@@ -364,7 +195,7 @@ def _checks(mapping: Mapping) -> list[Check]:
 
 class MappedImporter:
     source = SOURCE
-    suffixes = (".csv",)
+    suffixes: tuple[str, ...] = (".csv",)
     uses_store = True
 
     def __init__(self, mapping: Path | str | dict[str, Any]) -> None:
@@ -381,8 +212,6 @@ class MappedImporter:
         return {"mapping": self.mapping().raw}
 
     def stage(self, ctx: Context, files: list[InputFile]) -> StageResult:
-        from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
-        from saferhub.ingest.pipeline import limits
 
         result = StageResult()
         mapping = self.mapping()
@@ -423,8 +252,6 @@ class MappedImporter:
         assert geography is not None
         scope = geography.fallback if geography.partnership_scope else set(known)
         if mapping.within:
-            from saferhub.geography.selectors import csp_areas_in
-
             missing = [c for c in mapping.within if c not in known]
             if missing:
                 raise ImportRefused(f"within: {', '.join(missing)} is not an area in the hub", where=mapping.where)
@@ -576,7 +403,6 @@ class MappedImporter:
             result.rejections.add(Rejection(exc.where or "", None, "", "", exc.message))
 
     def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]:
-        from saferhub.ingest.indicators import road_indicator_rows
 
         mapping = self.mapping()
         if mapping.kind not in ("collision", "casualty"):

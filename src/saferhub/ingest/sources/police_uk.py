@@ -19,11 +19,13 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+import pyarrow as pa
+
 from saferhub.incidents.store import Manifest
 from saferhub.ingest.csvread import ColumnSpec, Layout
 from saferhub.ingest.geo import Geography, assign_sql
+from saferhub.ingest.indicators import crime_indicator_rows
 from saferhub.ingest.intake import InputFile
-from saferhub.ingest.pipeline import Context, IndicatorRows, StageResult
 from saferhub.ingest.staging import (
     Check,
     batches,
@@ -33,6 +35,7 @@ from saferhub.ingest.staging import (
     slug_sql,
     write_partitions,
 )
+from saferhub.ingest.types import Context, IndicatorRows, StageResult, limits
 
 SOURCE = "police-uk"
 
@@ -253,11 +256,10 @@ def partition_meta(geography: Geography, info: dict[str, Any]) -> dict[str, Any]
 
 class PoliceUkImporter:
     source = SOURCE
-    suffixes = (".csv",)
+    suffixes: tuple[str, ...] = (".csv",)
     uses_store = True
 
     def stage(self, ctx: Context, files: list[InputFile]) -> StageResult:
-        from saferhub.ingest.pipeline import limits
 
         result = StageResult()
         wanted = []
@@ -267,7 +269,6 @@ class PoliceUkImporter:
                 result.notes.append(f"{item.name}: stop and search files are not imported; skipped")
             else:
                 wanted.append(item)
-        import pyarrow as pa
 
         ctx.con.register(
             "crime_types",
@@ -339,6 +340,5 @@ class PoliceUkImporter:
         return result
 
     def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]:
-        from saferhub.ingest.indicators import crime_indicator_rows
 
         return crime_indicator_rows(ctx=ctx, stage=stage, view=view)

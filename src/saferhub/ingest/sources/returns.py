@@ -17,15 +17,21 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
+
 from saferhub.core.codes import GSS_PATTERN, parse_period
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_safe_cell
+from saferhub.framework.models import Indicator
+from saferhub.geography.models import Area
+from saferhub.geography.selectors import csp_areas_in
 from saferhub.incidents.store import Manifest
-from saferhub.ingest.csvread import ColumnSpec, Layout, choose_layout, open_csv, read_rows
+from saferhub.ingest.csvread import ColumnSpec, Layout, choose_layout, normalise_name, open_csv, read_rows
 from saferhub.ingest.intake import InputFile
-from saferhub.ingest.pipeline import Context, IndicatorRows, IndicatorSpec, StageResult
 from saferhub.ingest.problems import ImportRefused, Rejection
 from saferhub.ingest.staging import file_problem
+from saferhub.ingest.types import Context, IndicatorRows, IndicatorSpec, StageResult, limits
+from saferhub.measures.services import value_with_interval
 
 RETURNS = Layout(
     name="partner return",
@@ -100,7 +106,6 @@ def _read_xlsx(item: InputFile) -> tuple[list[str], list[tuple[int, dict[str, Ce
             "expected an Excel workbook saved as .xlsx, or CSV UTF-8",
             where=item.name,
         ) from None
-    import openpyxl
 
     try:
         book = openpyxl.load_workbook(item.path, read_only=True, data_only=False)
@@ -138,7 +143,6 @@ def _read_xlsx(item: InputFile) -> tuple[list[str], list[tuple[int, dict[str, Ce
 
 
 def _read_csv(item: InputFile, file_index: int) -> tuple[list[str], list[tuple[int, dict[str, Cell]]], list[Rejection]]:
-    from saferhub.ingest.pipeline import limits
 
     csvfile = open_csv(item, max_bytes=limits().max_file_bytes)
     choose_layout(csvfile, [RETURNS], what="return")
@@ -156,7 +160,6 @@ def _read_csv(item: InputFile, file_index: int) -> tuple[list[str], list[tuple[i
 
 def _canonical(header: list[str], item: InputFile) -> dict[str, str]:
     """Which of the file's columns is each return field (by name, any case)."""
-    from saferhub.ingest.csvread import normalise_name
 
     canonical: dict[str, str] = {}
     for spec in RETURNS.columns:
@@ -192,7 +195,6 @@ class _RowChecker:
         self.breakdowns: dict[str, set[str]] = {}
 
     def check(self, file_name: str, canonical: dict[str, str], number: int, cells: dict[str, Cell]) -> None:
-        from saferhub.measures.services import value_with_interval
 
         def get(key: str) -> Cell:
             column = canonical.get(key)
@@ -306,7 +308,7 @@ class _RowChecker:
 
 class ReturnsImporter:
     source = "returns"
-    suffixes = (".csv", ".xlsx")
+    suffixes: tuple[str, ...] = (".csv", ".xlsx")
     uses_store = False
 
     def __init__(self, partnership: Any = None, status: str = "final") -> None:
@@ -317,9 +319,6 @@ class ReturnsImporter:
         return {"status": self.status}
 
     def stage(self, ctx: Context, files: list[InputFile]) -> StageResult:
-        from saferhub.framework.models import Indicator
-        from saferhub.geography.models import Area
-        from saferhub.geography.selectors import csp_areas_in
 
         result = StageResult()
         partnership = self.partnership or ctx.import_run.partnership
@@ -398,7 +397,6 @@ def returns_template_csv(*, indicator: Any, areas: list[Any], period: str = "") 
 
 def returns_template_xlsx(*, indicator: Any, areas: list[Any], period: str = "") -> bytes:
     """The same template as an Excel workbook (every cell text, so nothing is run as a formula)."""
-    import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active

@@ -11,6 +11,7 @@ Collisions are assigned to the district in ``local_authority_ons_district``.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 import pyarrow as pa
@@ -18,9 +19,9 @@ import pyarrow as pa
 from saferhub.incidents.store import Manifest
 from saferhub.ingest.csvread import ColumnSpec, Layout, peek_layout
 from saferhub.ingest.geo import assign_sql
+from saferhub.ingest.indicators import road_indicator_rows
 from saferhub.ingest.intake import InputFile
-from saferhub.ingest.pipeline import Context, IndicatorRows, StageResult
-from saferhub.ingest.problems import Rejection
+from saferhub.ingest.problems import ImportRefused, Rejection
 from saferhub.ingest.sources.police_uk import partition_meta
 from saferhub.ingest.staging import (
     Batch,
@@ -32,6 +33,7 @@ from saferhub.ingest.staging import (
     slug_sql,
     write_partitions,
 )
+from saferhub.ingest.types import Context, IndicatorRows, StageResult, limits
 
 SOURCE = "stats19"
 
@@ -326,13 +328,10 @@ def _child_sql(layout: Layout, import_id: int) -> str:
 
 class Stats19Importer:
     source = SOURCE
-    suffixes = (".csv",)
+    suffixes: tuple[str, ...] = (".csv",)
     uses_store = True
 
     def stage(self, ctx: Context, files: list[InputFile]) -> StageResult:
-        from datetime import date
-
-        from saferhub.ingest.pipeline import limits
 
         result = StageResult()
         con = ctx.con
@@ -395,14 +394,11 @@ class Stats19Importer:
                 extra_counts=extra if layout is not VEHICLE else None,
             )
         except Exception as exc:
-            from saferhub.ingest.problems import ImportRefused
-
             if isinstance(exc, ImportRefused):
                 result.rejections.add(Rejection(exc.where or "", None, "", "", exc.message))
                 return
             raise
 
     def indicator_rows(self, ctx: Context, stage: StageResult, view: Manifest) -> list[IndicatorRows]:
-        from saferhub.ingest.indicators import road_indicator_rows
 
         return road_indicator_rows(ctx=ctx, view=view, source=SOURCE, dataset="casualty")
