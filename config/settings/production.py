@@ -6,7 +6,6 @@ from config.env import database_from_url, env_bool, env_int, env_str
 from config.settings.base import *
 from config.settings.base import STORAGES
 
-
 DEBUG = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = False

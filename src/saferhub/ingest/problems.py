@@ -7,6 +7,7 @@ the column as the file spells it, the value found and what was expected.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from saferhub.core.errors import SaferhubError, ValidationProblem
 
@@ -59,9 +60,8 @@ class Rejections:
         if rejection.row_number is not None:
             self.rows.add((rejection.file_name, rejection.row_number))
         if len(self.kept) < MAX_REJECTIONS_KEPT:
-            self.kept.append(
-                replace(rejection, **{k: clipped(getattr(rejection, k), n) for k, n in MAX_REJECTION_TEXT.items()})
-            )
+            clips: dict[str, Any] = {k: clipped(getattr(rejection, k), n) for k, n in MAX_REJECTION_TEXT.items()}
+            self.kept.append(replace(rejection, **clips))
 
     def add_unlisted(self, *, problems: int, rows: int) -> None:
         """Count problems found by a check beyond those listed one by one."""
