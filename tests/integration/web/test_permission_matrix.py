@@ -1,0 +1,375 @@
+"""The permission matrix: every URL the resolver knows, opened by every kind of person.
+
+The URL list comes from the resolver, so a new page without an entry in ``PAGES`` fails
+``test_every_url_has_an_entry``. One world is built once for the module: partnership A (private,
+owning every object) and partnership B (another partnership with the same roles), a provider, a
+staff account and a signed-out visitor. Each page's entry says who may open it; writes are
+attempted by the wrong role, the wrong partnership and signed-out visitors, and nothing may change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from saferhub.accounts.models import Role
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    BudgetLineFactory,
+    CommissionedServiceFactory,
+    FrameworkFactory,
+    IndicatorFactory,
+    IndicatorMembershipFactory,
+    MeetingFactory,
+    PartnershipFactory,
+    PartnershipRoleFactory,
+    RiskFactory,
+    SeatFactory,
+    TargetFactory,
+    UserFactory,
+)
+
+ROLES = {"viewer": Role.VIEWER, "contributor": Role.CONTRIBUTOR, "analyst": Role.ANALYST, "admin": Role.ADMINISTRATOR}
+IDENTITIES = ["anon"] + [f"a_{r}" for r in ROLES] + [f"b_{r}" for r in ROLES] + ["provider", "staff"]
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found += _names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append(prefix + entry.name)
+    return found
+
+
+def url_names() -> list[str]:
+    """Every named URL of the project, except the Django admin's own (tested as one door below)."""
+    return sorted({n for n in _names(get_resolver()) if not n.startswith("admin:")})
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        a = PartnershipFactory(slug="matrix-a", name="Matrix A", publishes_performance=False)
+        b = PartnershipFactory(slug="matrix-b", name="Matrix B", publishes_performance=False)
+        users = {}
+        for key, role in ROLES.items():
+            users[f"a_{key}"] = PartnershipRoleFactory(partnership=a, role=role, user__username=f"a_{key}").user
+            users[f"b_{key}"] = PartnershipRoleFactory(partnership=b, role=role, user__username=f"b_{key}").user
+        users["provider"] = PartnershipRoleFactory(partnership=a, role=Role.PROVIDER, user__username="provider").user
+        users["staff"] = UserFactory(username="staff", is_staff=True)
+        framework = FrameworkFactory(owner=a, slug="matrix-plan")
+        indicator = IndicatorFactory(slug="matrix-indicator", owner=a)
+        IndicatorMembershipFactory(theme__outcome__framework=framework, indicator=indicator)
+        target = TargetFactory(framework=framework, indicator=indicator)
+        action = ActionFactory(plan__partnership=a)
+        risk = RiskFactory(register__partnership=a)
+        line = BudgetLineFactory(table__partnership=a)
+        service = CommissionedServiceFactory(section__fund__partnership=a)
+        meeting = MeetingFactory(partnership=a, date=dt.date(2024, 3, 1))
+        item = AgendaItemFactory(meeting=meeting)
+        seat = SeatFactory(partnership=a)
+        objects = {
+            "a": a,
+            "b": b,
+            "framework": framework,
+            "indicator": indicator,
+            "target": target,
+            "action": action,
+            "risk": risk,
+            "line": line,
+            "service": service,
+            "meeting": meeting,
+            "item": item,
+            "seat": seat,
+        }
+        yield {"users": users, **objects}
+        transaction.set_rollback(True)
+
+
+def client_for(world, identity: str) -> Client:
+    client = Client()
+    if identity != "anon":
+        client.force_login(world["users"][identity])
+    return client
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table the project writes (signing in adds sessions and sign-in logs: left out)."""
+    skip = {"sessions", "axes"}
+    return {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.managed and m._meta.app_label not in skip
+    }
+
+
+def kwargs_for(world, name: str) -> dict:
+    """The URL's arguments, pointing at partnership A's objects."""
+    meeting, item = world["meeting"], world["item"]
+    table = {
+        "framework:detail": {"slug": world["framework"].slug},
+        "framework:download": {"slug": world["framework"].slug, "fmt": "csv"},
+        "framework:indicator": {"slug": world["indicator"].slug},
+        "framework:story_edit": {"slug": world["indicator"].slug},
+        "framework:story_history": {"slug": world["indicator"].slug},
+        "framework:target_add": {"slug": world["indicator"].slug},
+        "framework:target_edit": {"slug": world["indicator"].slug, "pk": world["target"].pk},
+        "framework:target_history": {"slug": world["indicator"].slug},
+        "delivery:action_detail": {"pk": world["action"].pk},
+        "delivery:action_edit": {"pk": world["action"].pk},
+        "delivery:action_progress": {"pk": world["action"].pk},
+        "risks:register_detail": {"slug": world["risk"].register.slug},
+        "risks:risk_create": {"slug": world["risk"].register.slug},
+        "risks:risk_detail": {"pk": world["risk"].pk},
+        "risks:risk_edit": {"pk": world["risk"].pk},
+        "risks:risk_review": {"pk": world["risk"].pk},
+        "finance:budget_detail": {"slug": world["line"].table.slug},
+        "finance:budget_line_edit": {"pk": world["line"].pk},
+        "finance:fund_detail": {"slug": world["service"].section.fund.slug},
+        "finance:service_detail": {"pk": world["service"].pk},
+        "finance:variance_threshold": {"slug": world["a"].slug},
+        "finance:budget_monitoring": {"slug": world["line"].table.slug},
+        "finance:budget_quarter": {"slug": world["line"].table.slug, "quarter": "2024-Q1"},
+        "finance:budget_line_profile": {"pk": world["line"].pk},
+        "finance:service_returns": {"pk": world["service"].pk},
+        "finance:service_return": {"pk": world["service"].pk, "quarter": "2024-Q1"},
+        "governance:meeting": {"pk": meeting.pk},
+        "governance:meeting_edit": {"pk": meeting.pk},
+        "governance:meeting_history": {"pk": meeting.pk},
+        "governance:attendance": {"pk": meeting.pk},
+        "governance:attendance_add": {"pk": meeting.pk},
+        "governance:attendance_edit": {"pk": meeting.pk, "attendance_pk": 999999},
+        "governance:document": {"pk": meeting.pk, "kind": "agenda"},
+        "governance:document_pdf": {"pk": meeting.pk, "kind": "agenda"},
+        "governance:item_add": {"pk": meeting.pk},
+        "governance:item_edit": {"pk": meeting.pk, "item_pk": item.pk},
+        "governance:paper_add": {"pk": meeting.pk, "item_pk": item.pk},
+        "governance:declaration_add": {"pk": meeting.pk, "item_pk": item.pk},
+        "governance:decision_add": {"pk": meeting.pk, "item_pk": item.pk},
+        "governance:paper": {"pk": 999999},
+        "governance:paper_replace": {"pk": 999999},
+        "governance:partnership": {"slug": world["a"].slug},
+        "governance:partnership_calendar": {"slug": world["a"].slug},
+        "governance:terms_edit": {"slug": world["a"].slug},
+        "governance:seat_add": {"slug": world["a"].slug},
+        "governance:seat_edit": {"slug": world["a"].slug, "seat_pk": world["seat"].pk},
+        "governance:meeting_add": {"slug": world["a"].slug},
+        "governance:forward_plan": {"slug": world["a"].slug},
+        "governance:forward_plan_add": {"slug": world["a"].slug},
+        "governance:forward_plan_schedule": {"slug": world["a"].slug, "item_pk": 999999},
+        "governance:forward_plan_withdraw": {"slug": world["a"].slug, "item_pk": 999999},
+        "ingest:detail": {"import_id": 999999},
+        "ingest:confirm": {"import_id": 999999},
+        "ingest:discard": {"import_id": 999999},
+        "ingest:rejections": {"import_id": 999999},
+        "ingest:template": {"indicator_slug": world["indicator"].slug, "fmt": "csv"},
+        "performance:scorecard": {"slug": world["framework"].slug},
+        "performance:indicator": {"slug": world["indicator"].slug},
+        "performance:why": {"slug": world["indicator"].slug, "code": "E07999999"},
+        "performance:area": {"code": "E07999999"},
+        "partnership_members": {"slug": world["a"].slug},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    }
+    return table.get(name, {})
+
+
+# Who may open each page. ``open``: everyone; ``signed_in``: any account (the page lists only what
+# the account may see); ``read``: partnership A's members; ``write:<role>``: A's members with at
+# least that role (``:<status>`` when the GET answers other than 200, e.g. a POST-only form that
+# sends the reader back); ``absent``: A's page for an object that does not exist (404 to A's
+# writers, refused to everyone else); ``post_only``: GET not allowed; ``nowhere``: a public page for
+# an object that does not exist. A tuple lists the status for each identity in IDENTITIES order.
+PAGES: dict[str, str | tuple[int, ...]] = {
+    "login": "open",
+    "logout": "post_only_all",
+    "password_reset": "open",
+    "password_reset_done": "open",
+    "password_reset_confirm": "open",
+    "password_reset_complete": "open",
+    "my_account": "signed_in",
+    "partnership_members": "read",
+    "web:start": "open",
+    "web:healthz": "open",
+    "web:ping": "open",
+    "web:accessibility": "open",
+    "framework:list": "open",
+    "framework:indicators": "open",
+    "framework:detail": "read",
+    "framework:download": "nowhere",
+    "framework:indicator": "read",
+    "framework:story_edit": "write:contributor",
+    "framework:story_history": "read",
+    "framework:target_add": "write:contributor",
+    "framework:target_edit": "write:contributor",
+    "framework:target_history": "read",
+    "delivery:action_list": "signed_in",
+    "delivery:action_create": "write:contributor",
+    "delivery:action_detail": "read",
+    "delivery:action_edit": "write:contributor",
+    "delivery:action_progress": "write:contributor:302",
+    "risks:overview": "signed_in",
+    "risks:register_detail": "read",
+    "risks:risk_create": "write:contributor",
+    "risks:risk_detail": "read",
+    "risks:risk_edit": "write:contributor",
+    "risks:risk_review": "write:contributor:302",
+    "finance:overview": "signed_in",
+    "finance:funding_streams": "signed_in",
+    "finance:monitoring": "signed_in",
+    "finance:provider_services": "signed_in",
+    "finance:budget_detail": "read",
+    "finance:fund_detail": "read",
+    "finance:service_detail": "read",
+    "finance:budget_monitoring": "read",
+    "finance:service_returns": "read",
+    "finance:budget_line_edit": "write:contributor",
+    "finance:budget_line_profile": "write:contributor",
+    "finance:variance_threshold": "write:admin",
+    # No such quarter: A's writers are told so (404); viewers are refused before the quarter is read.
+    "finance:budget_quarter": (302, 403, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    "finance:service_return": (302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    "governance:index": "signed_in",
+    "governance:calendar": "signed_in",
+    "governance:meeting": "read",
+    "governance:meeting_history": "read",
+    "governance:document": "read",
+    "governance:document_pdf": "read",
+    "governance:partnership": "read",
+    "governance:partnership_calendar": "read",
+    "governance:forward_plan": "read",
+    "governance:meeting_edit": "write:admin",
+    "governance:attendance": "write:admin",
+    "governance:attendance_add": "write:admin",
+    "governance:attendance_edit": "absent:admin",
+    "governance:item_add": "write:admin",
+    "governance:item_edit": "write:admin",
+    "governance:paper_add": "write:admin",
+    "governance:declaration_add": "write:admin",
+    "governance:decision_add": "write:admin",
+    "governance:paper": "absent_all",
+    "governance:paper_replace": "absent_all",
+    "governance:terms_edit": "write:admin",
+    "governance:seat_add": "write:admin",
+    "governance:seat_edit": "write:admin",
+    "governance:meeting_add": "write:admin",
+    "governance:forward_plan_add": "write:admin",
+    "governance:forward_plan_schedule": "absent:admin",
+    "governance:forward_plan_withdraw": "post_only",
+    "ingest:list": "signed_in",
+    "ingest:upload": "upload",
+    "ingest:detail": "absent_all",
+    "ingest:confirm": "post_only",
+    "ingest:discard": "post_only",
+    "ingest:rejections": "absent_all",
+    "ingest:template": "signed_in",
+    "performance:scorecards": "open",
+    "performance:scorecard": "read",
+    "performance:indicator": "read",
+    "performance:why": "nowhere",
+    "performance:areas": "open",
+    "performance:area": "nowhere",
+    "performance:maps": "open",
+    "assessment:index": "open",
+    "assessment:county_priorities": "open",
+    "assessment:hotspots": "open",
+    "assessment:repeat_locations": "open",
+    "assessment:costs_of_harm": "open",
+}
+LOGIN = "login"
+ROLE_OF = {f"a_{k}": v for k, v in ROLES.items()}
+
+
+def expected(rule: str | tuple[int, ...], identity: str) -> int:
+    if isinstance(rule, tuple):
+        return rule[IDENTITIES.index(identity)]
+    kind, _, rest = rule.partition(":")
+    if kind == "open":
+        return 200
+    if kind == "nowhere":
+        return 404
+    if kind == "post_only_all":
+        return 405
+    if identity == "anon":
+        return 302
+    if kind == "signed_in":
+        return 200
+    if kind == "post_only":
+        return 405
+    if kind == "absent_all":
+        return 404
+    if kind == "upload":
+        return 200 if identity.endswith(("contributor", "analyst", "admin")) and identity != "staff" else 403
+    if identity not in ROLE_OF:
+        return 403  # another partnership, a provider, staff
+    if kind == "read":
+        return 200
+    minimum, _, ok = rest.partition(":")
+    allowed = ROLE_OF[identity] >= ROLES[minimum]
+    if kind == "absent":
+        return 404 if allowed else 403
+    return (int(ok) if ok else 200) if allowed else 403
+
+
+def test_every_url_has_an_entry():
+    """A new page fails here until its row says who may open it."""
+    assert set(url_names()) - set(PAGES) == set()
+    assert set(PAGES) - set(url_names()) == set()
+
+
+@pytest.mark.parametrize("name", url_names())
+def test_get(world, db, name):
+    url = reverse(name, kwargs=kwargs_for(world, name))
+    wrong = {}
+    for identity in IDENTITIES:
+        response = client_for(world, identity).get(url)
+        want = expected(PAGES[name], identity)
+        if response.status_code != want:
+            wrong[identity] = (response.status_code, want)
+        elif want == 302 and identity == "anon":
+            assert response["Location"].startswith(reverse(LOGIN)), (name, response["Location"])
+    assert wrong == {}, f"{name}: (got, expected) by identity"
+
+
+def refused_identities(rule) -> list[str]:
+    """Everyone whom the page's rule does not let write: signed out, A's lower roles, B, provider, staff."""
+    return [i for i in IDENTITIES if expected(rule, i) in (302, 403) and not (i != "anon" and expected(rule, i) == 302)]
+
+
+WRITES = sorted(
+    n
+    for n, r in PAGES.items()
+    if isinstance(r, str) and r.startswith(("write", "absent", "post_only", "upload")) and r != "post_only_all"
+)
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_post_refused_and_nothing_written(world, db, name):
+    """The wrong role, the wrong partnership, a provider, staff and signed-out visitors are refused
+    before the form is read, and no row anywhere (histories included) is added or removed."""
+    url = reverse(name, kwargs=kwargs_for(world, name))
+    before = row_counts()
+    answers = {}
+    for identity in refused_identities(PAGES[name]):
+        response = client_for(world, identity).post(url, {"title": "written", "value": "1", "confirm": "yes"})
+        answers[identity] = response.status_code
+        if identity == "anon":
+            assert response.status_code == 302 and response["Location"].startswith(reverse(LOGIN))
+        else:
+            assert response.status_code in (403, 404), (name, identity, response.status_code)
+    assert "anon" in answers
+    assert row_counts() == before
+
+
+def test_django_admin_is_staff_only(world, db):
+    assert client_for(world, "anon").get("/admin/").status_code == 302
+    assert client_for(world, "a_admin").get("/admin/").status_code == 302
+    assert client_for(world, "staff").get("/admin/").status_code == 200
