@@ -29,7 +29,7 @@ COMMAND_MODULES = [
     "saferhub.governance.commands",
     "saferhub.performance.commands",
     "saferhub.ingest.commands",
-    "saferhub.incidents.commands",
+    "saferhub.ingest.records_commands",
     "saferhub.assessment.commands",
     "saferhub.sharing.commands",
 ]

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from saferhub.accounts.models import Role
+from saferhub.sharing.models import Agreement, Dataset
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -27,6 +28,7 @@ from tests.factories import (
     IndicatorFactory,
     IndicatorMembershipFactory,
     MeetingFactory,
+    OrganisationFactory,
     PartnershipFactory,
     PartnershipRoleFactory,
     RiskFactory,
@@ -77,6 +79,13 @@ def world(django_db_setup, django_db_blocker):
         meeting = MeetingFactory(partnership=a, date=dt.date(2024, 3, 1))
         item = AgendaItemFactory(meeting=meeting)
         seat = SeatFactory(partnership=a)
+        # A's agreement, and a dataset whose owning organisation employs A's analyst (its data owner).
+        owner_org = OrganisationFactory(slug="matrix-police", name="Matrix Police")
+        dataset = Dataset.objects.create(slug="matrix-crimes", name="Matrix crimes", owner=owner_org)
+        agreement = Agreement.objects.create(slug="matrix-isa", title="Matrix ISA", partnership=a, purpose="Test")
+        agreement.datasets.add(dataset)
+        users["a_analyst"].organisation = owner_org
+        users["a_analyst"].save(update_fields=["organisation"])
         objects = {
             "a": a,
             "b": b,
@@ -90,6 +99,8 @@ def world(django_db_setup, django_db_blocker):
             "meeting": meeting,
             "item": item,
             "seat": seat,
+            "agreement": agreement,
+            "dataset": dataset,
         }
         yield {"users": users, **objects}
         transaction.set_rollback(True)
@@ -118,7 +129,7 @@ def kwargs_for(world, name: str) -> dict:
     table = {
         "framework:detail": {"slug": world["framework"].slug},
         "framework:download": {"slug": world["framework"].slug, "fmt": "csv"},
-        "framework:indicator": {"slug": world["indicator"].slug},
+        "web:indicator": {"slug": world["indicator"].slug},
         "framework:story_edit": {"slug": world["indicator"].slug},
         "framework:story_history": {"slug": world["indicator"].slug},
         "framework:target_add": {"slug": world["indicator"].slug},
@@ -177,6 +188,11 @@ def kwargs_for(world, name: str) -> dict:
         "performance:why": {"slug": world["indicator"].slug, "code": "E07999999"},
         "performance:area": {"code": "E07999999"},
         "partnership_members": {"slug": world["a"].slug},
+        "sharing:agreement_create": {"partnership": world["a"].slug},
+        "sharing:agreement_detail": {"slug": world["agreement"].slug},
+        "sharing:agreement_edit": {"slug": world["agreement"].slug},
+        "sharing:agreement_review": {"slug": world["agreement"].slug},
+        "sharing:dataset_reads": {"slug": world["dataset"].slug},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     }
     return table.get(name, {})
@@ -205,7 +221,8 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "framework:indicators": "open",
     "framework:detail": "read",
     "framework:download": "nowhere",
-    "framework:indicator": "read",
+    "web:indicator": "read",
+    "web:glossary": "open",
     "framework:story_edit": "write:contributor",
     "framework:story_history": "read",
     "framework:target_add": "write:contributor",
@@ -283,6 +300,15 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "assessment:hotspots": "open",
     "assessment:repeat_locations": "open",
     "assessment:costs_of_harm": "open",
+    # Agreements: their own partnership's members read them; to anyone else they do not exist (404).
+    "sharing:agreement_list": "signed_in",
+    "sharing:agreement_create": "write:admin",
+    "sharing:agreement_detail": (302, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404),
+    "sharing:agreement_edit": (302, 403, 403, 403, 200, 404, 404, 404, 404, 404, 404),
+    "sharing:agreement_review": (302, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),  # a form on the detail page
+    "sharing:dataset_list": "signed_in",
+    # Who read a dataset: only its owning organisation's data owners (A's analyst works there).
+    "sharing:dataset_reads": (302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403),
 }
 LOGIN = "login"
 ROLE_OF = {f"a_{k}": v for k, v in ROLES.items()}
@@ -340,14 +366,19 @@ def test_get(world, db, name):
 
 
 def refused_identities(rule) -> list[str]:
-    """Everyone whom the page's rule does not let write: signed out, A's lower roles, B, provider, staff."""
-    return [i for i in IDENTITIES if expected(rule, i) in (302, 403) and not (i != "anon" and expected(rule, i) == 302)]
+    """Everyone whom the page's rule does not let write: signed out, A's lower roles, B, provider, staff
+    (and, where a page answers 404 to those it hides from, them too)."""
+    refused = (302, 403, 404) if isinstance(rule, tuple) else (302, 403)
+    return [i for i in IDENTITIES if expected(rule, i) in refused and not (i != "anon" and expected(rule, i) == 302)]
 
 
 WRITES = sorted(
-    n
-    for n, r in PAGES.items()
-    if isinstance(r, str) and r.startswith(("write", "absent", "post_only", "upload")) and r != "post_only_all"
+    [
+        n
+        for n, r in PAGES.items()
+        if isinstance(r, str) and r.startswith(("write", "absent", "post_only", "upload")) and r != "post_only_all"
+    ]
+    + ["sharing:agreement_edit", "sharing:agreement_review"]
 )
 
 
