@@ -5,7 +5,8 @@ import duckdb
 import pytest
 
 from saferhub.core.errors import ValidationProblem
-from saferhub.incidents.store import COLUMN_NAMES, RECORD_COLUMNS, PartitionKey, RecordStore, sql_literal
+from saferhub.incidents.layout import COLUMN_NAMES, RECORD_COLUMNS, PartitionKey, sql_literal
+from saferhub.incidents.store import RecordStore
 from saferhub.measures.definitions import area_month_rows, parse_definition, roll_up, store_filters
 
 SAC = {
