@@ -73,6 +73,33 @@ class FormErrors:
         return out
 
 
+_CHOOSE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput)
+
+
+def govuk_required_message(name: str, field: forms.Field) -> str:
+    """GOV.UK wording for a required field left empty: "Enter the title", "Select the plan" (never
+    Django's "This field is required.")."""
+    label = str(field.label or name.replace("_", " ")).strip()
+    label = label[0].lower() + label[1:] if label[:1].isupper() and not label[1:2].isupper() else label
+    label = label.removesuffix(" (optional)")
+    if isinstance(field, forms.FileField):
+        return f"Choose the {label} to upload" if not label.startswith(("a ", "an ", "the ")) else f"Choose {label}"
+    verb = "Select" if isinstance(field.widget, _CHOOSE_WIDGETS) else "Enter"
+    return f"{verb} {label}" if label.startswith(("a ", "an ", "the ", "your ")) else f"{verb} the {label}"
+
+
+class GovukForm(forms.Form):
+    """A form whose required fields, left empty, say what to do in GOV.UK's words unless the field
+    says so itself."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = forms.Field.default_error_messages["required"]
+        for name, each in self.fields.items():
+            if each.error_messages.get("required") == default:
+                each.error_messages = {**each.error_messages, "required": govuk_required_message(name, each)}
+
+
 def first_input_id(bound: forms.BoundField) -> str:
     """Where an error summary link lands for a Django form field: its first input (the day of a
     date input, the first of a set of radios)."""

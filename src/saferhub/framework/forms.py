@@ -11,10 +11,11 @@ from django import forms
 
 from saferhub.core.codes import validate_gss_code
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.forms import GovukForm
 from saferhub.framework.models import Framework, Target
 
 
-class StoryForm(forms.Form):
+class StoryForm(GovukForm):
     text = forms.CharField(
         label="The story behind the baseline",
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -24,7 +25,7 @@ class StoryForm(forms.Form):
     reason = forms.CharField(label="What changed (optional)", max_length=100, required=False)
 
 
-class TargetForm(forms.Form):
+class TargetForm(GovukForm):
     framework = forms.ChoiceField(label="Plan", required=False)
     ambition = forms.CharField(label="Ambition (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     wording = forms.CharField(

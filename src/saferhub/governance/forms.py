@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from saferhub.accounts.models import Organisation, Partnership
+from saferhub.core.forms import GovukForm
 from saferhub.governance.models import OUTLINE_HELP, AgendaItem, Attendance, Declaration, Meeting, Seat
 from saferhub.governance.services.attendance import MARKS, SUBSTITUTE, SeatMark, seat_field
 
@@ -100,7 +101,7 @@ def _partnerships(label: str, help_text: str = "") -> forms.ModelChoiceField:
     )
 
 
-class TermsForm(forms.Form):
+class TermsForm(GovukForm):
     title = forms.CharField(max_length=300, required=False, label="Full name in the terms")
     purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False, help_text=OUTLINE_HELP)
     chairing = forms.CharField(
@@ -131,7 +132,7 @@ class TermsForm(forms.Form):
     review_by = DateField(required=False, label="Review by", help_text="For example, 31 10 2010")
 
 
-class SeatForm(forms.Form):
+class SeatForm(GovukForm):
     organisation = _organisations()
     represents = _partnerships("Partnership it speaks for", "For example, a district community safety partnership.")
     position = forms.CharField(max_length=200, required=False, help_text="A position, never a person's name.")
@@ -143,7 +144,7 @@ class SeatForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovukForm):
     date = DateField(help_text="For example, 2 10 2008")
     start_time = TimeField(required=False, label="Start time", help_text="For example, 9:30am or 14:00")
     end_time = TimeField(required=False, label="End time")
@@ -155,7 +156,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(GovukForm):
     number = forms.CharField(max_length=10, required=False, help_text="Leave blank to number it after the last item.")
     title = forms.CharField(max_length=300)
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.DISCUSSION, label="Type of item")
@@ -169,7 +170,7 @@ class AgendaItemForm(forms.Form):
     )
 
 
-class PaperForm(forms.Form):
+class PaperForm(GovukForm):
     title = forms.CharField(max_length=300)
     file = forms.FileField(
         required=False, help_text="PDF, Word, Excel, PowerPoint, OpenDocument, CSV or text, up to 25 MB."
@@ -177,11 +178,11 @@ class PaperForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, label="Where the paper is held, if not uploaded")
 
 
-class PaperReplaceForm(forms.Form):
+class PaperReplaceForm(GovukForm):
     file = forms.FileField(label="New version", help_text="The earlier version stays available in the paper's history.")
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(GovukForm):
     organisation = _organisations()
     position = forms.CharField(max_length=300, label="Who declared", help_text="A position, never a name.")
     kind = forms.ChoiceField(choices=Declaration.Kind.choices, widget=forms.RadioSelect, label="Kind of interest")
@@ -191,7 +192,7 @@ class DeclarationForm(forms.Form):
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovukForm):
     organisation = _organisations()
     represents = _partnerships("Partnership they spoke for", "Leave as none if they spoke for their own organisation.")
     position = forms.CharField(max_length=300, required=False, help_text="A position, never a name.")
@@ -199,7 +200,7 @@ class AttendanceForm(forms.Form):
     is_chair = forms.BooleanField(required=False, label="Chaired the meeting")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     """An action agreed. Its owner is one of the partnership's member organisations (chosen from
     the seats at the meeting), and a role within it if the minutes give one."""
 
@@ -235,7 +236,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{obj.date.day} {obj.date:%B %Y}"
 
 
-class ForwardPlanForm(forms.Form):
+class ForwardPlanForm(GovukForm):
     title = forms.CharField(max_length=300)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     lead = forms.CharField(max_length=300, required=False, help_text="A position and organisation, never a name.")
@@ -251,7 +252,7 @@ class ForwardPlanForm(forms.Form):
         field.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings or []]).order_by("date")
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(GovukForm):
     meeting = MeetingChoiceField(queryset=Meeting.objects.none(), label="Put it on the agenda of the meeting of")
 
     def __init__(self, *args: Any, meetings: list[Meeting] | None = None, **kwargs: Any) -> None:
@@ -261,7 +262,7 @@ class ScheduleForm(forms.Form):
         field.queryset = Meeting.objects.filter(pk__in=[m.pk for m in meetings or []]).order_by("date")
 
 
-class AttendanceSheetForm(forms.Form):
+class AttendanceSheetForm(GovukForm):
     """The attendance tick-list: one line per seat at the meeting (present, apologies, a substitute
     and who, or absent), and who chaired. Field names are the service's: ``seat-<id>``,
     ``seat-<id>-substitute`` and ``chair``."""
