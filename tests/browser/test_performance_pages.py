@@ -162,3 +162,21 @@ def test_real_police_uk_months_on_the_essex_pages(page, live_server, essex_real)
     assert failed == [] and errors == []
     page.wait_for_selector("#lsoa-map-leaflet .leaflet-interactive", timeout=10_000)
     assert_accessible(page, "performance-real-harlow")
+
+
+def test_a_scorecard_prints_its_figures_without_the_screen_only_parts(page, live_server, essex_with_figures):
+    from tests.browser.conftest import screenshot
+
+    _visit(page, live_server.url + "/scorecards/essex-safer-communities/")
+    page.emulate_media(media="print")
+    assert not page.locator(".govuk-service-navigation").is_visible()
+    assert not page.locator(".govuk-footer").is_visible()
+    assert page.locator("table.saferhub-scorecard tbody tr").first.is_visible()
+    # GOV.UK Frontend would print each link's address after it, burying the figures
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('table.saferhub-scorecard a'), '::after').content"
+    )
+    assert after in ("none", "normal")
+    screenshot(page, "performance-scorecard-print")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
