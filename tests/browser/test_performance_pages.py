@@ -173,9 +173,7 @@ def test_a_scorecard_prints_its_figures_without_the_screen_only_parts(page, live
     assert not page.locator(".govuk-footer").is_visible()
     assert page.locator("table.saferhub-scorecard tbody tr").first.is_visible()
     # GOV.UK Frontend would print each link's address after it, burying the figures
-    after = page.evaluate(
-        "getComputedStyle(document.querySelector('table.saferhub-scorecard a'), '::after').content"
-    )
+    after = page.evaluate("getComputedStyle(document.querySelector('table.saferhub-scorecard a'), '::after').content")
     assert after in ("none", "normal")
     screenshot(page, "performance-scorecard-print")
     pdf = page.pdf(format="A4")

@@ -24,6 +24,11 @@ from saferhub.geography.models import Area
 from saferhub.geography.selectors import area_by_code
 from saferhub.performance import fragments, links, selectors
 from saferhub.performance.pages import NO_FRAMEWORK_HELP
+from saferhub.performance.pages.indicator import (
+    VALUES_EXPORT_HEADER,
+    indicator_performance_data,
+    indicator_values_export_rows,
+)
 from saferhub.performance.pages.maps import maps_context
 from saferhub.performance.pages.profile import area_profile_context
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
@@ -153,6 +158,12 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     public = _check(request, owners, area=area)
     parent = selectors.parent_area(area=area) if area is not None else None
     public_rows = public if parent is None else _check(request, owners, area=parent)
+    if request.GET.get("format") == "csv" and area is not None:
+        data = indicator_performance_data(
+            indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
+        )
+        rows = indicator_values_export_rows(data)
+        return export_response("csv", f"{ind.slug}-{area.code}", VALUES_EXPORT_HEADER, rows)
     context = fragments.indicator_performance_context(
         indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
     )

@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from saferhub.accounts.models import Role
+from saferhub.core.codes import period_words
 from saferhub.core.disclosure import SMALL_TEXT, STATISTICS_WITHHELD, SUPPRESSED_TEXT, is_small
 from saferhub.core.models import SuppressedFigure
 from saferhub.framework.models import Framework, ValueType
@@ -285,3 +286,31 @@ def test_a_family_is_decided_again_only_when_its_figures_change(crime_types):
     assert SuppressedFigure.objects.filter(
         measure="crime-burglary", area_code=HARLOW, period_label="2024-02", reason="primary"
     ).exists()
+
+
+def test_the_indicator_pages_values_download_hides_what_the_page_hides(client, crime_types):
+    """Signed out, the CSV of every value carries "fewer than 5" where the page does, and no interval
+    or numerator beside it; every figure the page shows whole is in it whole."""
+    ind = crime_types["indicators"]["crime-bicycle-theft"]
+    code = next(
+        c
+        for c in builders.CSP_CODES
+        if any(is_small(v) for (s, a, _), v in crime_types["values"].items() if (s, a) == (ind.slug, c))
+    )
+    page = client.get(f"/performance/indicators/{ind.slug}/?area={code}").content.decode()
+    assert f"/performance/indicators/{ind.slug}/?area={code}&amp;format=csv" in page
+    response = client.get(f"/performance/indicators/{ind.slug}/?area={code}&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Period", "Value", "Lower 95%", "Upper 95%", "Numerator", "Denominator", "Status"]
+    by_period = {r[0]: r for r in rows[1:]}
+    hidden = [r for r in rows[1:] if r[1] == SMALL_TEXT]
+    assert hidden, "the fixture holds small counts for this area"
+    assert all(r[2] == r[3] == r[4] == "" for r in hidden)
+    for (slug, area, month), value in crime_types["values"].items():
+        if slug == ind.slug and area == code:
+            row = by_period[period_words(month)]
+            if is_small(value):
+                assert row[1] == SMALL_TEXT
+            elif row[1] != SMALL_TEXT:  # shown whole (secondary suppression may hide more)
+                assert float(row[1]) == value

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from saferhub.core import disclosure
+from saferhub.core.codes import period_words
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, links, selectors
@@ -145,3 +146,26 @@ def indicator_performance_data(
     )
     ctx["suppression_note"] = disclosure.EXPLANATION if suppressed else ""
     return {"performance": ctx}
+
+
+VALUES_EXPORT_HEADER = ["Period", "Value", "Lower 95%", "Upper 95%", "Numerator", "Denominator", "Status"]
+
+
+def indicator_values_export_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The page's table of every value, as the page shows it: a hidden value is "fewer than 5" here
+    too, with nothing derived from it (interval, numerator) beside it."""
+    rows = []
+    for row in data["performance"]["table"]:
+        hidden = bool(row.get("suppressed"))
+        rows.append(
+            [
+                period_words(row.get("period")),
+                row["value_text"] if hidden else row.get("value"),
+                "" if hidden else row.get("lower_95"),
+                "" if hidden else row.get("upper_95"),
+                "" if hidden else row.get("numerator"),
+                row.get("denominator"),
+                str(row.get("status") or "").capitalize(),
+            ]
+        )
+    return rows
