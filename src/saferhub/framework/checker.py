@@ -13,7 +13,7 @@ from typing import Any
 
 from saferhub.core.codes import parse_period, validate_gss_code
 from saferhub.core.errors import ValidationProblem
-from saferhub.framework.fileformat import Node
+from saferhub.framework.fileformat import FRAMEWORK_FIELDS, SHEETS, Node
 from saferhub.framework.models import ValueType
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -167,19 +167,9 @@ class Checker:
         return False
 
 
-FRAMEWORK_KEYS = {
-    "slug",
-    "title",
-    "short_title",
-    "owner",
-    "area",
-    "period_label",
-    "period_start",
-    "period_end",
-    "status",
-    "description",
-    "source",
-}
+# The keys a file may use come from the XLSX layout's columns (one list for both layouts), with
+# what only the YAML layout nests (polarity changes, computed definitions) added.
+FRAMEWORK_KEYS = set(FRAMEWORK_FIELDS)
 TOP_KEYS = {"framework", "outcomes", "themes"}
 OUTCOME_KEYS = {"code", "title", "description", "source", "themes"}
 THEME_KEYS = {"code", "title", "description", "source", "story", "partners", "indicators"}
@@ -197,38 +187,8 @@ MEMBERSHIP_KEYS = {
     "values",
     "partners",
 }
-INDICATOR_KEYS = {
-    "slug",
-    "title",
-    "definition",
-    "value_type",
-    "unit",
-    "polarity",
-    "polarity_note",
-    "polarity_changes",
-    "frequency",
-    "national_indicator_ref",
-    "data_source",
-    "lead_role",
-    "lead_organisation",
-    "owner",
-    "status",
-    "source",
-    "computed",
-}
-TARGET_KEYS = {
-    "key",
-    "area",
-    "ambition",
-    "horizon",
-    "target_date",
-    "period",
-    "kind",
-    "value",
-    "direction",
-    "wording",
-    "source",
-}
+INDICATOR_KEYS = set(SHEETS["Indicators"]) | {"polarity_changes", "computed"}
+TARGET_KEYS = set(SHEETS["Targets"]) - {"indicator"}
 BASELINE_KEYS = {"key", "area", "period", "value", "wording", "source"}
 VALUE_KEYS = {
     "area",
