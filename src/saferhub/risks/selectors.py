@@ -6,19 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from saferhub.risks.matrix import LEVELS, Rating, corporate_matrix
 from saferhub.risks.models import Risk, RiskRegister
 
 
-def registers_visible(*, partnerships: Any) -> QuerySet[RiskRegister]:
-    return (
-        RiskRegister.objects.filter(partnership__in=partnerships)
-        .select_related("partnership", "framework", "outcome")
-        .order_by("title")
-    )
+def registers_visible(*, where: Q) -> QuerySet[RiskRegister]:
+    """The registers matching ``where`` (the access door's filter: ``access_published_q``)."""
+    return RiskRegister.objects.filter(where).select_related("partnership", "framework", "outcome").order_by("title")
 
 
 def risks_list(*, registers: Any = None, partnerships: Any = None, indicator: Any = None) -> QuerySet[Risk]:
