@@ -34,6 +34,7 @@ from saferhub.performance.pages.maps import maps_context
 from saferhub.performance.pages.profile import area_profile_context
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
 from saferhub.performance.pages.why import why_context
+from saferhub.sharing.access import sharing_unsuppressed_allowed
 from saferhub.sharing.audit import sharing_read_note
 from saferhub.sharing.models import ReadAudit
 
@@ -54,6 +55,13 @@ def _check(request: HttpRequest, partnerships: Iterable[Partnership], *, area: A
     if not request.user.is_authenticated:
         raise _Refused
     raise PermissionDenied("These figures belong to a partnership you are not a member of.")
+
+
+def _restricted(request: HttpRequest, *, indicators: list[Indicator] | None, areas: list[Area]) -> bool:
+    """Whether a member who would see small counts may, by the agreements in force for the datasets
+    the figures came from (returns and partner uploads need one; open data does not). Returns True
+    when the figures are to be shown unsuppressed."""
+    return sharing_unsuppressed_allowed(request.user, value_sources(indicators=indicators, areas=areas))
 
 
 def _audit(
@@ -124,6 +132,8 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     code = request.GET.get("area", "")
     place = area_by_code(code=code.strip().upper()) if code else framework.area
     public = _check(request, [framework.owner], area=place)
+    if not public and place is not None and not _restricted(request, indicators=None, areas=[place]):
+        public = True
     # An indicator a private partnership owns is left out for readers who are not its members.
     hidden_rows = selectors.private_indicators(
         framework=framework, readable=lambda p: access_public_read(request.user, p)
@@ -175,8 +185,10 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     owners = selectors.indicator_partnerships(indicator=ind)
     area = _area(request.GET.get("area")) or selectors.default_indicator_area(indicator=ind)
     public = _check(request, owners, area=area)
+    if not public and area is not None and not _restricted(request, indicators=[ind], areas=[area]):
+        public = True
     parent = selectors.parent_area(area=area) if area is not None else None
-    public_rows = public if parent is None else _check(request, owners, area=parent)
+    public_rows = public if parent is None else _check(request, owners, area=parent) or public
     if request.GET.get("format") == "csv" and area is not None:
         data = indicator_performance_data(
             indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
@@ -227,6 +239,8 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     assert area is not None
     _check(request, selectors.area_partnerships(area=area))
     public = not access_sees_small_numbers(request.user, [], area=area)
+    if not public and not _restricted(request, indicators=None, areas=[area]):
+        public = True
     readable = _readable(request, selectors.area_indicator_ids(area=area))
     context = area_profile_context(area=area, public=public, readable=readable)
     if not public:

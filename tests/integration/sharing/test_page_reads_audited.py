@@ -58,3 +58,37 @@ def test_the_publics_suppressed_reads_write_nothing(client, imported):
     client.force_login(member_of(imported["partnerships"]["basildon-csp"]))
     assert client.get(f"/areas/{HARLOW}/").status_code == 200  # Basildon reads Harlow as the public does
     assert ReadAudit.objects.count() == 0
+
+
+def test_a_partners_returns_are_shown_in_detail_only_under_an_agreement_in_force(client, imported):
+    """Role alone is not enough for restricted data: Harlow's analyst sees the small counts of
+    figures from a partner's returns only once an agreement in force covering them includes Harlow."""
+    from saferhub.core.disclosure import SMALL_TEXT
+    from saferhub.sharing.models import Agreement, Disclosure
+
+    Import.objects.update(source=Import.Source.RETURNS)
+    returns = Dataset.objects.create(
+        slug="partner-returns",
+        name="Partner returns",
+        source="returns",
+        owner=OrganisationFactory(slug="returns-owner"),
+        disclosure=Disclosure.PARTNERSHIP,
+    )
+    harlow = imported["partnerships"]["harlow-csp"]
+    analyst = member_of(harlow, Role.ANALYST)
+    client.force_login(analyst)
+    profile = f"/areas/{HARLOW}/"
+    assert SMALL_TEXT in client.get(profile).content.decode()  # no agreement: read as the public
+    assert not ReadAudit.objects.filter(user=analyst).exists()
+    agreement = Agreement.objects.create(
+        slug="harlow-returns", title="Harlow returns", partnership=harlow, purpose="Test", status="in_force"
+    )
+    agreement.datasets.add(returns)
+    agreement.party_partnerships.add(harlow)
+    html = client.get(profile).content.decode()
+    assert SMALL_TEXT not in html.split("by type and month")[1].split("</table>")[0]
+    read = ReadAudit.objects.get(user=analyst)
+    assert (read.dataset, read.agreement) == (returns, agreement)
+    agreement.status = "withdrawn"
+    agreement.save()
+    assert SMALL_TEXT in client.get(profile).content.decode()
