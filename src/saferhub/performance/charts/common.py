@@ -56,7 +56,8 @@ def with_stretches(rows: list[dict[str, Any]], *, field: str = "period") -> list
 def time_axis(labels: Sequence[str]) -> dict[str, Any]:
     """The x encoding of a time series: every tick says its month and year ("Jan 2024") for monthly
     and quarterly data, the year for annual data; labels never overlap."""
-    kinds = {k[0] for k in (_index(label) for label in labels) if k}
+    # Calendar years by their year; anything else (a financial year starts in April) by month and year.
+    kinds = {parse_period(label).kind for label in labels}
     fmt = "%Y" if kinds == {"year"} else "%b %Y"
     return {
         "field": "date",
