@@ -19,7 +19,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from saferhub.accounts.models import Role
-from saferhub.governance.models import Paper
+from saferhub.governance.models import Attendance, ForwardPlanItem, Paper
+from saferhub.ingest.models import Import
 from saferhub.sharing.models import Agreement, Dataset
 from tests.factories import (
     ActionFactory,
@@ -83,6 +84,13 @@ def world(django_db_setup, django_db_blocker):
         paper = Paper.objects.create(item=item, title="Matrix paper", original_name="paper.txt")
         paper.file.save("paper.txt", ContentFile(b"members only"))
         seat = SeatFactory(partnership=a)
+        attendance = Attendance.objects.create(
+            meeting=meeting, order=1, status="present", position="Chair", organisation=OrganisationFactory()
+        )
+        planned = ForwardPlanItem.objects.create(partnership=a, title="Matrix forward plan item")
+        upload = Import.objects.create(
+            source="returns", file_name="matrix.csv", sha256="0" * 64, partnership=a, status="rejected"
+        )
         # A's agreement, and a dataset whose owning organisation employs A's analyst (its data owner).
         owner_org = OrganisationFactory(slug="matrix-police", name="Matrix Police")
         dataset = Dataset.objects.create(slug="matrix-crimes", name="Matrix crimes", owner=owner_org)
@@ -104,6 +112,9 @@ def world(django_db_setup, django_db_blocker):
             "item": item,
             "paper": paper,
             "seat": seat,
+            "attendance": attendance,
+            "planned": planned,
+            "upload": upload,
             "agreement": agreement,
             "dataset": dataset,
         }
@@ -163,7 +174,7 @@ def kwargs_for(world, name: str) -> dict:
         "governance:meeting_history": {"pk": meeting.pk},
         "governance:attendance": {"pk": meeting.pk},
         "governance:attendance_add": {"pk": meeting.pk},
-        "governance:attendance_edit": {"pk": meeting.pk, "attendance_pk": 999999},
+        "governance:attendance_edit": {"pk": meeting.pk, "attendance_pk": world["attendance"].pk},
         "governance:document": {"pk": meeting.pk, "kind": "agenda"},
         "governance:document_pdf": {"pk": meeting.pk, "kind": "agenda"},
         "governance:item_add": {"pk": meeting.pk},
@@ -181,12 +192,12 @@ def kwargs_for(world, name: str) -> dict:
         "governance:meeting_add": {"slug": world["a"].slug},
         "governance:forward_plan": {"slug": world["a"].slug},
         "governance:forward_plan_add": {"slug": world["a"].slug},
-        "governance:forward_plan_schedule": {"slug": world["a"].slug, "item_pk": 999999},
-        "governance:forward_plan_withdraw": {"slug": world["a"].slug, "item_pk": 999999},
-        "ingest:detail": {"import_id": 999999},
-        "ingest:confirm": {"import_id": 999999},
-        "ingest:discard": {"import_id": 999999},
-        "ingest:rejections": {"import_id": 999999},
+        "governance:forward_plan_schedule": {"slug": world["a"].slug, "item_pk": world["planned"].pk},
+        "governance:forward_plan_withdraw": {"slug": world["a"].slug, "item_pk": world["planned"].pk},
+        "ingest:detail": {"import_id": world["upload"].pk},
+        "ingest:confirm": {"import_id": world["upload"].pk},
+        "ingest:discard": {"import_id": world["upload"].pk},
+        "ingest:rejections": {"import_id": world["upload"].pk},
         "ingest:template": {"indicator_slug": world["indicator"].slug, "fmt": "csv"},
         "performance:scorecard": {"slug": world["framework"].slug},
         "performance:indicator": {"slug": world["indicator"].slug},
@@ -271,7 +282,7 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "governance:meeting_edit": "write:admin",
     "governance:attendance": "write:admin",
     "governance:attendance_add": "write:admin",
-    "governance:attendance_edit": "absent:admin",
+    "governance:attendance_edit": "write:admin",
     "governance:item_add": "write:admin",
     "governance:item_edit": "write:admin",
     "governance:paper_add": "write:admin",
@@ -284,14 +295,14 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "governance:seat_edit": "write:admin",
     "governance:meeting_add": "write:admin",
     "governance:forward_plan_add": "write:admin",
-    "governance:forward_plan_schedule": "absent:admin",
+    "governance:forward_plan_schedule": "write:admin",
     "governance:forward_plan_withdraw": "post_only",
     "ingest:list": "signed_in",
     "ingest:upload": "upload",
-    "ingest:detail": "absent_all",
+    "ingest:detail": "write:contributor",  # partnership A's upload: its contributors and above
     "ingest:confirm": "post_only",
     "ingest:discard": "post_only",
-    "ingest:rejections": "absent_all",
+    "ingest:rejections": "write:contributor",
     "ingest:template": "signed_in",
     "performance:scorecards": "open",
     "performance:scorecard": "read",
