@@ -79,7 +79,11 @@ def risk_heat_map(risks: list[Risk], *, controlled: bool) -> HeatMap:
             cells[rating.impact, rating.likelihood].risks.append(risk)
     rows = [(lk, matrix.likelihood_labels[lk], [cells[i, lk] for i in LEVELS]) for lk in sorted(LEVELS, reverse=True)]
     return HeatMap(
-        title="With controls in place" if controlled else "Before controls (current assessment)",
+        title=(
+            "With all controls in place (controlled assessment)"
+            if controlled
+            else "Current controls in place (current assessment)"
+        ),
         rows=rows,
         impact_labels=matrix.impact_labels,
         not_assessed=not_assessed,

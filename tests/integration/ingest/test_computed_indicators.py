@@ -22,6 +22,7 @@ from saferhub.ingest.computed import PARTIAL
 from saferhub.ingest.services import police_uk_import
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance.pages.scorecard import scorecard_rows
+from saferhub.performance.services import performance_refresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -116,6 +117,7 @@ def test_transcribed_values_stay_beside_computed_ones(imported):
 
 
 def test_the_csa_scorecard_shows_values_for_most_of_its_indicators(imported):
+    performance_refresh()  # the transcribed values' summaries too, as `make run` does
     framework = Framework.objects.get(slug="safer-essex-csa-2010-11")
     rows = scorecard_rows(framework=framework, area=framework.area, today=date.today(), sparklines=False)
     assert len(rows) == 19
