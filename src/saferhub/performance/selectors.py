@@ -20,7 +20,7 @@ from saferhub.accounts.models import Partnership
 from saferhub.core.errors import NotFound, SaferhubError
 from saferhub.core.suppressions import FigureKey, hidden_figures
 from saferhub.delivery.models import Action
-from saferhub.framework.models import Framework, Indicator, IndicatorMembership
+from saferhub.framework.models import Framework, Indicator, IndicatorMembership, Target
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
 from saferhub.incidents.store import RecordStore
 from saferhub.measures.models import IndicatorValue
@@ -114,6 +114,11 @@ def scorecard_memberships(*, framework: Framework) -> list[IndicatorMembership]:
             "order", "code"
         )
     )
+
+
+def indicators_with_targets(*, framework: Framework) -> set[int]:
+    """The framework's indicators for which the plan sets an ambition."""
+    return set(Target.objects.filter(framework=framework).values_list("indicator_id", flat=True))
 
 
 def scorecard_areas(*, framework: Framework) -> QuerySet[Area]:

@@ -75,6 +75,7 @@ def scorecard_rows(
         if public and area is not None
         else set()
     )
+    with_targets = selectors.indicators_with_targets(framework=framework)
     rows = []
     for m in memberships:
         s = summaries.get(m.indicator_id)
@@ -89,7 +90,11 @@ def scorecard_rows(
             indicator=ind,
             summary=s,
             lead=membership_lead(m),
-            target=labels.TARGET.get(s.target_status if s else "no_target", labels.TARGET["not_assessed"]),
+            # No values yet but an ambition in the plan: "Not assessed", never "No ambition set".
+            target=labels.TARGET.get(
+                s.target_status if s else ("not_assessed" if ind.pk in with_targets else "no_target"),
+                labels.TARGET["not_assessed"],
+            ),
             variation=labels.VARIATION.get(s.spc_variation if s else "", labels.VARIATION[""]),
             assurance=labels.ASSURANCE.get(s.spc_assurance if s else "", labels.ASSURANCE[""]),
             benchmark=labels.BENCHMARK.get(s.benchmark_outcome if s else "", labels.BENCHMARK[""]),
