@@ -17,10 +17,11 @@ from django.urls import reverse
 
 from saferhub.accounts.access import access_public_read
 from saferhub.delivery.models import Action
-from saferhub.delivery.selectors import actions_overdue
+from saferhub.delivery.selectors import action_is_overdue, actions_overdue
 from saferhub.finance.models import BudgetLine
 from saferhub.finance.quarters import FinancialQuarter, quarters_of
 from saferhub.finance.selectors_monitoring import MonitoringSummary, budget_monitoring_summary
+from saferhub.finance.variance import outturn_words
 from saferhub.framework.models import Framework
 from saferhub.geography.models import Area
 from saferhub.governance.models import Decision, Meeting
@@ -75,6 +76,8 @@ class Pack:
     agreed_last_meeting: list[Decision]
     risks_above_tolerance: list[Risk]
     money: MonitoringSummary | None
+    #: Actions agreed at the last meeting that were overdue on ``as_of`` (their ids).
+    agreed_overdue: frozenset[int] = frozenset()
     sections: tuple[tuple[str, str], ...] = SECTIONS
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -211,6 +214,11 @@ def pack_build(*, meeting: Meeting, today: dt.date) -> Pack:
         risks_above_tolerance=risks,
         money=money,
     )
+    pack.agreed_overdue = frozenset(
+        d.action_id
+        for d in pack.agreed_last_meeting
+        if d.action is not None and action_is_overdue(d.action, today=today)
+    )
     rows = pack.rows
     pack.counts = {
         "indicators": len(rows),
@@ -227,18 +235,20 @@ def pack_build(*, meeting: Meeting, today: dt.date) -> Pack:
     return pack
 
 
-def money_totals(money: MonitoringSummary | None) -> dict[str, Decimal | None]:
+def money_totals(money: MonitoringSummary | None) -> dict[str, Decimal | str | None]:
     """The budgets' totals for the summary page (a figure is left empty where none is recorded)."""
     if money is None or not money.budgets:
         return {}
     forecasts = [b.forecast_outturn for b in money.budgets if b.forecast_outturn is not None]
     actuals = [b.actual_to_date for b in money.budgets if b.actual_to_date is not None]
     variances = [b.outturn_variance for b in money.budgets if b.outturn_variance is not None]
+    variance = sum(variances, Decimal(0)) if variances else None
     return {
         "budget": sum((b.budget for b in money.budgets), Decimal(0)),
         "actual": sum(actuals, Decimal(0)) if actuals else None,
         "forecast": sum(forecasts, Decimal(0)) if forecasts else None,
-        "variance": sum(variances, Decimal(0)) if variances else None,
+        "variance": variance,
+        "variance_words": outturn_words(variance) if variance is not None else "",
     }
 
 

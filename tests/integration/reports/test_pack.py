@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +24,7 @@ from tests.integration.reports.conftest import TODAY, pdf_text
 
 pytestmark = pytest.mark.django_db
 BASE = "http://127.0.0.1:8000/"
+RESULTS = Path(__file__).resolve().parents[3] / "test-results" / "reports"
 
 
 def _flat(text: str) -> str:
@@ -42,6 +45,9 @@ def test_the_pack_gathers_exceptions_actions_risks_and_money(pack_world):
     assert pack_world["agreed"] not in pack.overdue_actions  # not due yet
     assert pack.previous_meeting == pack_world["previous"]
     assert [d.action for d in pack.agreed_last_meeting] == [pack_world["agreed"]]
+    assert pack.agreed_overdue == frozenset()  # due in September: not overdue on the pack's day
+    later = pack_build(meeting=pack_world["meeting"], today=date(2024, 10, 1))
+    assert later.agreed_overdue == {pack_world["agreed"].pk}
     assert pack.risks_above_tolerance == [pack_world["high"]]
     assert pack.money is not None and pack.money.year == "2023/24"
     [budget] = pack.money.budgets
@@ -61,6 +67,8 @@ def test_the_pack_reads_figures_as_the_public_does(pack_world):
 def test_the_pdf_and_page_share_the_template_and_the_page_numbers(pack_world, tmp_path):
     rendered = pack_render(pack_build(meeting=pack_world["meeting"], today=TODAY), base_url=BASE)
     assert rendered.pdf.startswith(b"%PDF")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "pack.pdf").write_bytes(rendered.pdf)  # for a person to look at, page by page
     text = _flat(pdf_text(rendered.pdf, tmp_path))
     assert "Performance pack" in text and "Summary" in text
     assert "Exceptions" in text and "All crime" in text and "Off track" in text
