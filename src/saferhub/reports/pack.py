@@ -215,7 +215,7 @@ def pack_build(*, meeting: Meeting, today: dt.date) -> Pack:
         money=money,
     )
     pack.agreed_overdue = frozenset(
-        d.action_id
+        d.action.pk
         for d in pack.agreed_last_meeting
         if d.action is not None and action_is_overdue(d.action, today=today)
     )
