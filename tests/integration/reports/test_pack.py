@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from saferhub.core.disclosure import SMALL_TEXT
+from saferhub.framework.models import Indicator, IndicatorMembership
 from saferhub.governance.models import Paper
 from saferhub.measures.services import indicator_values_write
 from saferhub.performance.services import performance_refresh
@@ -19,7 +20,8 @@ from saferhub.reports.documents import pack_render
 from saferhub.reports.models import PublishedPack
 from saferhub.reports.pack import SECTIONS, pack_build
 from saferhub.reports.services import pack_publish
-from tests.factories import UserFactory
+from tests.factories import PartnershipFactory, UserFactory
+from tests.integration.performance import builders
 from tests.integration.reports.conftest import TODAY, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,19 @@ def test_a_published_pack_is_frozen_and_a_new_version_keeps_the_old(pack_world):
     paper = Paper.objects.get(pk=paper.pk)
     assert paper.sha256 == second.pdf_sha256
     assert paper.history.exclude(file="").count() >= 2  # version 1's file stays in the paper's history
+
+
+def test_a_private_partnerships_indicator_is_left_out_of_the_pack(pack_world):
+    """A plan may list an indicator a private partnership owns; the public paper leaves it out."""
+    private = PartnershipFactory(slug="private-owner", publishes_performance=False)
+    hidden = builders.make_indicator("private-measure", title="Private measure")
+    Indicator.objects.filter(pk=hidden.pk).update(owner=private)
+    builders.write_monthly(hidden, base=80)
+    framework = pack_world["framework"]
+    IndicatorMembership.objects.create(
+        framework=framework, outcome=framework.outcomes.first(), indicator=hidden, code="9z", order=99
+    )
+    performance_refresh()
+    pack = pack_build(meeting=pack_world["meeting"], today=TODAY)
+    assert {r.indicator.slug for r in pack.rows} == {"knife-crime", "all-crime"}
+    assert not any(e.title == "Private measure" for e in pack.exceptions)
