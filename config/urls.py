@@ -15,6 +15,7 @@ urlpatterns = [
     path("governance/", include("saferhub.governance.urls")),
     path("imports/", include("saferhub.ingest.urls")),
     path("assessment/", include("saferhub.assessment.urls")),
+    path("reports/", include("saferhub.reports.urls")),
     path("", include("saferhub.performance.urls")),
     path("", include("saferhub.web.urls")),
 ]

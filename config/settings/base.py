@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "saferhub.performance",
     "saferhub.assessment",
     "saferhub.sharing",
+    "saferhub.reports",
     "saferhub.web",
 ]
 

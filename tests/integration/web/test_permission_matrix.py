@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from saferhub.accounts.models import Role
 from saferhub.governance.models import Attendance, ForwardPlanItem, Paper
 from saferhub.ingest.models import Import
+from saferhub.reports.models import PublishedPack
 from saferhub.sharing.models import Agreement, Dataset
 from tests.factories import (
     ActionFactory,
@@ -91,6 +92,17 @@ def world(django_db_setup, django_db_blocker):
         upload = Import.objects.create(
             source="returns", file_name="matrix.csv", sha256="0" * 64, partnership=a, status="rejected"
         )
+        # A published pack of A's meeting (its stored bytes stand in for a rendered pack).
+        pack = PublishedPack.objects.create(
+            meeting=meeting,
+            version=1,
+            published_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC),
+            as_of=dt.date(2024, 3, 1),
+            html="<p>Pack</p>",
+            pdf=b"%PDF-1.7 pack",
+            html_sha256="0" * 64,
+            pdf_sha256="0" * 64,
+        )
         # A's agreement, and a dataset whose owning organisation employs A's analyst (its data owner).
         owner_org = OrganisationFactory(slug="matrix-police", name="Matrix Police")
         dataset = Dataset.objects.create(slug="matrix-crimes", name="Matrix crimes", owner=owner_org)
@@ -115,6 +127,7 @@ def world(django_db_setup, django_db_blocker):
             "attendance": attendance,
             "planned": planned,
             "upload": upload,
+            "pack": pack,
             "agreement": agreement,
             "dataset": dataset,
         }
@@ -185,6 +198,11 @@ def kwargs_for(world, name: str) -> dict:
         "governance:paper": {"pk": world["paper"].pk},
         "governance:paper_replace": {"pk": world["paper"].pk},
         "governance:partnership": {"slug": world["a"].slug},
+        "reports:pack": {"pk": meeting.pk},
+        "reports:pack_pdf": {"pk": meeting.pk},
+        "reports:publish": {"pk": meeting.pk},
+        "reports:published": {"pk": world["pack"].pk},
+        "reports:published_pdf": {"pk": world["pack"].pk},
         "governance:partnership_calendar": {"slug": world["a"].slug},
         "governance:terms_edit": {"slug": world["a"].slug},
         "governance:seat_add": {"slug": world["a"].slug},
@@ -297,6 +315,13 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "governance:forward_plan_add": "write:admin",
     "governance:forward_plan_schedule": "write:admin",
     "governance:forward_plan_withdraw": "post_only",
+    # The live pack is its members'; publishing is its administrators'; a published pack is read as
+    # the partnership publishes its figures (A does not: its members only).
+    "reports:pack": "read",
+    "reports:pack_pdf": "read",
+    "reports:publish": "write:admin",
+    "reports:published": "read",
+    "reports:published_pdf": "read",
     "ingest:list": "signed_in",
     "ingest:upload": "upload",
     "ingest:detail": "write:contributor",  # partnership A's upload: its contributors and above
