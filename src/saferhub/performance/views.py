@@ -32,6 +32,8 @@ from saferhub.performance.pages.indicator import (
 from saferhub.performance.pages.maps import maps_context
 from saferhub.performance.pages.profile import area_profile_context
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
+from saferhub.performance.pages.scorecard_order import rows_filtered_and_sorted
+from saferhub.performance.pages.scorecards import framework_standing, scorecard_entries
 from saferhub.performance.pages.why import why_context
 
 
@@ -94,7 +96,8 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     frameworks = [
         f for f in Framework.objects.select_related("owner").order_by("title") if access_framework_read(request.user, f)
     ]
-    return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": NO_FRAMEWORK_HELP})
+    entries = scorecard_entries(frameworks, today=timezone.localdate())
+    return render(request, "performance/scorecards.html", {"entries": entries, "help": NO_FRAMEWORK_HELP})
 
 
 @_guarded
@@ -108,6 +111,9 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     theme = request.GET.get("theme", "")
     lead = request.GET.get("lead", "")
     code = request.GET.get("area", "")
+    status = request.GET.get("status", "")
+    benchmark = request.GET.get("benchmark", "")
+    sort = request.GET.get("sort", "")
     place = area_by_code(code=code.strip().upper()) if code else framework.area
     public = _check(request, [framework.owner], area=place)
     # An indicator a private partnership owns is left out for readers who are not its members.
@@ -130,6 +136,7 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
                 public=public,
                 leave_out=hidden_rows,
             )
+            rows = rows_filtered_and_sorted(rows, status=status, benchmark=benchmark, sort=sort)
             name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
             export = scorecard_export_rows(rows=rows, area=area)
             return export_response(fmt, name, EXPORT_HEADER, export)
@@ -142,10 +149,14 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
             today=today,
             public=public,
             leave_out=hidden_rows,
+            status=status,
+            benchmark=benchmark,
+            sort=sort,
         )
     except NotFound as exc:
         raise Http404(str(exc)) from None
-    context = {"framework": framework, "section": section}
+    standing = framework_standing(framework, today=today)
+    context = {"framework": framework, "section": section, "standing": standing}
     return render(request, "performance/scorecard.html", context)
 
 

@@ -1,0 +1,138 @@
+"""The board member's and the public reader's journeys walked from the start page in Chromium, with
+the clicks counted: the three indicators most off track in at most 2 clicks, Harlow's "better or
+worse, getting better or worse?" answer in at most 3 and visible without scrolling on a laptop
+screen (1366 × 768). Each page is screenshotted and passes axe."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.integration.performance import builders
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LAPTOP = {"width": 1366, "height": 768}
+HARLOW = "E07000073"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def board_figures(essex_partnerships):
+    """Six indicators in one framework: three rising against ambitions far below them (off track, by
+    different margins), one falling well inside its ambition, two without an ambition."""
+    from saferhub.geography.models import Area
+    from saferhub.performance.services import performance_refresh
+
+    county = Area.objects.get(code=builders.COUNTY)
+    specs = [
+        # slug, title, base per 100,000 a month, monthly drift, ambition (per 1,000) or None
+        ("all-crime", "All crime", 600, 2.0, None),
+        ("burglary", "Burglary", 90, 0.6, 0.6),
+        ("violence", "Violence with injury", 120, 0.8, 0.5),
+        ("vehicle-crime", "Vehicle crime", 80, 0.5, 0.6),
+        ("criminal-damage", "Criminal damage", 100, -0.6, 5.0),
+        ("anti-social-behaviour", "Anti-social behaviour", 150, 0.0, None),
+    ]
+    indicators = []
+    for slug, title, base, step, _ in specs:
+        ind = builders.make_indicator(slug, title=title, lead_role=f"{title} lead")
+        builders.write_monthly(ind, base=base, step=step)
+        indicators.append(ind)
+    framework = builders.make_framework(essex_partnerships["safer-essex"], indicators=indicators)
+    for ind, (*_, ambition) in zip(indicators, specs, strict=True):
+        if ambition is not None:
+            builders.add_target(ind, framework, value=ambition, due=date(2025, 3, 31), area=county)
+    performance_refresh()
+    return framework
+
+
+def _click(page, locator, clicks: list[str]) -> None:
+    """Follow a link as a reader would, and count it."""
+    clicks.append(locator.inner_text().strip())
+    locator.click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_board_member_finds_the_three_indicators_most_off_track_in_two_clicks(page, live_server, board_figures):
+    from saferhub.performance.models import IndicatorSummary
+
+    summaries = IndicatorSummary.objects.filter(area__code=builders.COUNTY).select_related("indicator")
+    off_track = [s for s in summaries if s.target_status == "off_track"]
+    assert len(off_track) == 3, {s.indicator.slug: s.target_status for s in summaries}
+    # "Most off track": furthest above its ambition, as a share of the ambition (all three are lower-is-better).
+    ambitions = {"burglary": 0.6, "violence": 0.5, "vehicle-crime": 0.6}
+    expected = sorted(off_track, key=lambda s: -(s.latest_value / ambitions[s.indicator.slug]))
+    clicks: list[str] = []
+    page.goto(live_server.url + "/")
+    _click(page, page.get_by_role("link", name="Scorecards", exact=True), clicks)
+    assert_accessible(page, "journey-board-scorecards")
+    _click(page, page.get_by_role("link", name="People in Essex live in safe communities"), clicks)
+    assert len(clicks) <= 2, clicks
+
+    # The summary counts the rows by status and names the exceptions.
+    summary = page.locator(".saferhub-scorecard-summary")
+    assert "3 ▲ Off track" in " ".join(summary.inner_text().split())
+    first_three = page.locator("table.saferhub-scorecard tbody tr").all()[:3]
+    titles = [row.locator("th a").first.inner_text() for row in first_three]
+    assert titles == [s.indicator.title for s in expected]
+    for row in first_three:
+        assert "Off track" in row.inner_text()
+        assert row.get_by_role("link", name=re.compile(r"^Actions for ")).count() == 1
+        assert row.get_by_role("link", name=re.compile(r"^Why\W+how the statuses of ")).count() == 1
+    assert_accessible(page, "journey-board-scorecard")
+
+    # Filtering by status works without JavaScript: a GET form with a submit button.
+    page.select_option("#status", "on_track")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state("networkidle")
+    assert "status=on_track" in page.url
+    assert [r.locator("th a").first.inner_text() for r in page.locator("table.saferhub-scorecard tbody tr").all()] == [
+        "Criminal damage"
+    ]
+    assert_accessible(page, "journey-board-scorecard-on-track")
+
+    # A row's "Why" link opens how its statuses are worked out.
+    page.goto(live_server.url + "/scorecards/essex-safer-communities/")
+    page.locator("table.saferhub-scorecard tbody tr").first.get_by_role("link", name=re.compile(r"^Why\W+how")).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "How each status is worked out"
+
+
+def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(browser, live_server, board_figures):
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    clicks: list[str] = []
+    page.goto(live_server.url + "/")
+    _click(page, page.get_by_role("link", name="Areas", exact=True), clicks)
+    assert_accessible(page, "journey-public-areas")
+    _click(page, page.get_by_role("link", name="Harlow", exact=True), clicks)
+    _click(page, page.get_by_role("link", name="All crime", exact=True).first, clicks)
+    assert len(clicks) <= 3, clicks
+    assert f"area={HARLOW}" in page.url
+
+    answer = page.locator("#answer")
+    assert answer.is_visible()
+    box = answer.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"], box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= LAPTOP["width"], box
+    text = answer.inner_text()
+    assert "Harlow" in text
+    assert any(w in text for w in ("better than", "worse than", "similar to", "not compared"))
+    assert any(w in text for w in ("getting better", "getting worse", "not changing much", "going up", "going down"))
+    page.screenshot(path="/tmp/journey-public-answer.png")
+    screenshot(page, "journey-public-answer")
+    assert_accessible(page, "journey-public-indicator")
+    context.close()
