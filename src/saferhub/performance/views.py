@@ -204,8 +204,10 @@ def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @_guarded
 def areas(request: HttpRequest) -> HttpResponse:
-    """Every community safety partnership area, each with its profile."""
-    return render(request, "performance/areas.html", {"areas": selectors.profile_areas()})
+    """Every community safety partnership area, each with its profile; ``q`` searches by name or code."""
+    query = request.GET.get("q", "").strip()[:100]
+    found = list(selectors.profile_areas_matching(query=query))
+    return render(request, "performance/areas.html", {"areas": found, "query": query})
 
 
 @_guarded
