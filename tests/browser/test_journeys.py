@@ -136,3 +136,110 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     screenshot(page, "journey-public-answer")
     assert_accessible(page, "journey-public-indicator")
     context.close()
+
+
+NARROW = {"width": 320, "height": 640}
+
+#: For a failure message: the outermost elements that reach past the viewport's right edge and are not
+#: inside a box that scrolls or clips (those are what make the page scroll sideways).
+WIDE_ELEMENTS = r"""() => {
+  const edge = document.documentElement.clientWidth + 1, out = [];
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+  for (const el of document.querySelectorAll('body *')) {
+    const right = el.getBoundingClientRect().right;
+    if (right <= edge) continue;
+    // An absolutely positioned box escapes a scrolling ancestor that is not positioned.
+    const escapes = getComputedStyle(el).position === 'absolute';
+    let p = el.parentElement, clipped = false;
+    while (p && p !== document.body && !escapes) {
+      const scrolls = getComputedStyle(p).overflowX !== 'visible';
+      if (scrolls && p.getBoundingClientRect().right <= edge) { clipped = true; break; }
+      p = p.parentElement;
+    }
+    if (clipped) continue;
+    out.push(name(el.parentElement) + ' > ' + name(el) + ' ' + Math.round(right));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    let p = node.parentElement, clipped = false;
+    while (p && p !== document.body) {
+      if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
+      p = p.parentElement;
+    }
+    if (clipped) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const right = range.getBoundingClientRect().right;
+    const words = node.textContent.trim().slice(0, 40);
+    if (right > edge) out.push(name(node.parentElement) + ' "' + words + '" ' + Math.round(right));
+  }
+  return [...out.slice(0, 3), ...out.slice(-3)];
+}"""
+
+
+@pytest.fixture
+def hub_at_320(board_figures, shared_data, tmp_path):
+    """The board's figures with Essex's district boundaries and Harlow's neighbourhoods (for the maps),
+    the Essex actions and meetings, and a signed-in administrator to read them."""
+    import json
+
+    from saferhub.delivery.essex import delivery_essex_load
+    from saferhub.geography.services import geography_boundaries_load
+    from saferhub.governance.essex import governance_essex_load
+    from tests.factories import UserFactory
+
+    national = json.loads((shared_data / "boundaries" / "lad" / "ltla-2016-bsc.geojson").read_text())
+    essex = {
+        **national,
+        "features": [f for f in national["features"] if f["properties"]["areacd"] in builders.CSP_CODES],
+    }
+    path = tmp_path / "essex-districts.geojson"
+    path.write_text(json.dumps(essex))
+    geography_boundaries_load(path=path, vintage="2016")
+    geography_boundaries_load(path=shared_data / "boundaries" / "essex-lsoa-2011" / f"{HARLOW}.json", vintage="2011")
+    delivery_essex_load()
+    governance_essex_load()
+    return UserFactory(username="narrow", is_superuser=True)
+
+
+def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, hub_at_320):
+    from saferhub.governance.models import Meeting
+    from tests.factories import PASSWORD
+
+    meeting = Meeting.objects.filter(partnership__slug="safer-essex").order_by("date").first()
+    assert meeting is not None
+    pages = {
+        "start": "/",
+        "areas": "/areas/",
+        "harlow": f"/areas/{HARLOW}/",
+        "scorecard": "/scorecards/essex-safer-communities/",
+        "indicator": f"/indicators/burglary/?area={HARLOW}",
+        "indicator-performance": f"/performance/indicators/burglary/?area={HARLOW}",
+        "why": f"/performance/why/burglary/{HARLOW}/",
+        "overdue-actions": "/actions/?view=overdue",
+        "meeting": f"/governance/meetings/{meeting.pk}/",
+        "maps": "/maps/",
+        "accessibility": "/accessibility",
+    }
+    context = browser.new_context(viewport=NARROW)
+    page = context.new_page()
+    page.goto(live_server.url + "/account/sign-in/")
+    page.get_by_label("Username").fill(hub_at_320.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+    widths, statuses, culprits = {}, {}, {}
+    for name, url in pages.items():
+        response = page.goto(live_server.url + url)
+        statuses[name] = response.status if response else None
+        page.wait_for_load_state("load")
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+        if widths[name] > NARROW["width"]:
+            culprits[name] = page.evaluate(WIDE_ELEMENTS)
+        page.screenshot(path=f"/tmp/narrow-{name}.png", full_page=True)
+        screenshot(page, f"narrow-{name}")
+    context.close()
+    assert set(statuses.values()) == {200}, statuses
+    assert {name: w for name, w in widths.items() if w > NARROW["width"]} == {}, culprits
