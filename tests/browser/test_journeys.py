@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, axe_violations, screenshot
 from tests.integration.performance import builders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -204,7 +204,7 @@ def hub_at_320(board_figures, shared_data, tmp_path):
     return UserFactory(username="narrow", is_superuser=True)
 
 
-def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, hub_at_320):
+def test_no_page_scrolls_sideways_at_320_pixels_and_axe_passes(browser, live_server, hub_at_320):
     from saferhub.governance.models import Meeting
     from tests.factories import PASSWORD
 
@@ -230,7 +230,7 @@ def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, hub_at_320
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
-    widths, statuses, culprits = {}, {}, {}
+    widths, statuses, culprits, problems = {}, {}, {}, {}
     for name, url in pages.items():
         response = page.goto(live_server.url + url)
         statuses[name] = response.status if response else None
@@ -240,6 +240,10 @@ def test_no_page_scrolls_sideways_at_320_pixels(browser, live_server, hub_at_320
             culprits[name] = page.evaluate(WIDE_ELEMENTS)
         page.screenshot(path=f"/tmp/narrow-{name}.png", full_page=True)
         screenshot(page, f"narrow-{name}")
+        found = axe_violations(page)
+        if found:
+            problems[name] = found
     context.close()
     assert set(statuses.values()) == {200}, statuses
+    assert problems == {}, "axe-core found serious or critical problems at 320 px"
     assert {name: w for name, w in widths.items() if w > NARROW["width"]} == {}, culprits
