@@ -135,6 +135,15 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     page.screenshot(path="/tmp/journey-public-answer.png")
     screenshot(page, "journey-public-answer")
     assert_accessible(page, "journey-public-indicator")
+
+    # The Areas page also finds an area by part of its name (there is no postcode lookup to search).
+    page.goto(live_server.url + "/areas/")
+    page.get_by_label("Find an area").fill("harl")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#results").inner_text() == "1 area matches ‘harl’."
+    assert page.get_by_role("link", name="Harlow", exact=True).is_visible()
+    assert_accessible(page, "journey-public-area-search")
     context.close()
 
 

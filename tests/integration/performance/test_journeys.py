@@ -94,10 +94,13 @@ def test_the_scorecard_list_says_which_plans_are_not_in_force(client, crime_fram
     html = client.get("/scorecards/").content.decode()
     assert html.index("People in Essex live in safe communities") < html.index("A plan from 2008")
     assert "This plan is archived: it is no longer in force." in html
-    assert "This plan&#x27;s period ended on" in html
+    assert "This plan&#x27;s period ended on" in html and "its partnership has not archived it" in html
     assert html.count(">In force<") == 1
     page = client.get("/scorecards/old-plan/").content.decode()
     assert "govuk-warning-text" in page and "no longer in force" in page
+    page = client.get("/scorecards/ended-plan/").content.decode()
+    assert "govuk-warning-text" not in page and "period ended on" in page
+    assert "govuk-warning-text" not in client.get(SCORECARD).content.decode()
 
 
 def test_a_plan_in_force_has_no_warning(crime_framework):
