@@ -154,6 +154,8 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env_str("SAFERHUB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SAFERHUB_FROM_EMAIL", "saferhub@localhost")
+# Where the accessibility statement asks readers to report a problem or ask for another format.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("SAFERHUB_ACCESSIBILITY_EMAIL", "")
 
 # The record store (DuckDB over Parquet): a local folder or an s3:// URL.
 SAFERHUB_RECORD_STORE = env_str("SAFERHUB_RECORD_STORE", str(VAR_DIR / "records"))

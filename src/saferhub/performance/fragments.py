@@ -42,9 +42,25 @@ def scorecard_section(
     today: dt.date,
     public: bool = False,
     leave_out: frozenset[int] = frozenset(),
+    status: str = "",
+    benchmark: str = "",
+    sort: str = "",
 ) -> SafeString:
-    """The scorecard's filters and table as HTML, rendered once per change and day."""
-    parts = (framework.pk, code, theme, lead, query, today, public, sorted(leave_out), generation(GENERATION))
+    """The scorecard's summary, filters and table as HTML, rendered once per change and day."""
+    parts = (
+        framework.pk,
+        code,
+        theme,
+        lead,
+        status,
+        benchmark,
+        sort,
+        query,
+        today,
+        public,
+        sorted(leave_out),
+        generation(GENERATION),
+    )
     key = cache_key("scorecard", parts)
     html = cache.get(key)
     if html is None:
@@ -57,6 +73,9 @@ def scorecard_section(
             today=today,
             public=public,
             leave_out=leave_out,
+            status=status,
+            benchmark=benchmark,
+            sort=sort,
         )
         html = render_to_string("performance/_scorecard_body.html", context)
         cache.set(key, html, FRAGMENT_CACHE_SECONDS)
@@ -71,15 +90,20 @@ def indicator_performance_context(
     SPC charts, districts compared as bars and a funnel, the district map and the data table).
 
     ``area`` None picks the indicator's first area (county or force area first). ``public``: small
-    numbers suppressed (``saferhub.core.disclosure``)."""
+    numbers suppressed (``saferhub.core.disclosure``). ``performance.answer`` is the answer to "better
+    or worse, getting better or worse?" that the page shows first, under its heading."""
     key = cache_key(
-        "indicator", (indicator.pk, area.pk if area else "", today, public, public_rows, generation(GENERATION))
+        "indicator-and-answer",
+        (indicator.pk, area.pk if area else "", today, public, public_rows, generation(GENERATION)),
     )
-    html = cache.get(key)
-    if html is None:
+    cached = cache.get(key)
+    if cached is None:
         data = indicator_performance_data(
             indicator=indicator, area=area, today=today, public=public, public_rows=public_rows
         )
-        html = render_to_string("performance/_indicator_performance_body.html", data)
-        cache.set(key, html, FRAGMENT_CACHE_SECONDS)
-    return {"performance": {"html": mark_safe(html)}}
+        cached = {
+            "html": render_to_string("performance/_indicator_performance_body.html", data),
+            "answer": render_to_string("performance/_answer.html", data),
+        }
+        cache.set(key, cached, FRAGMENT_CACHE_SECONDS)
+    return {"performance": {"html": mark_safe(cached["html"]), "answer": mark_safe(cached["answer"])}}

@@ -212,6 +212,15 @@ def profile_areas() -> QuerySet[Area]:
     )
 
 
+def profile_areas_matching(*, query: str) -> QuerySet[Area]:
+    """The profile areas whose name contains ``query`` or whose ONS code starts with it (any case).
+    There is no postcode lookup in the hub, so a postcode finds nothing."""
+    words = query.strip()
+    if not words:
+        return profile_areas()
+    return profile_areas().filter(Q(name__icontains=words) | Q(code__istartswith=words.replace(" ", "")))
+
+
 def area_summaries(*, area: Area) -> list[IndicatorSummary]:
     """Every summary of an area, with its indicator, by title."""
     return list(IndicatorSummary.objects.filter(area=area).select_related("indicator").order_by("indicator__title"))

@@ -33,6 +33,8 @@ from saferhub.performance.pages.indicator import (
 from saferhub.performance.pages.maps import maps_context
 from saferhub.performance.pages.profile import area_profile_context
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
+from saferhub.performance.pages.scorecard_order import rows_filtered_and_sorted
+from saferhub.performance.pages.scorecards import framework_standing, scorecard_entries
 from saferhub.performance.pages.why import why_context
 from saferhub.sharing.access import sharing_unsuppressed_allowed
 from saferhub.sharing.audit import sharing_read_note
@@ -116,7 +118,8 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     frameworks = [
         f for f in Framework.objects.select_related("owner").order_by("title") if access_framework_read(request.user, f)
     ]
-    return render(request, "performance/scorecards.html", {"frameworks": frameworks, "help": NO_FRAMEWORK_HELP})
+    entries = scorecard_entries(frameworks, today=timezone.localdate())
+    return render(request, "performance/scorecards.html", {"entries": entries, "help": NO_FRAMEWORK_HELP})
 
 
 @_guarded
@@ -130,6 +133,9 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     theme = request.GET.get("theme", "")
     lead = request.GET.get("lead", "")
     code = request.GET.get("area", "")
+    status = request.GET.get("status", "")
+    benchmark = request.GET.get("benchmark", "")
+    sort = request.GET.get("sort", "")
     place = area_by_code(code=code.strip().upper()) if code else framework.area
     public = _check(request, [framework.owner], area=place)
     if not public and place is not None and not _restricted(request, indicators=None, areas=[place]):
@@ -154,6 +160,7 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
                 public=public,
                 leave_out=hidden_rows,
             )
+            rows = rows_filtered_and_sorted(rows, status=status, benchmark=benchmark, sort=sort)
             name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
             if not public and area is not None:
                 shown = [r.indicator for r in rows]
@@ -171,10 +178,14 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
             today=today,
             public=public,
             leave_out=hidden_rows,
+            status=status,
+            benchmark=benchmark,
+            sort=sort,
         )
     except NotFound as exc:
         raise Http404(str(exc)) from None
-    context = {"framework": framework, "section": section}
+    standing = framework_standing(framework, today=today)
+    context = {"framework": framework, "section": section, "standing": standing}
     return render(request, "performance/scorecard.html", context)
 
 
@@ -228,8 +239,10 @@ def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @_guarded
 def areas(request: HttpRequest) -> HttpResponse:
-    """Every community safety partnership area, each with its profile."""
-    return render(request, "performance/areas.html", {"areas": selectors.profile_areas()})
+    """Every community safety partnership area, each with its profile; ``q`` searches by name or code."""
+    query = request.GET.get("q", "").strip()[:100]
+    found = list(selectors.profile_areas_matching(query=query))
+    return render(request, "performance/areas.html", {"areas": found, "query": query})
 
 
 @_guarded

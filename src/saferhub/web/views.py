@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -24,8 +27,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if ok else 503)
 
 
+#: When the accessibility statement was prepared and last reviewed (update both on each review).
+STATEMENT_PREPARED = dt.date(2026, 12, 6)
+STATEMENT_REVIEWED = dt.date(2026, 12, 6)
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/accessibility.html")
+    """The accessibility statement, with the sections the Public Sector Bodies Accessibility
+    Regulations 2018 require (compliance status, content that is not accessible, feedback and
+    contact, the enforcement procedure, when it was prepared)."""
+    context = {
+        "prepared": STATEMENT_PREPARED,
+        "reviewed": STATEMENT_REVIEWED,
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+    }
+    return render(request, "web/accessibility.html", context)
 
 
 def glossary(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ from saferhub.performance.formatting import interval_text, suppressed_text, valu
 from saferhub.performance.freshness import freshness
 from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.pages import NO_VALUES_HELP
+from saferhub.performance.pages.answer import indicator_answer
 from saferhub.performance.pages.maps import district_map
 from saferhub.performance.pages.masks import reader_detail, reader_districts
 
@@ -89,6 +90,7 @@ def indicator_performance_data(
     hidden = selectors.hidden_for(measures=[indicator.slug]) if (public or public_rows) else set()
     detail = reader_detail(summary.detail, indicator=indicator, code=area.code, hidden=hidden, public=public)
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=today, detail=detail))
+    ctx["answer"] = indicator_answer(indicator=indicator, area=area, summary=summary, detail=detail)
     charts_ = [
         charts.turn_the_curve(
             title=indicator.title,

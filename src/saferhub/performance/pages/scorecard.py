@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from saferhub.core import disclosure
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership
@@ -16,6 +17,14 @@ from saferhub.performance.freshness import freshness
 from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.masks import reader_detail
+from saferhub.performance.pages.scorecard_order import (
+    BENCHMARK_CHOICES,
+    SORT_VALUES,
+    SORTS,
+    is_exception,
+    rows_filtered_and_sorted,
+    status_counts,
+)
 
 
 @dataclass
@@ -34,6 +43,9 @@ class ScorecardRow:
     value: str
     sparkline: str
     links: dict[str, str] = field(default_factory=dict)
+    #: The indicator page's list of strategic actions for this indicator (readable by everyone).
+    actions_url: str = ""
+    why_url: str = ""
     benchmark_name: str = ""
     url: str = ""
     suppressed: bool = False
@@ -107,9 +119,11 @@ def scorecard_rows(
             sparkline=charts.sparkline(detail.get("series") or [], title=ind.title) if s and sparklines else "",
             benchmark_name=s.benchmark_name if s else "",
             url=links.performance_indicator_url(ind, area),
+            actions_url=links.indicator_url(ind, area) + "#actions",
         )
         if s is not None and area is not None:
             row.links = links.why_links(ind, area)
+            row.why_url = links.why_url(ind, area)
         rows.append(row)
     return rows
 
@@ -124,17 +138,34 @@ def scorecard_context(
     today: dt.date,
     public: bool,
     leave_out: frozenset[int] = frozenset(),
+    status: str = "",
+    benchmark: str = "",
+    sort: str = "",
 ) -> dict[str, Any]:
-    """What ``performance/_scorecard_body.html`` shows: the filters and the rows."""
+    """What ``performance/_scorecard_body.html`` shows: the summary by status (of the rows the area,
+    theme and lead leave), the filters and the rows with this status and benchmark outcome, in the
+    chosen order (exceptions first unless another is chosen)."""
     areas = list(selectors.scorecard_areas(framework=framework))
     area = selectors.scorecard_area(framework=framework, code=code, areas=areas)
     memberships = selectors.scorecard_memberships(framework=framework)
     rows = scorecard_rows(
         framework=framework, area=area, theme=theme, lead=lead, today=today, public=public, leave_out=leave_out
     )
+    sort = sort if sort in SORT_VALUES else SORTS[0][0]
+    shown = rows_filtered_and_sorted(rows, status=status, benchmark=benchmark, sort=sort)
     return {
         "framework": framework,
-        "rows": rows,
+        "rows": shown,
+        "all_rows": len(rows),
+        "counts": status_counts(rows),
+        "exceptions": sum(1 for r in rows if is_exception(r)),
+        "status": status,
+        "statuses": [(key, label.text) for key, label in labels.TARGET.items()],
+        "benchmark": benchmark,
+        "benchmarks": BENCHMARK_CHOICES,
+        "sort": sort,
+        "sorts": SORTS,
+        "filtered": bool(theme or lead or status or benchmark),
         "area": area,
         "areas": areas,
         "themes": framework.themes.all(),
@@ -142,10 +173,17 @@ def scorecard_context(
         "leads": sorted({membership_lead(m) for m in memberships} - {""}),
         "lead": lead,
         "has_values": any(r.summary for r in rows),
+        "base_query": base_query(area=area, theme=theme, lead=lead),
+        "area_query": base_query(area=area, theme="", lead=""),
         "help": NO_VALUES_HELP,
         "query": query,
         "suppression_note": disclosure.EXPLANATION if any(r.suppressed for r in rows) else "",
     }
+
+
+def base_query(*, area: Area | None, theme: str, lead: str) -> str:
+    """The query that keeps the area, theme and lead, for the summary's links to one status."""
+    return urlencode([(k, v) for k, v in (("area", area.code if area else ""), ("theme", theme), ("lead", lead)) if v])
 
 
 EXPORT_HEADER = [
