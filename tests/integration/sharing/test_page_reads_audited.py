@@ -24,7 +24,8 @@ def imported(crime_types):  # noqa: F811
     IndicatorValue.objects.update(source_import=batch)
     police = OrganisationFactory(slug="audit-police", name="Audit Police")
     Dataset.objects.get_or_create(
-        slug="police-uk", defaults={"name": "police.uk", "source": "police-uk", "owner": police}
+        slug="police-uk",
+        defaults={"name": "police.uk", "source": "police-uk", "owner": police, "disclosure": "public_aggregate"},
     )
     return crime_types
 
