@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks",
+    "ninja",
     "saferhub.core",
     "saferhub.accounts",
     "saferhub.geography",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "saferhub.assessment",
     "saferhub.sharing",
     "saferhub.web",
+    "saferhub.api",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +196,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 SERVICE_NAME = env_str("SAFERHUB_SERVICE_NAME", "saferhub")
+
+# The open data API's rates (django-ninja's "count/period" form: s, m, h, d): requests without a
+# token per client address, requests with a partner's token per token.
+SAFERHUB_API_RATE_PUBLIC = env_str("SAFERHUB_API_RATE_PUBLIC", "60/m")
+SAFERHUB_API_RATE_TOKEN = env_str("SAFERHUB_API_RATE_TOKEN", "600/m")
 
 LOGGING = {
     "version": 1,

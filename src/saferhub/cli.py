@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "saferhub.ingest.records_commands",
     "saferhub.assessment.commands",
     "saferhub.sharing.commands",
+    "saferhub.api.commands",
 ]
 
 
