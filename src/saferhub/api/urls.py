@@ -4,6 +4,7 @@ docs page at /api/docs."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,20 @@ from saferhub.api.routes import ERRORS, router
 from saferhub.api.schemas import IndexOut
 from saferhub.api.security import PublicThrottle, TokenOrSession, TokenThrottle
 
-api = NinjaAPI(
+
+class _Api(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """A token is optional: without one the public's figures are read (``{}`` in an operation's
+        security list says so in OpenAPI 3)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and operation.get("security") and {} not in operation["security"]:
+                    operation["security"].append({})
+        return schema
+
+
+api = _Api(
     title="saferhub open data API",
     version="1",
     description=(

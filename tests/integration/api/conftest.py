@@ -27,6 +27,10 @@ def empty_cache():
 
 @pytest.fixture
 def crime_counts(essex_partnerships):
+    return crime_counts_load()
+
+
+def crime_counts_load():
     """Monthly bicycle theft and robbery counts (small) and ASB for every Essex district, the county
     and the force area, with no owner, as the police.uk import makes them."""
     out = {}
