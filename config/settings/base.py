@@ -201,6 +201,8 @@ SERVICE_NAME = env_str("SAFERHUB_SERVICE_NAME", "saferhub")
 # token per client address, requests with a partner's token per token.
 SAFERHUB_API_RATE_PUBLIC = env_str("SAFERHUB_API_RATE_PUBLIC", "60/m")
 SAFERHUB_API_RATE_TOKEN = env_str("SAFERHUB_API_RATE_TOKEN", "600/m")
+# The client's address behind SAFERHUB_PROXY_COUNT proxies, as for sign-in throttling (0: REMOTE_ADDR).
+NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT
 
 LOGGING = {
     "version": 1,

@@ -44,7 +44,7 @@ ERRORS: dict[int, Any] = {401: Problem, 422: Invalid, 429: Problem}
 REFUSED: dict[int, Any] = {**ERRORS, 403: Problem, 404: Problem}
 CSV_TOO = {
     "responses": {
-        "200": {
+        200: {
             "description": "OK",
             "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/SeriesOut"}},

@@ -74,8 +74,9 @@ class _Rate(SimpleRateThrottle):
 
 
 class PublicThrottle(_Rate):
-    """Requests without a token, per client address (the address the server sees: behind a proxy,
-    the proxy sets it, as ``SAFERHUB_PROXY_COUNT`` says for sign-in throttling)."""
+    """Requests without a token, per client address (behind ``SAFERHUB_PROXY_COUNT`` proxies, the
+    address they give in ``X-Forwarded-For``, as for sign-in throttling; with none, a client's own
+    ``X-Forwarded-For`` is ignored, so it cannot pick a fresh address for each request)."""
 
     scope = "public"
     setting = "SAFERHUB_API_RATE_PUBLIC"
@@ -83,7 +84,7 @@ class PublicThrottle(_Rate):
     def get_cache_key(self, request: HttpRequest) -> str | None:
         if reader_of(request).token is not None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.META.get("REMOTE_ADDR", "")}
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenThrottle(_Rate):

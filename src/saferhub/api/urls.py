@@ -62,7 +62,7 @@ def index(request: HttpRequest) -> dict[str, object]:
     response=ERRORS,
     tags=["catalogue"],
     openapi_extra={
-        "responses": {"200": {"description": "OK", "content": {"application/ld+json": {"schema": {"type": "object"}}}}}
+        "responses": {200: {"description": "OK", "content": {"application/ld+json": {"schema": {"type": "object"}}}}}
     },
 )
 def catalogue_view(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ operations are walked here with schemathesis's own strategies and checks, one Hy
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -54,3 +55,19 @@ def test_every_operation_conforms_to_the_schema(live_server, transactional_db, e
         "GET /api/frameworks/{slug}",
         "GET /api/frameworks/{slug}/actions",
     }
+
+
+def test_the_schema_is_openapi_3_with_no_duplicated_key(client, db):
+    """Swagger UI refuses a schema with a key given twice (a response code as a number and as text)."""
+
+    def no_duplicates(pairs):
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    response = client.get("/api/openapi.json")
+    spec = json.loads(response.content, object_pairs_hook=no_duplicates)
+    assert spec["openapi"].startswith("3.")
+    series = spec["paths"]["/api/indicators/{slug}/series"]["get"]
+    assert set(series["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert {} in series["security"]  # a token is optional

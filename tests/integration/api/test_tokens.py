@@ -67,8 +67,10 @@ def test_the_public_is_limited_per_address_and_a_token_per_token_more_generously
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/areas")
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
-    # Another address is not held back by the first one.
+    # Another address is not held back by the first one; a client's own X-Forwarded-For (no proxy
+    # is configured) does not give it a fresh allowance.
     assert client.get("/api/areas", REMOTE_ADDR="192.0.2.7").status_code == 200
+    assert client.get("/api/areas", HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
     raw = token_for(member(essex_partnerships["harlow-csp"]))
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert [client.get("/api/areas", **headers).status_code for _ in range(6)] == [200] * 5 + [429]
