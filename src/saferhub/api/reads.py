@@ -17,7 +17,6 @@ from django.db.models import Prefetch, QuerySet
 
 from saferhub.accounts.access import (
     access_framework_read,
-    access_has_role,
     access_partnerships,
     access_public_read,
     access_sees_small_numbers,
@@ -213,7 +212,7 @@ def framework_actions(*, user: Any, framework: Framework) -> QuerySet[Action]:
 def meeting_list(*, user: Any) -> list[Meeting]:
     """Meetings, agenda items and papers of the partnerships the reader is a member of (governance
     records carry no publication status yet, so the public reads none, as on the pages)."""
-    mine = [p for p in access_partnerships(user) if access_has_role(user, p, Role.VIEWER)]
+    mine = access_partnerships(user, Role.VIEWER)
     papers = Prefetch("items__papers", queryset=Paper.objects.order_by("pk"))
     return list(
         Meeting.objects.filter(partnership__in=mine)
