@@ -29,9 +29,6 @@ class Reader:
     user: Any
     token: ApiToken | None = None
 
-    def __str__(self) -> str:  # the throttles' key
-        return f"token:{self.token.pk}" if self.token is not None else "public"
-
 
 class TokenOrSession(HttpBearer):
     """Bearer tokens for partners; everyone else is read as their session (or the public)."""
