@@ -1,5 +1,7 @@
 # saferhub — every target installs what it needs first; re-running is safe and fast.
 SHELL := /bin/bash
+# One shell per recipe (.ONESHELL): stop at the first failing line, as each line's own shell would.
+.SHELLFLAGS := -e -o pipefail -c
 .DEFAULT_GOAL := help
 .ONESHELL:
 
@@ -14,7 +16,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test lint typecheck importlint migrations-check test-sqlite test-postgres browsers benchmark clean load-essex
+.PHONY: help install run demo test lint typecheck importlint migrations-check test-sqlite test-postgres browsers benchmark clean load-essex
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -45,6 +47,14 @@ load-essex: install ## Migrate and load the built-in Essex geography and framewo
 	$(BIN)/saferhub assessment load-essex
 	$(BIN)/saferhub sharing load-essex
 	$(BIN)/saferhub performance refresh
+
+DATA ?= ../shared/data
+demo: load-essex ## Load Essex, then import a real sample from DATA (default ../shared/data): police.uk months and STATS19
+	@test -d "$(DATA)/police-uk" || { echo "No police.uk folders under DATA=$(DATA): point DATA at the folder that holds police-uk/YYYY-MM/." >&2; exit 1; }
+	$(BIN)/saferhub geography load national "$(DATA)"
+	$(BIN)/saferhub import police-uk --again $$(ls -d "$(DATA)"/police-uk/[0-9][0-9][0-9][0-9]-[0-9][0-9])
+	@if [ -d "$(DATA)/stats19/west-yorkshire-2024" ]; then $(BIN)/saferhub import stats19 --again "$(DATA)/stats19/west-yorkshire-2024"; fi
+	@echo "Imported. Run 'make run' to serve the hub with these figures."
 
 run: load-essex ## Install, load Essex into the default database, and serve on 127.0.0.1:$PORT
 	$(BIN)/saferhub serve --port $(PORT)

@@ -150,6 +150,39 @@ def delivery_load_essex(only: str | None) -> None:
         _report("money spent", finance_monitoring_essex_load())
 
 
+PUBLISHABLE = {
+    "action-plan": ("saferhub.delivery.models", "ActionPlan", "slug"),
+    "risk-register": ("saferhub.risks.models", "RiskRegister", "slug"),
+    "budget": ("saferhub.finance.models", "BudgetTable", "slug"),
+    "terms": ("saferhub.governance.models", "TermsOfReference", "partnership__slug"),
+    "meeting": ("saferhub.governance.models", "Meeting", "public_id"),
+}
+
+
+# ``saferhub publish``: publication statuses belong to four apps, so the command sits above them.
+@main.command("publish")
+@click.argument("kind", type=click.Choice(sorted(PUBLISHABLE)))
+@click.argument("ref")
+@click.option("--members-only", is_flag=True, help="Take it back to the partnership's members only.")
+def publish(kind: str, ref: str, members_only: bool) -> None:
+    """Publish an action plan, risk register or budget (by its slug), a partnership's terms of
+    reference (by the partnership's slug) or a meeting (by its public id) to everyone, or with
+    --members-only keep it to the partnership's members. The change is audited."""
+    setup_django()
+    from saferhub.core.audit import audit_record
+    from saferhub.core.models import Publication
+
+    module, name, field = PUBLISHABLE[kind]
+    model = getattr(importlib.import_module(module), name)
+    obj = model._default_manager.filter(**{field: ref}).first() if ref.strip() else None
+    if obj is None:
+        raise click.ClickException(f"There is no {kind.replace('-', ' ')} {ref!r}.")
+    obj.publication = Publication.MEMBERS if members_only else Publication.PUBLISHED
+    obj.save(update_fields=["publication", "updated_at"])
+    audit_record(actor=None, action=f"publication.{obj.publication}", obj=obj, kind=kind)
+    click.echo(f"{obj}: {obj.get_publication_display().lower()}")
+
+
 for _module in COMMAND_MODULES:
     main.add_command(importlib.import_module(_module).command)
 main.commands["delivery"].add_command(delivery_load_essex)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from saferhub.accounts.models import Partnership, PartnershipRole, Role
+from saferhub.core.models import Publication
 
 
 def _authenticated(user: Any) -> bool:
@@ -49,6 +50,22 @@ def access_framework_read(user: Any, framework: Any) -> bool:
     if framework.status == "draft":
         return access_has_role(user, framework.owner, Role.VIEWER)
     return access_public_read(user, framework.owner)
+
+
+def access_published_read(user: Any, partnership: Partnership, publication: str) -> bool:
+    """A document with a publication status (terms of reference, meeting, action plan, risk register,
+    budget): anyone reads it once published; until then only the partnership's members."""
+    return publication == Publication.PUBLISHED or access_has_role(user, partnership, Role.VIEWER)
+
+
+def access_published_q(user: Any, partnership_path: str, publication_path: str = "publication") -> Q:
+    """The filter behind ``access_published_read`` for lists: published, or the user's partnerships."""
+    published = Q(**{publication_path: Publication.PUBLISHED})
+    if not _authenticated(user):
+        return published
+    if user.is_superuser:
+        return Q()
+    return published | Q(**{f"{partnership_path}__in": access_partnerships(user)})
 
 
 def access_require(user: Any, partnership: Partnership, minimum: Role) -> Role:

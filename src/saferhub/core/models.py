@@ -27,6 +27,24 @@ class PublicIdModel(TimeStampedModel):
         abstract = True
 
 
+class Publication(models.TextChoices):
+    """Whether a document is the partnership's own or published to everyone (board papers, terms of
+    reference, action plans, risk registers and budgets are normally public in England)."""
+
+    MEMBERS = "members", "Members of the partnership only"
+    PUBLISHED = "published", "Published to everyone"
+
+
+def publication_field() -> models.CharField:
+    """Members only unless someone publishes it: nothing is public by accident."""
+    return models.CharField(
+        max_length=12,
+        choices=Publication.choices,
+        default=Publication.MEMBERS,
+        help_text="Published documents can be read by anyone, signed in or not.",
+    )
+
+
 class AuditEvent(models.Model):
     """Who did what to which record, and when. Written in the same transaction as the change."""
 

@@ -11,7 +11,7 @@ class ProgressInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "partnership", "framework")
+    list_display = ("title", "partnership", "framework", "publication")
 
 
 @admin.register(Action)

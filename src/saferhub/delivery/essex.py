@@ -15,6 +15,7 @@ from saferhub.accounts.models import Organisation, Partnership
 from saferhub.core.checks import check_amount, check_date, check_dates_in_order
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.loading import LoadSummary
+from saferhub.core.models import Publication
 from saferhub.delivery.links import IndicatorResolver
 from saferhub.delivery.models import Action, ActionPlan
 from saferhub.framework.models import Framework, Theme
@@ -84,6 +85,7 @@ def delivery_essex_load() -> LoadSummary:
                     framework=framework,
                     source=plan_spec["source"][:300],
                     period_label=plan_spec.get("period_label", ""),
+                    publication=plan_spec.get("publication", Publication.PUBLISHED),
                     description=(plan_spec.get("description", "") + "\n\n" + plan_spec.get("source_note", "")).strip(),
                 )
                 plans.created += 1

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from saferhub.core.models import TimeStampedModel
+from saferhub.core.models import TimeStampedModel, publication_field
 
 
 class Level(models.TextChoices):
@@ -27,6 +27,7 @@ class ActionPlan(TimeStampedModel):
     source = models.CharField(max_length=300, blank=True)
     period_label = models.CharField(max_length=40, blank=True, help_text="As the plan writes it, e.g. 2008/09–2010/11.")
     description = models.TextField(blank=True)
+    publication = publication_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -11,11 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from saferhub.accounts.access import access_has_role, access_partnerships, access_require
-from saferhub.accounts.models import Role
+from saferhub.accounts.access import (
+    access_has_role,
+    access_partnerships,
+    access_published_q,
+    access_published_read,
+    access_require,
+)
+from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
 from saferhub.core.forms import FormErrors, date_parts, form_problem_add, read_date, read_decimal
+from saferhub.core.refusal import refuse
 from saferhub.delivery import selectors
 from saferhub.delivery.forms import indicator_href
 from saferhub.delivery.links import indicator_ref_label
@@ -52,18 +59,18 @@ EXPORT_HEADER = [
 ]
 
 
-@login_required
 def action_list(request: HttpRequest) -> HttpResponse:
-    partnerships = access_partnerships(request.user)
+    """Actions of published plans and of the reader's own partnerships' plans."""
+    readable = access_published_q(request.user, "plan__partnership", "plan__publication")
     today = timezone.localdate()
     view = request.GET.get("view", "all")
-    if view not in VIEWS:
+    if view not in VIEWS or (view == "mine" and not request.user.is_authenticated):
         view = "all"
     partnership = None
     if slug := request.GET.get("partnership"):
-        partnership = partnerships.filter(slug=slug).first()
+        partnership = Partnership.objects.filter(slug=slug).first()
         if partnership is None:
-            raise Http404("No such partnership among yours")
+            raise Http404("There is no such partnership.")
     indicator = None
     if islug := request.GET.get("indicator"):
         indicator = get_object_or_404(Indicator, slug=islug)
@@ -78,7 +85,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.actions_list(
             partnership=partnership, indicator=indicator, owner=request.user if view == "mine" else None
         )
-    qs = qs.filter(plan__partnership__in=partnerships)
+    qs = qs.filter(readable)
     if status:
         qs = qs.filter(status=status)
     actions = list(qs)
@@ -118,9 +125,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
         {
             "actions": actions,
             "view": view,
-            "views": VIEWS,
+            "views": VIEWS if request.user.is_authenticated else {k: v for k, v in VIEWS.items() if k != "mine"},
             "view_label": VIEWS[view],
-            "partnerships": partnerships.order_by("name"),
+            "partnerships": Partnership.objects.filter(
+                pk__in=ActionPlan.objects.filter(access_published_q(request.user, "partnership")).values("partnership")
+            ).order_by("name"),
             "partnership": partnership,
             "indicator": indicator,
             "indicator_href": indicator_href(indicator) if indicator else None,
@@ -161,10 +170,10 @@ def _detail_context(request: HttpRequest, action: Action) -> dict[str, Any]:
     }
 
 
-@login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
-    access_require(request.user, action.plan.partnership, Role.VIEWER)
+    if not access_published_read(request.user, action.plan.partnership, action.plan.publication):
+        return refuse(request)
     return render(request, "delivery/action_detail.html", _detail_context(request, action))
 
 

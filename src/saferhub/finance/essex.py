@@ -12,6 +12,7 @@ from django.db import models, transaction
 from saferhub.accounts.models import Partnership
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.loading import LoadSummary
+from saferhub.core.models import Publication
 from saferhub.delivery.links import IndicatorResolver
 from saferhub.finance.models import (
     BudgetLine,
@@ -166,6 +167,7 @@ def finance_essex_load() -> LoadSummary:
                     "description": t.get("description", "").strip(),
                     "order": t.get("order", 0),
                     "source": t["source"][:300],
+                    "publication": t.get("publication", Publication.PUBLISHED),
                 },
             )
             _tally(summary, BudgetTable, made)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from saferhub.core.models import TimeStampedModel
+from saferhub.core.models import TimeStampedModel, publication_field
 
 
 class BudgetKind(models.TextChoices):
@@ -36,6 +36,7 @@ class BudgetTable(TimeStampedModel):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=300, blank=True)
+    publication = publication_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from saferhub.finance.models import (
     BudgetLine,
@@ -69,9 +69,10 @@ class BudgetView:
         return in_unit(amount, self.table.unit_label, self.table.display_places)
 
 
-def budget_tables_visible(*, partnerships: Any) -> QuerySet[BudgetTable]:
+def budget_tables_visible(*, where: Q) -> QuerySet[BudgetTable]:
+    """The budget tables matching ``where`` (the access door's filter: ``access_published_q``)."""
     return (
-        BudgetTable.objects.filter(partnership__in=partnerships)
+        BudgetTable.objects.filter(where)
         .select_related("partnership")
         .prefetch_related("scenarios")
         .order_by("order", "title")

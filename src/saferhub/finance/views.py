@@ -12,11 +12,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from saferhub.accounts.access import access_has_role, access_partnerships, access_require
+from saferhub.accounts.access import (
+    access_has_role,
+    access_partnerships,
+    access_published_q,
+    access_published_read,
+    access_require,
+)
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
 from saferhub.core.forms import FormErrors, form_problem_add
+from saferhub.core.refusal import refuse
 from saferhub.delivery.forms import indicator_href
 from saferhub.finance import selectors, selectors_returns
 from saferhub.finance.models import BudgetKind, BudgetLine, BudgetTable, CommissionedService, Fund, PerformanceMeasure
@@ -29,8 +36,8 @@ from saferhub.finance.services import (
 )
 
 
-@login_required
 def finance_overview(request: HttpRequest) -> HttpResponse:
+    """Budgets published or the reader's partnerships'; funding streams, bids and funds for members."""
     partnerships = access_partnerships(request.user)
     bids = list(selectors.pipeline_visible(partnerships=partnerships))
     for bid in bids:
@@ -40,7 +47,7 @@ def finance_overview(request: HttpRequest) -> HttpResponse:
         request,
         "finance/overview.html",
         {
-            "tables": list(selectors.budget_tables_visible(partnerships=partnerships)),
+            "tables": list(selectors.budget_tables_visible(where=access_published_q(request.user, "partnership"))),
             "streams": list(selectors.funding_streams_visible(partnerships=partnerships)),
             "bids": bids,
             "funds": funds,
@@ -77,10 +84,10 @@ def _budget_rows(view: selectors.BudgetView) -> tuple[list[str], list[list[Any]]
     return header, rows
 
 
-@login_required
 def budget_detail(request: HttpRequest, slug: str) -> HttpResponse:
     table = get_object_or_404(BudgetTable.objects.select_related("partnership", "framework"), slug=slug)
-    access_require(request.user, table.partnership, Role.VIEWER)
+    if not access_published_read(request.user, table.partnership, table.publication):
+        return refuse(request)
     can_edit = access_has_role(request.user, table.partnership, Role.CONTRIBUTOR)
     errors = FormErrors()
     extra: list[Decimal] = []

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.framework.fileformat import Node
-from saferhub.measures.definitions import as_json, parse_definition
+from saferhub.measures.definitions import as_json, describe, parse_definition
 
 
 class _Reports(Protocol):
@@ -26,3 +26,13 @@ def computed_definition(check: _Reports, node: Node) -> dict[str, Any]:
         field = f" ({problem.field})" if problem.field else ""
         check.problem(where + field, problem.message)
         return {}
+
+
+def how_computed(indicator: Any) -> str:
+    """The "how this is computed" note of an indicator with a computable definition, else ``""``."""
+    if not indicator.computed:
+        return ""
+    try:
+        return describe(parse_definition(indicator.computed, where=f"indicator {indicator.slug}"))
+    except ValidationProblem:
+        return ""

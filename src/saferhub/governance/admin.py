@@ -35,12 +35,12 @@ class SeatAdmin(SimpleHistoryAdmin):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
-    fields = ("order", "number", "title", "kind", "presenter")
+    fields = ("order", "number", "title", "kind", "presenter", "exempt", "exempt_reason")
 
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
-    list_display = ("partnership", "date", "start_time", "status")
+    list_display = ("partnership", "date", "start_time", "status", "publication")
     list_filter = ("partnership", "status")
     inlines = [AgendaItemInline]
 

@@ -22,6 +22,7 @@ from saferhub.accounts.models import Organisation, Partnership
 from saferhub.core.checks import check_amount, check_choice, check_date
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.loading import LoadSummary
+from saferhub.core.models import Publication
 from saferhub.governance.models import (
     AgendaItem,
     Attendance,
@@ -206,6 +207,7 @@ def _load_terms(spec: _Spec, t: dict[str, Any], summary: LoadSummary) -> None:
             "review_arrangements": t.get("review_arrangements", ""),
             "review_by": t.get("review_by"),
             "source": source[:300],
+            "publication": t.get("publication", Publication.PUBLISHED),
         },
         summary,
     )
@@ -228,7 +230,8 @@ def _load_terms(spec: _Spec, t: dict[str, Any], summary: LoadSummary) -> None:
 def _load_meeting(spec: _Spec, m: dict[str, Any], summary: LoadSummary) -> Meeting:
     partnership = spec.partnership(m["partnership"])
     assert partnership is not None
-    values = meeting_values(m, where=FILE)
+    # Transcribed from published minutes: published unless the file says otherwise.
+    values = meeting_values({"publication": Publication.PUBLISHED, **m}, where=FILE)
     meeting = Meeting.objects.filter(partnership=partnership, date=values["date"]).first()
     meetings = summary.count(str(Meeting._meta.verbose_name_plural))
     if meeting is None:

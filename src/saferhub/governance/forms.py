@@ -11,6 +11,7 @@ from django import forms
 
 from saferhub.accounts.models import Organisation, Partnership
 from saferhub.core.forms import GovukForm
+from saferhub.core.models import Publication
 from saferhub.governance.models import OUTLINE_HELP, AgendaItem, Attendance, Declaration, Meeting, Seat
 from saferhub.governance.services.attendance import MARKS, SUBSTITUTE, SeatMark, seat_field
 
@@ -101,7 +102,24 @@ def _partnerships(label: str, help_text: str = "") -> forms.ModelChoiceField:
     )
 
 
-class TermsForm(GovukForm):
+def _publication(what: str) -> forms.ChoiceField:
+    # Not required: a form posted without it (a script, an old page) keeps what is there.
+    return forms.ChoiceField(
+        choices=Publication.choices,
+        initial=Publication.MEMBERS,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Who can read it",
+        help_text=f"Published: anyone can read the {what}, signed in or not.",
+    )
+
+
+class _KeepsPublication(GovukForm):
+    def clean_publication(self) -> str:
+        return self.cleaned_data.get("publication") or self.initial.get("publication") or Publication.MEMBERS
+
+
+class TermsForm(_KeepsPublication):
     title = forms.CharField(max_length=300, required=False, label="Full name in the terms")
     purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False, help_text=OUTLINE_HELP)
     chairing = forms.CharField(
@@ -130,6 +148,7 @@ class TermsForm(GovukForm):
     )
     review_arrangements = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     review_by = DateField(required=False, label="Review by", help_text="For example, 31 10 2010")
+    publication = _publication("terms of reference and membership")
 
 
 class SeatForm(GovukForm):
@@ -144,7 +163,7 @@ class SeatForm(GovukForm):
     )
 
 
-class MeetingForm(GovukForm):
+class MeetingForm(_KeepsPublication):
     date = DateField(help_text="For example, 2 10 2008")
     start_time = TimeField(required=False, label="Start time", help_text="For example, 9:30am or 14:00")
     end_time = TimeField(required=False, label="End time")
@@ -154,6 +173,7 @@ class MeetingForm(GovukForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="For example, why it was cancelled."
     )
+    publication = _publication("agenda, minutes and papers (items taken in private stay private)")
 
 
 class AgendaItemForm(GovukForm):
@@ -167,6 +187,19 @@ class AgendaItemForm(GovukForm):
     minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), required=False, help_text=OUTLINE_HELP)
     decisions_intro = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Words before the actions agreed"
+    )
+    exempt = forms.BooleanField(
+        required=False,
+        label="Taken in private (exempt information)",
+        help_text="Its title, papers, minutes and decisions are kept from the published record.",
+    )
+    exempt_reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why it is exempt",
+        help_text=(
+            "For example, information relating to an individual (Local Government Act 1972, Schedule 12A, paragraph 1)."
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from saferhub.core.models import PublicIdModel, TimeStampedModel
+from saferhub.core.models import PublicIdModel, TimeStampedModel, publication_field
 
 OUTLINE_HELP = "One point per line. Start a line with '- ' for a bullet; indent by two spaces for a point under it."
 
@@ -61,6 +61,7 @@ class TermsOfReference(TimeStampedModel):
     review_arrangements = models.TextField(blank=True)
     review_by = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True)
+    publication = publication_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -133,6 +134,7 @@ class Meeting(PublicIdModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     note = models.TextField(blank=True, help_text="e.g. why the meeting was cancelled.")
     source = models.CharField(max_length=300, blank=True)
+    publication = publication_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -167,6 +169,17 @@ class AgendaItem(TimeStampedModel):
     summary = models.TextField(blank=True, help_text="What the agenda says about the item. " + OUTLINE_HELP)
     minutes = models.TextField(blank=True, help_text="What was said and noted. " + OUTLINE_HELP)
     decisions_intro = models.TextField(blank=True, help_text="Words before the list of actions agreed, if any.")
+    exempt = models.BooleanField(
+        default=False,
+        help_text="Taken in private: its title, papers, minutes and decisions are kept from the published record.",
+    )
+    exempt_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Why, e.g. 'Information relating to an individual (Local Government Act 1972, Schedule 12A, paragraph 1)'."
+        ),
+    )
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from saferhub.accounts.models import Partnership
+from saferhub.core.models import Publication
 from saferhub.delivery.selectors import OPEN_STATUSES
 from saferhub.governance.models import (
     AgendaItem,
@@ -125,11 +126,45 @@ def _current_seats(partnership: Partnership) -> QuerySet[Seat]:
     )
 
 
-def partnership_governance(partnership: Partnership, *, today: date | None = None) -> PartnershipGovernance:
-    """Everything the partnership page shows, in a fixed number of queries."""
+def governance_published(partnership: Partnership) -> bool:
+    """Whether the partnership publishes anything of its governance: its terms of reference or a meeting."""
+    return (
+        TermsOfReference.objects.filter(partnership=partnership, publication=Publication.PUBLISHED).exists()
+        or Meeting.objects.filter(partnership=partnership, publication=Publication.PUBLISHED).exists()
+    )
+
+
+def governance_publishers() -> set[int]:
+    """The partnerships that publish their terms of reference or at least one meeting."""
+    return set(
+        TermsOfReference.objects.filter(publication=Publication.PUBLISHED).values_list("partnership_id", flat=True)
+    ) | set(Meeting.objects.filter(publication=Publication.PUBLISHED).values_list("partnership_id", flat=True))
+
+
+def partnership_governance(
+    partnership: Partnership, *, today: date | None = None, members: bool = True
+) -> PartnershipGovernance:
+    """Everything the partnership page shows, in a fixed number of queries. For readers who are not
+    members (``members=False``) only what is published: the terms of reference and membership if
+    published, and the published meetings; no flags, attendance, monitoring or forward plan."""
     today = today or timezone.localdate()
     terms = TermsOfReference.objects.filter(partnership=partnership).select_related("secretariat").first()
     profile = PartnershipProfile.objects.filter(partnership=partnership).first()
+    if not members:
+        published_terms = terms if terms is not None and terms.publication == Publication.PUBLISHED else None
+        return PartnershipGovernance(
+            partnership=partnership,
+            profile=profile,
+            terms=published_terms,
+            seats=list(_current_seats(partnership)) if published_terms else [],
+            meetings=list(_meetings_annotated(partnership).filter(publication=Publication.PUBLISHED)),
+            years=[],
+            attendance=[],
+            monitored=[],
+            forward_plan=[],
+            flags=[],
+            accountable=list(Partnership.objects.filter(accountable_to=partnership).order_by("name")),
+        )
     seats = list(_current_seats(partnership))
     meetings = list(_meetings_annotated(partnership))
     rows = _held_attendance_rows(partnership)
@@ -255,6 +290,8 @@ class MeetingRecord:
     terms: TermsOfReference | None
     flags: list[Flag]
     paper_versions: dict[int, list[Any]]
+    withheld: list[AgendaItem]
+    members: bool
 
     @property
     def chair(self) -> Attendance | None:
@@ -277,9 +314,14 @@ def meeting_get(pk: int) -> Meeting | None:
     return Meeting.objects.select_related("partnership").filter(pk=pk).first()
 
 
-def meeting_record(meeting: Meeting, *, today: date | None = None) -> MeetingRecord:
+def meeting_record(meeting: Meeting, *, today: date | None = None, members: bool = True) -> MeetingRecord:
     """A meeting with its agenda, papers, declarations, minutes, decisions and their actions,
-    attendance, matters arising and forward plan items: a fixed number of queries."""
+    attendance, matters arising and forward plan items: a fixed number of queries.
+
+    For a reader who is not a member (``members=False``) the record is the published one: items
+    taken in private are listed only by number and reason (``withheld``), with nothing of their
+    title, papers, minutes, declarations or decisions; other meetings are linked only if published;
+    matters arising leave out actions agreed in private or at unpublished meetings; no flags."""
     today = today or timezone.localdate()
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
@@ -297,6 +339,9 @@ def meeting_record(meeting: Meeting, *, today: date | None = None) -> MeetingRec
         )
         .order_by("order")
     )
+    withheld = [] if members else [i for i in items if i.exempt]
+    if not members:
+        items = [i for i in items if not i.exempt]
     attendance = list(
         Attendance.objects.filter(meeting=meeting).select_related("organisation", "represents").order_by("order", "pk")
     )
@@ -307,17 +352,13 @@ def meeting_record(meeting: Meeting, *, today: date | None = None) -> MeetingRec
         history = Paper.history.filter(id__in=paper_ids).exclude(file="").order_by("-history_date")
         for version in history:
             paper_versions.setdefault(version.id, []).append(version)
-    previous = (
-        Meeting.objects.filter(partnership=meeting.partnership, date__lt=meeting.date)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-date", "-start_time")
-        .first()
-    )
-    later = list(
-        Meeting.objects.filter(partnership=meeting.partnership, date__gt=meeting.date)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("date", "start_time")[:3]
-    )
+    others = Meeting.objects.filter(partnership=meeting.partnership).exclude(status=Meeting.Status.CANCELLED)
+    matters = meeting_matters_arising(meeting)
+    if not members:
+        others = others.filter(publication=Publication.PUBLISHED)
+        matters = matters.filter(item__exempt=False, item__meeting__publication=Publication.PUBLISHED)
+    previous = others.filter(date__lt=meeting.date).order_by("-date", "-start_time").first()
+    later = list(others.filter(date__gt=meeting.date).order_by("date", "start_time")[:3])
     terms = TermsOfReference.objects.filter(partnership=meeting.partnership).first()
     record = MeetingRecord(
         meeting=meeting,
@@ -326,17 +367,22 @@ def meeting_record(meeting: Meeting, *, today: date | None = None) -> MeetingRec
         apologies=[a for a in attendance if a.status == Attendance.Status.APOLOGIES],
         absent=[a for a in attendance if a.status == Attendance.Status.ABSENT],
         declarations=declarations,
-        matters_arising=list(meeting_matters_arising(meeting)),
+        matters_arising=list(matters),
         forward_plan=list(
             ForwardPlanItem.objects.filter(target_meeting=meeting, status=ForwardPlanItem.Status.PLANNED).order_by("pk")
-        ),
+        )
+        if members
+        else [],
         previous=previous,
         later=later,
         terms=terms,
         flags=[],
         paper_versions=paper_versions,
+        withheld=withheld,
+        members=members,
     )
-    record.flags = _meeting_flags(record, today=today)
+    if members:
+        record.flags = _meeting_flags(record, today=today)
     return record
 
 

@@ -31,6 +31,7 @@ from saferhub.core.audit import audit_record
 from saferhub.core.errors import SaferhubError
 from saferhub.framework.models import Indicator
 from saferhub.incidents.store import Manifest, PartitionKey, RecordStore, StoreTransaction, remove_tree
+from saferhub.ingest.computed import computed_rows, computed_slugs
 from saferhub.ingest.geo import geography_for_import, register_geography
 from saferhub.ingest.intake import InputFile, expand, sha256_of
 from saferhub.ingest.models import Import, ImportFile
@@ -128,6 +129,12 @@ def run_import(
         tick(len(files), len(files), "Working out indicator values")
         view = txn.view() if txn is not None else Manifest()
         values = importer.indicator_rows(ctx, stage, view)
+        if importer.uses_store and txn is not None:
+            # The plans' own indicators this source feeds, at their own period type; an indicator a
+            # plan defines is never also fed the importer's generic monthly rows of the same name.
+            planned = computed_rows(ctx, view, importer.source)
+            owned = computed_slugs(importer.source)
+            values = [v for v in values if v.spec.slug not in owned] + planned
         if not confirm:
             preview = _preview_values(values)
             options_for_later: dict[str, Any] = getattr(importer, "options", dict)()

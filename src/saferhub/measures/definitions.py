@@ -251,3 +251,51 @@ def roll_up(
                 )
             )
     return result
+
+
+SOURCE_WORDS = {
+    ("police-uk", "street"): "police.uk street-level records",
+    ("police-uk", "outcomes"): "police.uk outcomes records",
+    ("stats19", "casualty"): "STATS19 road casualty records",
+    ("stats19", "collision"): "STATS19 road collision records",
+}
+KIND_WORDS = {
+    "crime": "crimes",
+    "asb": "anti-social behaviour incidents",
+    "outcome": "outcomes",
+    "casualty": "casualties",
+    "collision": "collisions",
+}
+FILTER_WORDS = {"category": "category", "outcome": "outcome", "severity": "severity", "road_user": "road user"}
+UNIT_WORDS = {
+    "count": "counted",
+    "rate_per_1000": "per 1,000 residents (ONS mid-year population)",
+    "rate_per_100000": "per 100,000 residents (ONS mid-year population)",
+    "percentage": "as a percentage",
+}
+PERIOD_WORDS = {
+    "month": "each month",
+    "quarter": "each calendar quarter",
+    "year": "each calendar year",
+    "financial_year": "each financial year (April to March)",
+    "rolling_12_months": "over each rolling 12 months",
+}
+
+
+def _and(words: list[str], joiner: str = "and") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {joiner} " + words[-1]
+
+
+def describe(definition: ComputedDefinition) -> str:
+    """How the figure is computed, in plain words, for the page's "how this is computed" note."""
+    kinds = _and([KIND_WORDS.get(k, k) for k in definition.kinds])
+    parts = [f"From {SOURCE_WORDS.get((definition.source, definition.dataset), definition.source)}: {kinds}"]
+    for column, values in definition.filters.items():
+        label = FILTER_WORDS.get(column, column)
+        parts.append(f"whose {label} is {_and(list(values), 'or')}")
+    if definition.age_under is not None:
+        parts.append(f"aged under {definition.age_under}")
+    text = " ".join(parts) + f", {UNIT_WORDS[definition.unit]}, {PERIOD_WORDS[definition.period_type]}."
+    if definition.proxy:
+        text += f" A proxy, not the plan's own measure: {definition.proxy}"
+    return text

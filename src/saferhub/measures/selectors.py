@@ -23,3 +23,12 @@ def latest_values(*, indicators: list[Indicator], area: Area) -> dict[int, Indic
     for v in qs:
         latest.setdefault(v.indicator_id, v)
     return latest
+
+
+def value_sources(*, indicators: list[Indicator] | None, areas: list[Area]) -> list[str]:
+    """The ingest sources (police-uk, stats19, mapped, returns) the values of these indicators (None:
+    all) in these areas were imported from: what a read of them is audited against. One query."""
+    values = IndicatorValue.objects.filter(area__in=areas, source_import__isnull=False)
+    if indicators is not None:
+        values = values.filter(indicator__in=indicators)
+    return sorted(s for s in values.values_list("source_import__source", flat=True).distinct() if s)

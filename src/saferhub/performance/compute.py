@@ -329,12 +329,15 @@ def summarise(
     """Everything a scorecard row, an indicator page and a "why" panel need, for one series."""
     present = [p for p in points if p.value is not None]
     latest = present[-1] if present else None
+    # Periods with months missing (status "partial") are shown, never judged: SPC, trend and forecast
+    # read whole periods only.
+    whole = [p for p in points if p.status != "partial"]
     spc_target = next((t.value for t in targets if t.kind == "value" and t.value is not None), None)
-    spc = spc_summary(points, polarity=polarity, target=spc_target)
+    spc = spc_summary(whole, polarity=polarity, target=spc_target)
     comparisons = compare(latest, benchmarks, polarity=polarity, value_type=value_type)
     primary = next((c for c in comparisons if c["benchmark"] is not None), None)
     forecast, target = forecast_and_status(
-        points, targets=targets, polarity=polarity, parse=parse, value_type=value_type
+        whole, targets=targets, polarity=polarity, parse=parse, value_type=value_type
     )
     return Summary(
         points=len(points),
@@ -344,7 +347,7 @@ def summarise(
         spc=spc,
         comparisons=comparisons,
         benchmark=primary,
-        trend=trend_summary(points, polarity=polarity, value_type=value_type, spc=spc),
+        trend=trend_summary(whole, polarity=polarity, value_type=value_type, spc=spc),
         forecast=forecast,
         target=target,
         series=[p.as_dict() for p in points],

@@ -27,6 +27,8 @@ from saferhub.performance.suppression import suppression_refresh
 # Groups chosen for one area: they compare that area alone, not every member.
 _ONE_AREA_KINDS = frozenset({ComparatorGroup.Kind.MOST_SIMILAR, ComparatorGroup.Kind.STATISTICAL_NEIGHBOURS})
 
+PARTIAL = "partial"
+
 _FIELDS = (
     "area_id",
     "period_label",
@@ -41,6 +43,7 @@ _FIELDS = (
     "numerator",
     "denominator",
     "status",
+    "quality_flags",
 )
 AREA_KIND_WORDS = {
     "country": "country",
@@ -76,7 +79,8 @@ def _point(row: dict[str, Any]) -> compute.Point:
         upper_998=row["upper_998"],
         numerator=row["numerator"],
         denominator=row["denominator"],
-        status=row["status"],
+        # A period with months missing (computed from records) is shown but never judged.
+        status=PARTIAL if PARTIAL in (row.get("quality_flags") or []) else row["status"],
     )
 
 

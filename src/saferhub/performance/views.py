@@ -22,6 +22,7 @@ from saferhub.core.exports import export_response
 from saferhub.framework.models import Framework, Indicator
 from saferhub.geography.models import Area
 from saferhub.geography.selectors import area_by_code
+from saferhub.measures.selectors import value_sources
 from saferhub.performance import fragments, links, selectors
 from saferhub.performance.pages import NO_FRAMEWORK_HELP
 from saferhub.performance.pages.indicator import (
@@ -33,6 +34,9 @@ from saferhub.performance.pages.maps import maps_context
 from saferhub.performance.pages.profile import area_profile_context
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
 from saferhub.performance.pages.why import why_context
+from saferhub.sharing.access import sharing_unsuppressed_allowed
+from saferhub.sharing.audit import sharing_read_note
+from saferhub.sharing.models import ReadAudit
 
 
 class _Refused(Exception):
@@ -51,6 +55,24 @@ def _check(request: HttpRequest, partnerships: Iterable[Partnership], *, area: A
     if not request.user.is_authenticated:
         raise _Refused
     raise PermissionDenied("These figures belong to a partnership you are not a member of.")
+
+
+def _restricted(request: HttpRequest, *, indicators: list[Indicator] | None, areas: list[Area]) -> bool:
+    """Whether a member who would see small counts may, by the agreements in force for the datasets
+    the figures came from (returns and partner uploads need one; open data does not). Returns True
+    when the figures are to be shown unsuppressed."""
+    return sharing_unsuppressed_allowed(request.user, value_sources(indicators=indicators, areas=areas))
+
+
+def _audit(
+    request: HttpRequest, *, what: str, indicators: list[Indicator] | None, areas: list[Area], export: bool = False
+) -> None:
+    """A member's read of unsuppressed figures (small counts shown) is a read of restricted data:
+    recorded against each dataset the figures were imported from (sharing's read audit)."""
+    sources = value_sources(indicators=indicators, areas=areas)
+    if sources:
+        channel = ReadAudit.Channel.EXPORT if export else ReadAudit.Channel.PAGE
+        sharing_read_note(user=request.user, sources=sources, what=what, channel=channel, areas=[a.code for a in areas])
 
 
 def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -110,6 +132,8 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
     code = request.GET.get("area", "")
     place = area_by_code(code=code.strip().upper()) if code else framework.area
     public = _check(request, [framework.owner], area=place)
+    if not public and place is not None and not _restricted(request, indicators=None, areas=[place]):
+        public = True
     # An indicator a private partnership owns is left out for readers who are not its members.
     hidden_rows = selectors.private_indicators(
         framework=framework, readable=lambda p: access_public_read(request.user, p)
@@ -131,6 +155,11 @@ def scorecard(request: HttpRequest, slug: str) -> HttpResponse:
                 leave_out=hidden_rows,
             )
             name = f"scorecard-{framework.slug}-{area.code if area else 'no-area'}"
+            if not public and area is not None:
+                shown = [r.indicator for r in rows]
+                _audit(
+                    request, what=f"Scorecard export: {framework.title}", indicators=shown, areas=[area], export=True
+                )
             export = scorecard_export_rows(rows=rows, area=area)
             return export_response(fmt, name, EXPORT_HEADER, export)
         section = fragments.scorecard_section(
@@ -156,17 +185,23 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
     owners = selectors.indicator_partnerships(indicator=ind)
     area = _area(request.GET.get("area")) or selectors.default_indicator_area(indicator=ind)
     public = _check(request, owners, area=area)
+    if not public and area is not None and not _restricted(request, indicators=[ind], areas=[area]):
+        public = True
     parent = selectors.parent_area(area=area) if area is not None else None
-    public_rows = public if parent is None else _check(request, owners, area=parent)
+    public_rows = public if parent is None else _check(request, owners, area=parent) or public
     if request.GET.get("format") == "csv" and area is not None:
         data = indicator_performance_data(
             indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
         )
         rows = indicator_values_export_rows(data)
+        if not public:
+            _audit(request, what=f"Indicator values export: {ind.title}", indicators=[ind], areas=[area], export=True)
         return export_response("csv", f"{ind.slug}-{area.code}", VALUES_EXPORT_HEADER, rows)
     context = fragments.indicator_performance_context(
         indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
     )
+    if not public and area is not None:
+        _audit(request, what=f"Indicator page: {ind.title}", indicators=[ind], areas=[area])
     context["indicator"] = ind
     framework_page = links.indicator_url(ind)
     context["framework_url"] = framework_page if "/performance/" not in framework_page else ""
@@ -204,8 +239,12 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     assert area is not None
     _check(request, selectors.area_partnerships(area=area))
     public = not access_sees_small_numbers(request.user, [], area=area)
+    if not public and not _restricted(request, indicators=None, areas=[area]):
+        public = True
     readable = _readable(request, selectors.area_indicator_ids(area=area))
     context = area_profile_context(area=area, public=public, readable=readable)
+    if not public:
+        _audit(request, what=f"Area profile: {area.name}", indicators=None, areas=[area])
     return render(request, "performance/area_profile.html", context)
 
 
@@ -230,7 +269,14 @@ def maps(request: HttpRequest) -> HttpResponse:
     if area is not None:
         _check(request, selectors.area_partnerships(area=area))
         public |= not access_sees_small_numbers(request.user, [], area=area)
-    context = maps_context(
-        indicator=ind, area=area, month=request.GET.get("month", ""), public=public, indicators=indicators
-    )
+    month = request.GET.get("month", "")
+    context = maps_context(indicator=ind, area=area, month=month, public=public, indicators=indicators)
+    if area is not None and not public:  # the incidents map counts records: police.uk's
+        sharing_read_note(
+            user=request.user,
+            sources=["police-uk"],
+            what=f"Incidents by LSOA map: {area.name}",
+            areas=[area.code],
+            periods=context["lsoa"].get("month", "") if context.get("lsoa") else month,
+        )
     return render(request, "performance/maps.html", context)

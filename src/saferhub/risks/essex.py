@@ -12,6 +12,7 @@ from django.db import transaction
 from saferhub.accounts.models import Partnership
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.loading import LoadSummary
+from saferhub.core.models import Publication
 from saferhub.delivery.links import IndicatorResolver
 from saferhub.delivery.models import Action
 from saferhub.framework.models import Outcome, Theme
@@ -71,6 +72,7 @@ def risks_essex_load() -> LoadSummary:
                     escalation_score=reg.get("escalation_score", 12),
                     description=reg.get("description", ""),
                     source=reg["source"][:300],
+                    publication=reg.get("publication", Publication.PUBLISHED),
                 )
                 registers.created += 1
             else:

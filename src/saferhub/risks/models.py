@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from saferhub.core.models import TimeStampedModel
+from saferhub.core.models import TimeStampedModel, publication_field
 from saferhub.risks.matrix import Rating, rate
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -49,6 +49,7 @@ class RiskRegister(TimeStampedModel):
     )
     description = models.TextField(blank=True)
     source = models.CharField(max_length=300, blank=True)
+    publication = publication_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -6,19 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from saferhub.risks.matrix import LEVELS, Rating, corporate_matrix
 from saferhub.risks.models import Risk, RiskRegister
 
 
-def registers_visible(*, partnerships: Any) -> QuerySet[RiskRegister]:
-    return (
-        RiskRegister.objects.filter(partnership__in=partnerships)
-        .select_related("partnership", "framework", "outcome")
-        .order_by("title")
-    )
+def registers_visible(*, where: Q) -> QuerySet[RiskRegister]:
+    """The registers matching ``where`` (the access door's filter: ``access_published_q``)."""
+    return RiskRegister.objects.filter(where).select_related("partnership", "framework", "outcome").order_by("title")
 
 
 def risks_list(*, registers: Any = None, partnerships: Any = None, indicator: Any = None) -> QuerySet[Risk]:
@@ -82,7 +79,11 @@ def risk_heat_map(risks: list[Risk], *, controlled: bool) -> HeatMap:
             cells[rating.impact, rating.likelihood].risks.append(risk)
     rows = [(lk, matrix.likelihood_labels[lk], [cells[i, lk] for i in LEVELS]) for lk in sorted(LEVELS, reverse=True)]
     return HeatMap(
-        title="With controls in place" if controlled else "Before controls (current assessment)",
+        title=(
+            "With all controls in place (controlled assessment)"
+            if controlled
+            else "Current controls in place (current assessment)"
+        ),
         rows=rows,
         impact_labels=matrix.impact_labels,
         not_assessed=not_assessed,

@@ -11,11 +11,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from saferhub.accounts.access import access_has_role, access_partnerships, access_require
+from saferhub.accounts.access import (
+    access_has_role,
+    access_published_q,
+    access_published_read,
+    access_require,
+)
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.exports import export_response
 from saferhub.core.forms import FormErrors, date_parts, form_problem_add, read_date
+from saferhub.core.refusal import refuse
 from saferhub.delivery.forms import indicator_href
 from saferhub.delivery.models import Action
 from saferhub.risks import selectors
@@ -85,12 +91,11 @@ def _annotate(risks: list[Risk], today: Any) -> list[Risk]:
     return risks
 
 
-@login_required
 def risk_overview(request: HttpRequest) -> HttpResponse:
-    partnerships = access_partnerships(request.user)
+    """Registers the partnership publishes, and all of the reader's own partnerships'."""
     today = timezone.localdate()
-    registers = list(selectors.registers_visible(partnerships=partnerships))
-    risks = _annotate(list(selectors.risks_list(partnerships=partnerships)), today)
+    registers = list(selectors.registers_visible(where=access_published_q(request.user, "partnership")))
+    risks = _annotate(list(selectors.risks_list(registers=registers)), today)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         return export_response(fmt, "risks", EXPORT_HEADER, _export_rows(risks, today))
@@ -114,10 +119,10 @@ def risk_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def register_detail(request: HttpRequest, slug: str) -> HttpResponse:
     register = get_object_or_404(RiskRegister.objects.select_related("partnership", "framework", "outcome"), slug=slug)
-    access_require(request.user, register.partnership, Role.VIEWER)
+    if not access_published_read(request.user, register.partnership, register.publication):
+        return refuse(request)
     today = timezone.localdate()
     risks = _annotate(list(selectors.risks_list(registers=[register])), today)
     fmt = request.GET.get("format")
@@ -161,10 +166,10 @@ def _levels() -> dict[str, list[tuple[int, str]]]:
     }
 
 
-@login_required
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = _risk(pk)
-    access_require(request.user, risk.register.partnership, Role.VIEWER)
+    if not access_published_read(request.user, risk.register.partnership, risk.register.publication):
+        return refuse(request)
     return render(request, "risks/risk_detail.html", _detail_context(request, risk))
 
 

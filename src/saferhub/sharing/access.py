@@ -60,6 +60,15 @@ def sharing_may_read(user: Any, dataset: Dataset, *, aggregate: bool) -> ReadDec
     return ReadDecision(True, agreements[0], f"Under {agreements[0].title}")
 
 
+def sharing_unsuppressed_allowed(user: Any, sources: list[str]) -> bool:
+    """May a member see unsuppressed figures (counts of 1 to 4) imported from ``sources``? Only where
+    every dataset those sources feed is public aggregate data (police.uk, STATS19) or an agreement
+    in force covering it includes the user: a partner's returns or uploads are shared in detail only
+    under an information sharing agreement, whatever the role."""
+    datasets = Dataset.objects.filter(source__in=sources).exclude(disclosure=Disclosure.PUBLIC_AGGREGATE)
+    return all(sharing_agreements_in_force(user, d) for d in datasets)
+
+
 def sharing_agreement_visible(user: Any, agreement: Agreement) -> bool:
     """Agreements are read by members (viewer and above) of the partnership that keeps them or of a
     party partnership, and by people of a party organisation."""
@@ -90,4 +99,5 @@ __all__ = [
     "sharing_agreements_in_force",
     "sharing_data_owner",
     "sharing_may_read",
+    "sharing_unsuppressed_allowed",
 ]

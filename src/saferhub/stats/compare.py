@@ -16,7 +16,7 @@ from typing import Any
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, confidence_level, numbers
-from saferhub.stats.results import AsDict, Estimate, Polarity, figure
+from saferhub.stats.results import READ, AsDict, Estimate, Polarity, figure
 
 INTERVAL_OVERLAP = "Fingertips benchmark comparison (benchmark inside the confidence interval)"
 DOUBLE_OVERLAP = "Fingertips comparison of two intervals (double overlapping confidence intervals)"
@@ -99,10 +99,13 @@ def compare_one(
         raise ValidationProblem(f"lower limit {figure(lower)} is above upper limit {figure(upper)}")
     level = f"{confidence * 100:g}%"
     if lower <= benchmark <= upper:
-        return result(Outcome.SIMILAR, f"the benchmark {figure(benchmark)} lies inside the {level} interval")
+        return result(Outcome.SIMILAR, f"the benchmark {figure(benchmark, READ)} lies inside the {level} interval")
     above = lower > benchmark
     side = "above" if above else "below"
-    where = f"the {level} interval {figure(lower)} to {figure(upper)} is {side} the benchmark {figure(benchmark)}"
+    where = (
+        f"the {level} interval {figure(lower, READ)} to {figure(upper, READ)} is {side} "
+        f"the benchmark {figure(benchmark, READ)}"
+    )
     if polarity is Polarity.NO_JUDGEMENT:
         return result(Outcome.HIGHER if above else Outcome.LOWER, where)
     good = above == (polarity is Polarity.HIGHER_IS_BETTER)

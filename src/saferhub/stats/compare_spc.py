@@ -31,7 +31,7 @@ from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray, confidence_level, number_column, positive, z_value
 from saferhub.stats.compare import Comparison, Outcome
 from saferhub.stats.intervals import multiplier_value
-from saferhub.stats.results import Polarity, figure
+from saferhub.stats.results import READ, Polarity, figure
 
 SPC_RATES = "Fingertips SPC for rates (exact Poisson control limits around the benchmark, whole events)"
 SPC_RATES_CONTINUOUS = "SPC for rates (exact Poisson control limits around the benchmark, continuous)"
@@ -59,13 +59,13 @@ def _judge(
     if pol is None:
         return result(Outcome.NOT_COMPARED, "the indicator has no polarity set")
     limits = (
-        f"the {level * 100:g}% control limits {figure(lower, 6)} to {figure(upper, 6)} "
-        f"around the benchmark {figure(benchmark)}"
+        f"the {level * 100:g}% control limits {figure(lower, READ)} to {figure(upper, READ)} "
+        f"around the benchmark {figure(benchmark, READ)}"
     )
     if lower <= value <= upper:
-        return result(Outcome.SIMILAR, f"the value {figure(value)} lies within {limits}")
+        return result(Outcome.SIMILAR, f"the value {figure(value, READ)} lies within {limits}")
     above = value > upper
-    where = f"the value {figure(value)} lies {'above' if above else 'below'} {limits}"
+    where = f"the value {figure(value, READ)} lies {'above' if above else 'below'} {limits}"
     if pol is Polarity.NO_JUDGEMENT:
         return result(Outcome.HIGHER if above else Outcome.LOWER, where)
     good = above == (pol is Polarity.HIGHER_IS_BETTER)

@@ -77,6 +77,9 @@ class Estimate(AsDict):
     note: str = ""
 
 
+READ = 3  # significant figures for a number in a reason a reader sees ("0.81 to 1.22", not "0.809646")
+
+
 def figure(value: float | None, significant: int = 6) -> str:
     """A number for a sentence a reader sees: plain notation with thousands separated, never
     scientific ("1,896,590", not "1.89659e+06"), at most ``significant`` significant figures."""

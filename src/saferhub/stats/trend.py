@@ -254,7 +254,7 @@ def recent_trend(
     if not statistic > THRESHOLD:
         outcome, code = Trend.NO_SIGNIFICANT_CHANGE, TrendReason.NOT_SIGNIFICANT
         reason = f"X² {statistic:.4g} is not above {THRESHOLD:.4f}: no significant trend"
-    elif any(np.sign(s) != np.sign(slope) for s in loo):
+    elif any(_sign(s, slope) != np.sign(slope) for s in loo):
         outcome, code = Trend.NO_SIGNIFICANT_CHANGE, TrendReason.OUTLIER
         reason = "leaving one point out changes the direction of the slope: one point drives the trend"
     else:
@@ -268,3 +268,9 @@ def recent_trend(
     return TrendResult(
         outcome, assessment, statistic, slope, THRESHOLD, POINTS, recent_years, loo, method, reason, code, notes
     )
+
+
+def _sign(value: float, scale: float) -> float:
+    """The sign of a leave-one-out slope, with a slope within rounding of zero counted as zero, so
+    that a series and its reverse in time get the same verdict (a slope of 1e-17 is no direction)."""
+    return 0.0 if abs(value) <= 1e-9 * max(1.0, abs(scale)) else float(np.sign(value))

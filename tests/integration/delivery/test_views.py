@@ -33,9 +33,12 @@ def overdue_action(plan, framework_stub):
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, overdue_action):
-    for url in ("/actions/", f"/actions/{overdue_action.pk}/", f"/actions/{overdue_action.pk}/edit/"):
+    for url in (f"/actions/{overdue_action.pk}/", f"/actions/{overdue_action.pk}/edit/"):
         response = client.get(url)
         assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+    # The list is open, but holds only published plans' actions: this plan is its members' own.
+    listing = client.get("/actions/")
+    assert listing.status_code == 200 and "OD/1" not in listing.content.decode()
 
 
 def test_a_user_of_another_partnership_is_refused(overdue_action, member, signed_in, essex_partnerships):

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from saferhub.accounts.models import Role
-from saferhub.finance.models import BudgetLine, CommissionedService, OutcomeReturn, ReductionScenario
+from saferhub.core.models import Publication
+from saferhub.finance.models import BudgetLine, BudgetTable, CommissionedService, OutcomeReturn, ReductionScenario
 
 pytestmark = pytest.mark.django_db
 BUDGET = "/finance/budgets/ecc-safe-communities-revenue-2015-16/"
@@ -21,8 +22,9 @@ def ecc(essex_partnerships):
 def test_anonymous_and_other_partnerships_are_refused(client, essex_loaded, member, signed_in, essex_partnerships):
     service = CommissionedService.objects.first()
     line = BudgetLine.objects.first()
+    BudgetTable.objects.update(publication=Publication.MEMBERS)  # Essex publishes its budgets: not here
+    assert "/finance/budgets/" not in client.get("/finance/").content.decode()
     urls = (
-        "/finance/",
         BUDGET,
         FUND,
         "/finance/funding/",

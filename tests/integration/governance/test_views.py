@@ -93,12 +93,16 @@ def _edit_urls(board, r):
 
 
 def test_anonymous_users_are_sent_to_sign_in_everywhere(client, board, record):
-    urls = [("get", reverse("governance:index")), ("get", reverse("governance:calendar"))]
+    urls = [("get", reverse("governance:calendar"))]
     urls += [("get", u) for u in _read_urls(board, record)] + _edit_urls(board, record)
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url
+    # The structure is public; a partnership that publishes nothing is not linked from it.
+    index = client.get(reverse("governance:index")).content.decode()
+    assert "Test Community Safety Board" in index
+    assert reverse("governance:partnership", args=[board.slug]) not in index
 
 
 def test_members_of_another_partnership_are_refused(client, board, record, outsider):

@@ -74,3 +74,17 @@ def test_a_casualty_file_imported_later_finds_its_collisions_in_the_store(essex_
         ("E07000073", "2024-03", "serious", "pedestrian", 1),
         ("E07000073", "2024-03", "slight", "car-occupant", 1),
     ]
+
+
+def test_importing_the_same_stats19_files_again_replaces_them(essex_geography, shared_data, store):
+    """`make demo` run twice failed: the stored collisions had a column the staged batch had not."""
+    geography_lookup_load(path=shared_data / "boundaries/lad/ltla-2014-lookup.csv")
+    stats19_import(paths=[shared_data / "stats19/west-yorkshire-2024"])
+    again = stats19_import(paths=[shared_data / "stats19/west-yorkshire-2024"], again=True)
+    assert again.stage.totals["casualty"]["rows"] == 5240
+    for code, (casualties, ksi) in WEST_YORKSHIRE.items():
+        assert annual("road-casualties", code) == casualties, code
+        assert annual("ksi-casualties", code) == ksi, code
+    assert store.grouped_counts(by=["area_code"], datasets=["casualty"]) == [
+        (code, n) for code, (n, _) in sorted(WEST_YORKSHIRE.items())
+    ]

@@ -13,11 +13,14 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from saferhub.accounts.models import Role
+from saferhub.governance.models import Attendance, ForwardPlanItem, Paper
+from saferhub.ingest.models import Import
 from saferhub.sharing.models import Agreement, Dataset
 from tests.factories import (
     ActionFactory,
@@ -78,7 +81,16 @@ def world(django_db_setup, django_db_blocker):
         service = CommissionedServiceFactory(section__fund__partnership=a)
         meeting = MeetingFactory(partnership=a, date=dt.date(2024, 3, 1))
         item = AgendaItemFactory(meeting=meeting)
+        paper = Paper.objects.create(item=item, title="Matrix paper", original_name="paper.txt")
+        paper.file.save("paper.txt", ContentFile(b"members only"))
         seat = SeatFactory(partnership=a)
+        attendance = Attendance.objects.create(
+            meeting=meeting, order=1, status="present", position="Chair", organisation=OrganisationFactory()
+        )
+        planned = ForwardPlanItem.objects.create(partnership=a, title="Matrix forward plan item")
+        upload = Import.objects.create(
+            source="returns", file_name="matrix.csv", sha256="0" * 64, partnership=a, status="rejected"
+        )
         # A's agreement, and a dataset whose owning organisation employs A's analyst (its data owner).
         owner_org = OrganisationFactory(slug="matrix-police", name="Matrix Police")
         dataset = Dataset.objects.create(slug="matrix-crimes", name="Matrix crimes", owner=owner_org)
@@ -98,7 +110,11 @@ def world(django_db_setup, django_db_blocker):
             "service": service,
             "meeting": meeting,
             "item": item,
+            "paper": paper,
             "seat": seat,
+            "attendance": attendance,
+            "planned": planned,
+            "upload": upload,
             "agreement": agreement,
             "dataset": dataset,
         }
@@ -158,7 +174,7 @@ def kwargs_for(world, name: str) -> dict:
         "governance:meeting_history": {"pk": meeting.pk},
         "governance:attendance": {"pk": meeting.pk},
         "governance:attendance_add": {"pk": meeting.pk},
-        "governance:attendance_edit": {"pk": meeting.pk, "attendance_pk": 999999},
+        "governance:attendance_edit": {"pk": meeting.pk, "attendance_pk": world["attendance"].pk},
         "governance:document": {"pk": meeting.pk, "kind": "agenda"},
         "governance:document_pdf": {"pk": meeting.pk, "kind": "agenda"},
         "governance:item_add": {"pk": meeting.pk},
@@ -166,8 +182,8 @@ def kwargs_for(world, name: str) -> dict:
         "governance:paper_add": {"pk": meeting.pk, "item_pk": item.pk},
         "governance:declaration_add": {"pk": meeting.pk, "item_pk": item.pk},
         "governance:decision_add": {"pk": meeting.pk, "item_pk": item.pk},
-        "governance:paper": {"pk": 999999},
-        "governance:paper_replace": {"pk": 999999},
+        "governance:paper": {"pk": world["paper"].pk},
+        "governance:paper_replace": {"pk": world["paper"].pk},
         "governance:partnership": {"slug": world["a"].slug},
         "governance:partnership_calendar": {"slug": world["a"].slug},
         "governance:terms_edit": {"slug": world["a"].slug},
@@ -176,12 +192,12 @@ def kwargs_for(world, name: str) -> dict:
         "governance:meeting_add": {"slug": world["a"].slug},
         "governance:forward_plan": {"slug": world["a"].slug},
         "governance:forward_plan_add": {"slug": world["a"].slug},
-        "governance:forward_plan_schedule": {"slug": world["a"].slug, "item_pk": 999999},
-        "governance:forward_plan_withdraw": {"slug": world["a"].slug, "item_pk": 999999},
-        "ingest:detail": {"import_id": 999999},
-        "ingest:confirm": {"import_id": 999999},
-        "ingest:discard": {"import_id": 999999},
-        "ingest:rejections": {"import_id": 999999},
+        "governance:forward_plan_schedule": {"slug": world["a"].slug, "item_pk": world["planned"].pk},
+        "governance:forward_plan_withdraw": {"slug": world["a"].slug, "item_pk": world["planned"].pk},
+        "ingest:detail": {"import_id": world["upload"].pk},
+        "ingest:confirm": {"import_id": world["upload"].pk},
+        "ingest:discard": {"import_id": world["upload"].pk},
+        "ingest:rejections": {"import_id": world["upload"].pk},
         "ingest:template": {"indicator_slug": world["indicator"].slug, "fmt": "csv"},
         "performance:scorecard": {"slug": world["framework"].slug},
         "performance:indicator": {"slug": world["indicator"].slug},
@@ -234,18 +250,18 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "framework:target_add": "write:contributor",
     "framework:target_edit": "write:contributor",
     "framework:target_history": "read",
-    "delivery:action_list": "signed_in",
+    "delivery:action_list": "open",  # published plans' actions, and your own partnerships'
     "delivery:action_create": "write:contributor",
     "delivery:action_detail": "read",
     "delivery:action_edit": "write:contributor",
     "delivery:action_progress": "write:contributor:302",
-    "risks:overview": "signed_in",
+    "risks:overview": "open",  # published registers, and your own partnerships'
     "risks:register_detail": "read",
     "risks:risk_create": "write:contributor",
     "risks:risk_detail": "read",
     "risks:risk_edit": "write:contributor",
     "risks:risk_review": "write:contributor:302",
-    "finance:overview": "signed_in",
+    "finance:overview": "open",  # published budgets; funds and streams only your own partnerships'
     "finance:funding_streams": "signed_in",
     "finance:monitoring": "signed_in",
     "finance:provider_services": "signed_in",
@@ -260,7 +276,7 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     # No such quarter: A's writers are told so (404); viewers are refused before the quarter is read.
     "finance:budget_quarter": (302, 403, 404, 404, 404, 403, 403, 403, 403, 403, 403),
     "finance:service_return": (302, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
-    "governance:index": "signed_in",
+    "governance:index": "open",  # the structure; each partnership links only if it publishes or you belong
     "governance:calendar": "signed_in",
     "governance:meeting": "read",
     "governance:meeting_history": "read",
@@ -272,27 +288,27 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "governance:meeting_edit": "write:admin",
     "governance:attendance": "write:admin",
     "governance:attendance_add": "write:admin",
-    "governance:attendance_edit": "absent:admin",
+    "governance:attendance_edit": "write:admin",
     "governance:item_add": "write:admin",
     "governance:item_edit": "write:admin",
     "governance:paper_add": "write:admin",
     "governance:declaration_add": "write:admin",
     "governance:decision_add": "write:admin",
-    "governance:paper": "absent_all",
-    "governance:paper_replace": "absent_all",
+    "governance:paper": "read",
+    "governance:paper_replace": "write:admin",
     "governance:terms_edit": "write:admin",
     "governance:seat_add": "write:admin",
     "governance:seat_edit": "write:admin",
     "governance:meeting_add": "write:admin",
     "governance:forward_plan_add": "write:admin",
-    "governance:forward_plan_schedule": "absent:admin",
+    "governance:forward_plan_schedule": "write:admin",
     "governance:forward_plan_withdraw": "post_only",
     "ingest:list": "signed_in",
     "ingest:upload": "upload",
-    "ingest:detail": "absent_all",
+    "ingest:detail": "write:contributor",  # partnership A's upload: its contributors and above
     "ingest:confirm": "post_only",
     "ingest:discard": "post_only",
-    "ingest:rejections": "absent_all",
+    "ingest:rejections": "write:contributor",
     "ingest:template": "signed_in",
     "performance:scorecards": "open",
     "performance:scorecard": "read",

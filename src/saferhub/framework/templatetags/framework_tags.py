@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from saferhub.framework.definitions import how_computed
 from saferhub.framework.models import ValueType
 
 register = template.Library()
@@ -86,3 +87,9 @@ def bullets(text: Any) -> SafeString:
             html.append(f'<p class="govuk-body">{escape(stripped)}</p>')
     close()
     return mark_safe("".join(html))  # every piece is escaped above
+
+
+@register.filter
+def computed_note(indicator: Any) -> str:
+    """How the indicator's figures are computed from imported records ("" when they are not)."""
+    return how_computed(indicator)

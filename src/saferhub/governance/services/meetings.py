@@ -13,6 +13,7 @@ from saferhub.accounts.models import Partnership
 from saferhub.core.audit import audit_record
 from saferhub.core.checks import UNCHANGED, Unchanged, check_choice, check_date, check_text, check_time, merged
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.models import Publication
 from saferhub.governance.models import AgendaItem, Meeting, TermsOfReference
 from saferhub.governance.services.common import changes_save, item_where, meeting_where
 
@@ -48,6 +49,9 @@ def meeting_values(values: dict[str, Any], *, where: str) -> dict[str, Any]:
         "location": check_text(values.get("location", ""), field="location", where=where, max_length=300),
         "note": check_text(values.get("note", ""), field="note", where=where),
         "source": check_text(values.get("source", ""), field="source", where=where, max_length=300),
+        "publication": check_choice(
+            values.get("publication", Publication.MEMBERS), Publication, field="publication", where=where
+        ),
     }
 
 
@@ -62,6 +66,7 @@ def meeting_create(
     location: str = "",
     note: str = "",
     source: str = "",
+    publication: str = Publication.MEMBERS,
     standing_items: bool = True,
     actor: Any = None,
 ) -> Meeting:
@@ -79,6 +84,7 @@ def meeting_create(
             "location": location,
             "note": note,
             "source": source,
+            "publication": publication,
         },
         where=where,
     )
@@ -115,9 +121,11 @@ def meeting_update(
     location: str | Unchanged = UNCHANGED,
     note: str | Unchanged = UNCHANGED,
     source: str | Unchanged = UNCHANGED,
+    publication: str | Unchanged = UNCHANGED,
     actor: Any = None,
 ) -> Meeting:
-    """Change a meeting's date, times, place, title, note or status (held, cancelled…)."""
+    """Change a meeting's date, times, place, title, note, status (held, cancelled…) or whether it
+    is published."""
     values = merged(
         meeting,
         date=date,
@@ -128,6 +136,7 @@ def meeting_update(
         location=location,
         note=note,
         source=source,
+        publication=publication,
     )
     clean = meeting_values(values, where=meeting_where(meeting))
     with transaction.atomic():
@@ -151,6 +160,10 @@ def item_values(values: dict[str, Any], *, where: str) -> dict[str, Any]:
             values.get("decisions_intro", ""), field="decisions_intro", label="decisions introduction", where=where
         ),
         "source": check_text(values.get("source", ""), field="source", where=where, max_length=300),
+        "exempt": bool(values.get("exempt", False)),
+        "exempt_reason": check_text(
+            values.get("exempt_reason", ""), field="exempt_reason", label="reason", where=where, max_length=300
+        ),
     }
 
 
@@ -169,6 +182,8 @@ def agenda_item_create(
     minutes: str = "",
     decisions_intro: str = "",
     source: str = "",
+    exempt: bool = False,
+    exempt_reason: str = "",
     number: str | None = None,
     order: int | None = None,
     actor: Any = None,
@@ -186,6 +201,8 @@ def agenda_item_create(
             "minutes": minutes,
             "decisions_intro": decisions_intro,
             "source": source,
+            "exempt": exempt,
+            "exempt_reason": exempt_reason,
         },
         where=where,
     )
@@ -210,10 +227,13 @@ def agenda_item_update(
     minutes: str | Unchanged = UNCHANGED,
     decisions_intro: str | Unchanged = UNCHANGED,
     source: str | Unchanged = UNCHANGED,
+    exempt: bool | Unchanged = UNCHANGED,
+    exempt_reason: str | Unchanged = UNCHANGED,
     number: str | Unchanged = UNCHANGED,
     actor: Any = None,
 ) -> AgendaItem:
-    """Change an agenda item: its title, kind, presenter, summary, minutes or number."""
+    """Change an agenda item: its title, kind, presenter, summary, minutes, number or whether it is
+    taken in private (exempt)."""
     where = item_where(item)
     values = merged(
         item,
@@ -224,6 +244,8 @@ def agenda_item_update(
         minutes=minutes,
         decisions_intro=decisions_intro,
         source=source,
+        exempt=exempt,
+        exempt_reason=exempt_reason,
     )
     clean = item_values(values, where=where)
     if number is not UNCHANGED:

@@ -20,6 +20,7 @@ from saferhub.core.checks import (
     merged,
 )
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.models import Publication
 from saferhub.governance.models import Seat, TermsOfReference
 from saferhub.governance.services.common import changes_save
 
@@ -49,6 +50,7 @@ def terms_of_reference_save(
     review_arrangements: str | Unchanged = UNCHANGED,
     review_by: date | Unchanged | None = UNCHANGED,
     source: str | Unchanged = UNCHANGED,
+    publication: str | Unchanged = UNCHANGED,
     actor: Any = None,
 ) -> TermsOfReference:
     """Create or change a partnership's terms of reference (history keeps every version). Fields
@@ -67,6 +69,7 @@ def terms_of_reference_save(
         "review_arrangements": review_arrangements,
         "review_by": review_by,
         "source": source,
+        "publication": publication,
     }
     values = {name: value for name, value in given.items() if value is not UNCHANGED}
     clean: dict[str, Any] = {}
@@ -94,6 +97,8 @@ def terms_of_reference_save(
         clean["review_by"] = check_date(
             values["review_by"], field="review_by", label="review date", where=where, required=False
         )
+    if "publication" in values:
+        clean["publication"] = check_choice(values["publication"], Publication, field="publication", where=where)
     if "declarations_standing_item" in values:
         clean["declarations_standing_item"] = bool(values["declarations_standing_item"])
     if "secretariat" in values:

@@ -372,7 +372,8 @@ class Stats19Importer:
                     con.execute(
                         "DELETE FROM known_collisions WHERE record_id IN (SELECT record_id FROM staged)"
                     ).fetchall()
-                    con.execute("INSERT INTO known_collisions SELECT * FROM staged").fetchall()
+                    # By name: the stored partitions may carry a column the staged batch does not.
+                    con.execute("INSERT INTO known_collisions BY NAME SELECT * FROM staged").fetchall()
                 else:
                     con.execute(_child_sql(layout, ctx.import_id)).fetchall()
                 self._write(ctx, result, layout, batch)

@@ -4,6 +4,7 @@ for shape-and-colour scales, and the start date of a period label."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from saferhub.core import charts as c
 from saferhub.core.codes import parse_period
@@ -26,3 +27,41 @@ def scale(styles: dict[str, tuple[str, str, str]], keys: Sequence[str]) -> tuple
 def start_of(label: str) -> str:
     """The ISO start date of a period label (the x position of a point)."""
     return parse_period(label).start.isoformat()
+
+
+def _index(label: str) -> tuple[str, int] | None:
+    period = parse_period(label)
+    if period.kind == "month":
+        return "month", period.start.year * 12 + period.start.month - 1
+    if period.kind == "quarter":
+        return "quarter", period.start.year * 4 + (period.start.month - 1) // 3
+    if period.kind in ("year", "financial_year"):
+        return "year", period.start.year
+    return None
+
+
+def with_stretches(rows: list[dict[str, Any]], *, field: str = "period") -> list[dict[str, Any]]:
+    """Each row (in time order) with ``stretch``: a number that changes after every missing period,
+    so that a line drawn with ``detail: stretch`` stops at a gap instead of bridging it."""
+    out, stretch, previous = [], 0, None
+    for row in rows:
+        index = _index(str(row[field])) if row.get(field) else None
+        if previous is not None and index is not None and (index[0] != previous[0] or index[1] - previous[1] > 1):
+            stretch += 1
+        previous = index or previous
+        out.append({**row, "stretch": stretch})
+    return out
+
+
+def time_axis(labels: Sequence[str]) -> dict[str, Any]:
+    """The x encoding of a time series: every tick says its month and year ("Jan 2024") for monthly
+    and quarterly data, the year for annual data; labels never overlap."""
+    # Calendar years by their year; anything else (a financial year starts in April) by month and year.
+    kinds = {parse_period(label).kind for label in labels}
+    fmt = "%Y" if kinds == {"year"} else "%b %Y"
+    return {
+        "field": "date",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": fmt, "labelOverlap": "greedy", "labelAngle": 0, "labelFlush": True},
+    }

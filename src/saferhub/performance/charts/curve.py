@@ -8,7 +8,7 @@ from typing import Any
 from saferhub.core import charts as c
 from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.core.codes import period_words
-from saferhub.performance.charts.common import start_of
+from saferhub.performance.charts.common import start_of, time_axis, with_stretches
 
 
 def turn_the_curve(
@@ -31,6 +31,7 @@ def turn_the_curve(
         }
         for p in history
     ]
+    hist_rows = with_stretches(hist_rows)
     fc_rows = []
     if forecast:
         fc_rows = [
@@ -59,7 +60,9 @@ def turn_the_curve(
         for t in targets
         if t.get("due") and t.get("ambition", t.get("value")) is not None
     ]
-    x = {"field": "date", "type": "temporal", "title": None}
+    x = time_axis([r["period"] for r in hist_rows])
+    last_stretch = hist_rows[-1]["stretch"] if hist_rows else 0
+    fc_rows = [{**r, "stretch": last_stretch} for r in fc_rows]
     y_title = unit or "Value"
     layers: list[dict[str, Any]] = []
     if fc_rows:
@@ -81,6 +84,7 @@ def turn_the_curve(
             "encoding": {
                 "x": x,
                 "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False}},
+                "detail": {"field": "stretch", "type": "nominal"},  # a gap in the data is a gap in the line
                 "color": {
                     "field": "series",
                     "type": "nominal",

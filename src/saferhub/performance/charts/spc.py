@@ -7,26 +7,30 @@ from typing import Any
 from saferhub.core import charts as c
 from saferhub.core.charts import Chart, ChartTable, number
 from saferhub.core.codes import period_words
-from saferhub.performance.charts.common import SPC_STYLE, scale, start_of
+from saferhub.performance.charts.common import SPC_STYLE, scale, start_of, time_axis, with_stretches
 
 
 def spc_chart(*, title: str, spc: dict[str, Any]) -> Chart:
-    points = [{**p, "date": start_of(p["period"]), "type": SPC_STYLE[p["point_type"]][0]} for p in spc["points"]]
+    points = with_stretches(
+        [{**p, "date": start_of(p["period"]), "type": SPC_STYLE[p["point_type"]][0]} for p in spc["points"]]
+    )
     labels, colours, shapes = scale(SPC_STYLE, [p["point_type"] for p in spc["points"]])
-    x = {"field": "date", "type": "temporal", "title": None}
+    x = time_axis([p["period"] for p in points])
+    gap = {"detail": {"field": "stretch", "type": "nominal"}}  # lines and limits stop at a gap in the data
     limit_line = {"type": "line", "interpolate": "step-after", "strokeDash": [4, 4], "color": c.DARK_GREY}
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "line", "interpolate": "step-after", "color": c.BLACK, "strokeWidth": 1},
-            "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}},
+            "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}, **gap},
         },
-        {"mark": limit_line, "encoding": {"x": x, "y": {"field": "upper_limit", "type": "quantitative"}}},
-        {"mark": limit_line, "encoding": {"x": x, "y": {"field": "lower_limit", "type": "quantitative"}}},
+        {"mark": limit_line, "encoding": {"x": x, "y": {"field": "upper_limit", "type": "quantitative"}, **gap}},
+        {"mark": limit_line, "encoding": {"x": x, "y": {"field": "lower_limit", "type": "quantitative"}, **gap}},
         {
             "mark": {"type": "line", "color": c.DARK_GREY, "strokeWidth": 1.5},
             "encoding": {
                 "x": x,
                 "y": {"field": "value", "type": "quantitative", "title": "Value", "scale": {"zero": False}},
+                **gap,
             },
         },
         {

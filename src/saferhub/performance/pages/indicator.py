@@ -141,6 +141,8 @@ def indicator_performance_data(
         for p in reversed(detail.get("series") or [])
     ]
     ctx["missing"] = (detail.get("completeness") or {}).get("missing", [])
+    present = [p for p in detail.get("series") or [] if p.get("value") is not None]
+    ctx["latest_partial"] = bool(present) and present[-1].get("status") == "partial"
     suppressed = any(p.get("suppressed") for p in detail.get("series") or []) or any(
         r.get("suppressed") for r in (districts or {}).get("rows") or []
     )
