@@ -28,8 +28,10 @@ from saferhub.framework.models import Framework, Indicator
 from saferhub.geography.models import Area
 from saferhub.governance.models import Meeting, Paper
 from saferhub.measures.models import IndicatorValue
+from saferhub.measures.selectors import value_sources
 from saferhub.performance import selectors as performance
 from saferhub.performance.pages.indicator import indicator_performance_data
+from saferhub.sharing.access import sharing_unsuppressed_allowed
 
 
 class Refused(Exception):
@@ -95,7 +97,7 @@ def indicator_area_codes(*, indicator: Indicator) -> list[str]:
 
 def indicator_series(*, user: Any, slug: str, code: str, today: dt.date) -> SeriesRead | None:
     """The indicator's values for the area, exactly as its page shows them to this reader (the same
-    ``public`` and ``public_rows`` decisions as ``performance.views.indicator``)."""
+    ``public`` and ``public_rows`` decisions as ``performance.views.indicator``, agreements included)."""
     found = indicator_get(user=user, slug=slug)
     area = area_get(code=code) if code else None
     if found is None or (code and area is None):
@@ -106,8 +108,11 @@ def indicator_series(*, user: Any, slug: str, code: str, today: dt.date) -> Seri
         if area is None:
             return None
     public = not access_sees_small_numbers(user, owners, area=area)
+    # A partner's returns or uploads are shown whole only under an agreement in force (as on the page).
+    if not public and not sharing_unsuppressed_allowed(user, value_sources(indicators=[indicator], areas=[area])):
+        public = True
     parent = performance.parent_area(area=area)
-    public_rows = public if parent is None else not access_sees_small_numbers(user, owners, area=parent)
+    public_rows = public if parent is None else (not access_sees_small_numbers(user, owners, area=parent)) or public
     data = indicator_performance_data(
         indicator=indicator, area=area, today=today, public=public, public_rows=public_rows
     )
