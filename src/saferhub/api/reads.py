@@ -17,8 +17,9 @@ from django.db.models import Prefetch, QuerySet
 
 from saferhub.accounts.access import (
     access_framework_read,
-    access_partnerships,
+    access_has_role,
     access_public_read,
+    access_published_q,
     access_sees_small_numbers,
 )
 from saferhub.accounts.models import Partnership, Role
@@ -215,13 +216,18 @@ def framework_actions(*, user: Any, framework: Framework) -> QuerySet[Action]:
 
 
 def meeting_list(*, user: Any) -> list[Meeting]:
-    """Meetings, agenda items and papers of the partnerships the reader is a member of (governance
-    records carry no publication status yet, so the public reads none, as on the pages)."""
-    mine = access_partnerships(user, Role.VIEWER)
+    """Published meetings, and a partnership's members' own unpublished ones, with their agenda items
+    and papers (``access_published_q``, as the governance pages)."""
     papers = Prefetch("items__papers", queryset=Paper.objects.order_by("pk"))
     return list(
-        Meeting.objects.filter(partnership__in=mine)
+        Meeting.objects.filter(access_published_q(user, "partnership"))
         .select_related("partnership")
         .prefetch_related("items", papers)
         .order_by("-date", "pk")
     )
+
+
+def meeting_items(*, user: Any, meeting: Meeting) -> list[Any]:
+    """The meeting's items this reader may see: an item taken in private is its members' only."""
+    member = access_has_role(user, meeting.partnership, Role.VIEWER)
+    return [i for i in meeting.items.all() if member or not i.exempt]

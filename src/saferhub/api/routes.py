@@ -260,7 +260,8 @@ def framework_actions(request: HttpRequest, slug: str = Path(..., pattern=SLUG))
 
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, url_name="meetings", tags=["governance"])
 def meetings(request: HttpRequest) -> list[dict[str, Any]]:
-    """Board meetings with their agenda items and papers, for the partnerships you are a member of."""
+    """Published board meetings (and your partnerships' unpublished ones) with their agenda items and
+    papers; items taken in private are left out unless you are a member."""
     return [
         {
             "id": str(m.public_id),
@@ -282,7 +283,7 @@ def meetings(request: HttpRequest) -> list[dict[str, Any]]:
                         for p in i.papers.all()
                     ],
                 }
-                for i in m.items.all()
+                for i in reads.meeting_items(user=reader_of(request).user, meeting=m)
             ],
         }
         for m in reads.meeting_list(user=reader_of(request).user)

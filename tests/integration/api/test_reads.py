@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from saferhub.core.models import Publication
 from saferhub.framework.models import Framework
 from tests.factories import (
     ActionFactory,
@@ -76,7 +77,7 @@ def test_plans_are_read_as_the_pages_read_them_and_actions_follow_their_partners
     assert draft.pk and closed.pk
 
 
-def test_meetings_and_papers_are_their_partnerships_members(client, essex_partnerships):
+def test_meetings_are_members_until_published_and_private_items_stay_private(client, essex_partnerships):
     safer = essex_partnerships["safer-essex"]
     meeting = MeetingFactory(partnership=safer, date=dt.date(2008, 7, 1))
     AgendaItemFactory(meeting=meeting, title="Performance report")
@@ -87,6 +88,14 @@ def test_meetings_and_papers_are_their_partnerships_members(client, essex_partne
     body = client.get("/api/meetings", **insider).json()
     assert [m["id"] for m in body] == [str(meeting.public_id)]
     assert body[0]["date"] == "2008-07-01" and body[0]["items"][0]["title"] == "Performance report"
+    # Published, it is everyone's, except an item taken in private.
+    AgendaItemFactory(meeting=meeting, title="Staffing matter", exempt=True)
+    meeting.publication = Publication.PUBLISHED
+    meeting.save(update_fields=["publication"])
+    public = client.get("/api/meetings").json()
+    assert [i["title"] for i in public[0]["items"]] == ["Performance report"]
+    mine = client.get("/api/meetings", **insider).json()
+    assert {i["title"] for i in mine[0]["items"]} == {"Performance report", "Staffing matter"}
 
 
 def test_the_catalogue_lists_each_published_series_in_dcat(client, crime_counts, private_indicator):
