@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from saferhub.api.urls import api
+
 admin.site.site_header = "saferhub administration"
 admin.site.site_title = "saferhub"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("account/", include("saferhub.accounts.urls")),
     path("", include("saferhub.framework.urls")),
     path("actions/", include("saferhub.delivery.urls")),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks",
+    "ninja",
     "saferhub.core",
     "saferhub.accounts",
     "saferhub.geography",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "saferhub.sharing",
     "saferhub.reports",
     "saferhub.web",
+    "saferhub.api",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 SERVICE_NAME = env_str("SAFERHUB_SERVICE_NAME", "saferhub")
+
+# The open data API's rates (django-ninja's "count/period" form: s, m, h, d): requests without a
+# token per client address, requests with a partner's token per token.
+SAFERHUB_API_RATE_PUBLIC = env_str("SAFERHUB_API_RATE_PUBLIC", "60/m")
+SAFERHUB_API_RATE_TOKEN = env_str("SAFERHUB_API_RATE_TOKEN", "600/m")
+# The client's address behind SAFERHUB_PROXY_COUNT proxies, as for sign-in throttling (0: REMOTE_ADDR).
+NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT
 
 LOGGING = {
     "version": 1,

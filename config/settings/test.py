@@ -15,3 +15,6 @@ SAFERHUB_RECORD_STORE = env_str("SAFERHUB_RECORD_STORE", tempfile.mkdtemp(prefix
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="saferhub-static-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Many tests call the API from one address; the throttling test lowers these.
+SAFERHUB_API_RATE_PUBLIC = "100000/m"
+SAFERHUB_API_RATE_TOKEN = "100000/m"

@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "saferhub.assessment.commands",
     "saferhub.sharing.commands",
     "saferhub.reports.commands",
+    "saferhub.api.commands",
 ]
 
 

@@ -228,6 +228,11 @@ def kwargs_for(world, name: str) -> dict:
         "sharing:agreement_review": {"slug": world["agreement"].slug},
         "sharing:dataset_reads": {"slug": world["dataset"].slug},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "api:area": {"code": "E07999999"},
+        "api:indicator": {"slug": world["indicator"].slug},
+        "api:series": {"slug": world["indicator"].slug},
+        "api:framework": {"slug": world["framework"].slug},
+        "api:framework_actions": {"slug": world["framework"].slug},
     }
     return table.get(name, {})
 
@@ -238,6 +243,7 @@ def kwargs_for(world, name: str) -> dict:
 # sends the reader back); ``absent``: A's page for an object that does not exist (404 to A's
 # writers, refused to everyone else); ``post_only``: GET not allowed; ``nowhere``: a public page for
 # an object that does not exist. A tuple lists the status for each identity in IDENTITIES order.
+API_READ = (401, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403)
 PAGES: dict[str, str | tuple[int, ...]] = {
     "login": "open",
     "logout": "post_only_all",
@@ -350,6 +356,22 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "sharing:dataset_list": "signed_in",
     # Who read a dataset: only its owning organisation's data owners (A's analyst works there).
     "sharing:dataset_reads": (302, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403),
+    # The open data API: lists answer everyone with what each may read; A's private figures and plan
+    # are A's members' (401 signed out: send a token; 403 to others); A's indicator has no values (404).
+    "api:index": "open",
+    "api:api-root": "open",
+    "api:openapi-json": "open",
+    "api:openapi-view": "open",
+    "api:catalogue": "open",
+    "api:areas": "open",
+    "api:area": "nowhere",
+    "api:indicators": "open",
+    "api:indicator": API_READ,
+    "api:series": (401, 404, 404, 404, 404, 403, 403, 403, 403, 403, 403),
+    "api:frameworks": "open",
+    "api:framework": API_READ,
+    "api:framework_actions": API_READ,
+    "api:meetings": "open",
 }
 LOGIN = "login"
 ROLE_OF = {f"a_{k}": v for k, v in ROLES.items()}
@@ -445,3 +467,23 @@ def test_django_admin_is_staff_only(world, db):
     assert client_for(world, "anon").get("/admin/").status_code == 302
     assert client_for(world, "a_admin").get("/admin/").status_code == 302
     assert client_for(world, "staff").get("/admin/").status_code == 200
+
+
+API_NAMES = sorted(n for n in PAGES if n.startswith("api:"))
+
+
+@pytest.mark.parametrize("name", API_NAMES)
+def test_api_with_a_token_answers_as_the_session_does(world, db, name):
+    """A partner's token acts as its user through the same door: each identity's token gets what
+    its session got above."""
+    from saferhub.api.tokens import api_token_create
+
+    url = reverse(name, kwargs=kwargs_for(world, name))
+    wrong = {}
+    for identity in IDENTITIES[1:]:
+        raw = api_token_create(user=world["users"][identity])[1]
+        response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
+        want = expected(PAGES[name], identity)
+        if response.status_code != want:
+            wrong[identity] = (response.status_code, want)
+    assert wrong == {}, f"{name}: (got, expected) by identity"
