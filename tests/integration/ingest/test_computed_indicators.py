@@ -83,14 +83,35 @@ def _independent(files: list[Path]) -> dict[tuple[str, str, str], int]:
     return out
 
 
+@pytest.fixture(scope="module")
+def _module_import(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Essex and four police.uk months imported once for the module, inside a transaction rolled
+    back at its end (each test then runs in its own savepoint, as usual)."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from saferhub.geography.services import geography_builtin_load
+    from tests.conftest import SHARED_DATA
+
+    store, var = settings.SAFERHUB_RECORD_STORE, settings.SAFERHUB_VAR_DIR
+    settings.SAFERHUB_RECORD_STORE = str(tmp_path_factory.mktemp("computed") / "records")
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            geography_builtin_load(name="essex")
+            accounts_essex_load()
+            framework_essex_load()
+            transcribed = IndicatorValue.objects.filter(source_import__isnull=True).count()
+            files = [SHARED_DATA / "police-uk" / m / f"{m}-essex-street.csv" for m in MONTHS]
+            police_uk_import(paths=files)
+            yield {"files": files, "transcribed": transcribed}
+            transaction.set_rollback(True)
+    finally:
+        settings.SAFERHUB_RECORD_STORE, settings.SAFERHUB_VAR_DIR = store, var
+
+
 @pytest.fixture
-def imported(essex_partnerships, shared_data):
-    framework_essex_load()
-    accounts_essex_load()
-    transcribed = IndicatorValue.objects.filter(source_import__isnull=True).count()
-    files = [shared_data / "police-uk" / m / f"{m}-essex-street.csv" for m in MONTHS]
-    police_uk_import(paths=files)
-    return {"files": files, "transcribed": transcribed}
+def imported(_module_import, db):
+    return _module_import
 
 
 def test_the_plans_indicators_agree_exactly_with_a_count_of_the_published_files(imported):
