@@ -168,6 +168,7 @@ CASES = [
             "quorum": "id_quorum",
             "review_arrangements": "id_review_arrangements",
             "review_by": "id_review_by_0",
+            "publication": "id_publication_0",
         },
         {"partnership", "actor", "source"},
     ),
@@ -209,6 +210,7 @@ CASES = [
                 "title": "id_title",
                 "status": "id_status",
                 "note": "id_note",
+                "publication": "id_publication_0",
             },
             {"partnership", "meeting", "actor", "source", "standing_items"},
         )
@@ -232,6 +234,8 @@ CASES = [
                 "summary": "id_summary",
                 "minutes": "id_minutes",
                 "decisions_intro": "id_decisions_intro",
+                "exempt": "id_exempt",
+                "exempt_reason": "id_exempt_reason",
             },
             {"meeting", "item", "actor", "source", "order"},
         )
@@ -646,6 +650,7 @@ CASES = [
 NOT_SERVICE_FORMS = {
     "governance/forward_plan.html",
     "ingest/import_detail.html",
+    "reports/publish.html",  # a confirmation: one button, no fields
     "base.html",
     "registration/login.html",
     "registration/password_reset_form.html",
