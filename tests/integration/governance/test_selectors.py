@@ -6,10 +6,10 @@ from datetime import date, time
 
 import pytest
 
+from saferhub.governance.changes import meeting_changes
 from saferhub.governance.models import Attendance, Meeting
 from saferhub.governance.selectors import (
     attendance_statistics,
-    meeting_changes,
     meeting_record,
     partnership_governance,
 )

@@ -13,6 +13,7 @@ from saferhub.accounts.models import Partnership, Role
 from saferhub.core.models import Publication
 from saferhub.core.refusal import refuse
 from saferhub.governance import selectors
+from saferhub.governance.changes import meeting_changes
 from saferhub.governance.diagram import structure_svg
 from saferhub.governance.documents import DOCUMENT_KINDS, calendar_for, meeting_document_pdf
 from saferhub.governance.models import Meeting, Paper
@@ -113,7 +114,7 @@ def meeting_document_download(request: HttpRequest, pk: int, kind: str) -> HttpR
 @login_required
 def meeting_history(request: HttpRequest, pk: int) -> HttpResponse:
     m = meeting_for(request, pk)
-    return render(request, "governance/history.html", {"meeting": m, "changes": selectors.meeting_changes(m)})
+    return render(request, "governance/history.html", {"meeting": m, "changes": meeting_changes(m)})
 
 
 @login_required

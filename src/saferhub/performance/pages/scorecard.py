@@ -4,17 +4,15 @@ CSV or XLSX."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from saferhub.core import disclosure
-from saferhub.framework.models import Framework, Indicator, IndicatorMembership
+from saferhub.framework.models import Framework, IndicatorMembership
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, links, selectors
 from saferhub.performance.formatting import interval_text, suppressed_text, value_text
 from saferhub.performance.freshness import freshness
-from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.masks import reader_detail
 from saferhub.performance.pages.scorecard_order import (
@@ -25,32 +23,7 @@ from saferhub.performance.pages.scorecard_order import (
     rows_filtered_and_sorted,
     status_counts,
 )
-
-
-@dataclass
-class ScorecardRow:
-    membership: IndicatorMembership
-    indicator: Indicator
-    summary: IndicatorSummary | None
-    lead: str
-    target: labels.Label
-    variation: labels.Label
-    assurance: labels.Label
-    benchmark: labels.Label
-    trend: labels.Label
-    fresh: dict[str, Any]
-    interval: str
-    value: str
-    sparkline: str
-    links: dict[str, str] = field(default_factory=dict)
-    #: The indicator page's list of strategic actions for this indicator (readable by everyone).
-    actions_url: str = ""
-    why_url: str = ""
-    benchmark_name: str = ""
-    url: str = ""
-    suppressed: bool = False
-    #: The summary's detail as this reader may see it (exports read their reasons from it).
-    detail: dict[str, Any] = field(default_factory=dict)
+from saferhub.performance.pages.scorecard_row import ScorecardRow
 
 
 def membership_lead(m: IndicatorMembership) -> str:

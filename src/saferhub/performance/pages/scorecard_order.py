@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from saferhub.performance import labels
-
-if TYPE_CHECKING:
-    from saferhub.performance.pages.scorecard import ScorecardRow
+from saferhub.performance.pages.scorecard_row import ScorecardRow
 
 #: Ambition statuses, worst first: the order of the summary and of the "exceptions first" sort.
 STATUS_ORDER = ("off_track", "at_risk", "not_enough_evidence", "not_assessed", "no_target", "on_track")
