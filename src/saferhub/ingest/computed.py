@@ -39,6 +39,9 @@ from saferhub.measures.definitions import (
 from saferhub.measures.models import IndicatorValue
 
 PARTIAL = "partial"
+# Records that only approximate the plan's measure: a series of their own, never judged against the
+# plan's ambition or joined to values of the plan's own measure.
+PROXY = "proxy"
 
 
 def computed_indicators(source: str) -> list[tuple[Indicator, ComputedDefinition]]:
@@ -109,9 +112,13 @@ def computed_rows(ctx: Context, view: Manifest, source: str) -> list[IndicatorRo
                 continue
             note = f"Computed. {describe(definition)}"
             row: dict[str, Any] = {"area": period.area, "period": period.label, "breakdown": ""}
+            flags = [PROXY] if definition.proxy else []
             if period.partial:
                 note += f" Partial: {period.months} of {period.months_needed} months held."
-                row.update(status="provisional", quality_flags=[PARTIAL])
+                row.update(status="provisional")
+                flags.append(PARTIAL)
+            if flags:
+                row["quality_flags"] = flags
             if definition.denominator == "population":
                 population = book.population(period.area, period.start.year)
                 if not population:

@@ -314,6 +314,13 @@ def funnel(units: Sequence[tuple[str, str, Point]], *, value_type: str, multipli
     }
 
 
+PROXY_BASIS = "proxy"
+PROXY_REASON = (
+    "not judged against the plan's ambition: the latest figure is a proxy counted from police.uk records, "
+    "not the plan's own measure"
+)
+
+
 # --- one indicator in one area --------------------------------------------------------------------
 
 
@@ -330,8 +337,15 @@ def summarise(
     present = [p for p in points if p.value is not None]
     latest = present[-1] if present else None
     # Periods with months missing (status "partial") are shown, never judged: SPC, trend and forecast
-    # read whole periods only.
-    whole = [p for p in points if p.status != "partial"]
+    # read whole periods only, and only those measured the same way as the latest value: a police.uk
+    # proxy and the plan's own measure are two series, never one.
+    basis = latest.basis if latest else ""
+    whole = [p for p in points if p.status != "partial" and p.basis == basis]
+    if basis == PROXY_BASIS and targets:
+        targets = []
+        proxy_reason = PROXY_REASON
+    else:
+        proxy_reason = ""
     spc_target = next((t.value for t in targets if t.kind == "value" and t.value is not None), None)
     spc = spc_summary(whole, polarity=polarity, target=spc_target)
     comparisons = compare(latest, benchmarks, polarity=polarity, value_type=value_type)
@@ -339,6 +353,8 @@ def summarise(
     forecast, target = forecast_and_status(
         whole, targets=targets, polarity=polarity, parse=parse, value_type=value_type
     )
+    if proxy_reason:
+        target = {**target, "status": "not_assessed", "reason": proxy_reason}
     return Summary(
         points=len(points),
         latest=latest,

@@ -11,6 +11,7 @@ from typing import Any
 from saferhub.core.errors import SaferhubError
 from saferhub.performance.series import Point, TargetInfo, _index_label, period_index, segments
 from saferhub.stats import forecast as stats_forecast
+from saferhub.stats.ambition import AmbitionStatus, relative_ambition
 from saferhub.stats.results import figure
 
 FORECAST_FREQUENCY = {"month": "monthly", "quarter": "quarterly", "year": "annual", "financial_year": "annual"}
@@ -181,11 +182,32 @@ def _forecast_label(last: Point, step: int) -> str:
     return _index_label(last.kind, index + step)
 
 
+RELATIVE_STATUS = {
+    AmbitionStatus.MET: "on_track",
+    AmbitionStatus.NOT_MET: "off_track",
+    AmbitionStatus.NOT_ASSESSED: "not_assessed",
+}
+
+
+def _judge_relative(target: TargetInfo, last: Point) -> dict[str, Any]:
+    """Seed 000's "greater than 1 standard deviation below the national and regional averages": the
+    latest value against each comparator group's mean and spread (saferhub.stats.ambition)."""
+    result = relative_ambition(
+        last.value,
+        comparators=target.comparators,
+        standard_deviations=1.0,
+        direction="above" if target.direction == "increase" else "below",
+    )
+    return {"status": RELATIVE_STATUS[result.status], "reason": f"in {last.period}: {result.reason}"}
+
+
 def _judge(
     target: TargetInfo, when: dt.date | None, last: Point, forecast: dict[str, Any] | None, polarity: str, why_not: str
 ) -> dict[str, Any]:
     ambition = target.value
     pol = polarity
+    if target.kind == "relative" and ambition is None and target.comparators:
+        return _judge_relative(target, last)
     if target.kind == "direction" and target.direction in ("reduce", "increase"):
         ambition = last.value
         pol = "lower_is_better" if target.direction == "reduce" else "higher_is_better"

@@ -37,6 +37,7 @@ class Point:
     numerator: float | None = None
     denominator: float | None = None
     status: str = "final"
+    basis: str = ""  # "proxy" when records only approximate the plan's measure
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +53,7 @@ class Point:
             "numerator": self.numerator,
             "denominator": self.denominator,
             "status": self.status,
+            "basis": self.basis,
         }
 
 
@@ -76,6 +78,8 @@ class TargetInfo:
     direction: str
     target_date: dt.date | None
     period_label: str
+    # For a relative ambition: each comparator group's name → its areas' values in the latest period.
+    comparators: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from saferhub.core.codes import parse_period
 from saferhub.framework.models import Indicator, PolarityChange, Target
-from saferhub.geography.models import CSP_AREA_TYPES, Area, ComparatorGroup
+from saferhub.geography.models import CSP_AREA_TYPES, Area, AreaType, ComparatorGroup
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance import compute
 from saferhub.performance.models import IndicatorSummary
@@ -28,6 +28,7 @@ from saferhub.performance.suppression import suppression_refresh
 _ONE_AREA_KINDS = frozenset({ComparatorGroup.Kind.MOST_SIMILAR, ComparatorGroup.Kind.STATISTICAL_NEIGHBOURS})
 
 PARTIAL = "partial"
+PROXY = "proxy"
 
 _FIELDS = (
     "area_id",
@@ -81,6 +82,7 @@ def _point(row: dict[str, Any]) -> compute.Point:
         denominator=row["denominator"],
         # A period with months missing (computed from records) is shown but never judged.
         status=PARTIAL if PARTIAL in (row.get("quality_flags") or []) else row["status"],
+        basis=PROXY if PROXY in (row.get("quality_flags") or []) else "",
     )
 
 
@@ -225,7 +227,9 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
                     polarity=polarity,
                     value_type=ind.value_type,
                     benchmarks=benchmarks,
-                    targets=targets.get((ind.pk, area_id), []),
+                    targets=_with_comparators(
+                        targets.get((ind.pk, area_id), []), place, latest, areas=areas, by_area_period=by_area_period
+                    ),
                     parse=parse_period,
                 )
                 detail = result.detail()
@@ -233,6 +237,40 @@ def performance_refresh(*, indicator: Indicator | None = None, area: Area | None
                 _store(ind, place, result, detail, now)
                 summary.written += 1
     return summary
+
+
+def _with_comparators(
+    targets: list[compute.TargetInfo],
+    place: Area,
+    latest: compute.Point | None,
+    *,
+    areas: dict[int, Area],
+    by_area_period: dict[tuple[int, str], compute.Point],
+) -> list[compute.TargetInfo]:
+    """Relative ambitions ("below the national and regional averages") get the values they are judged
+    against: areas of the same kind in the same country and in the same region, in the latest period,
+    the area itself left out. Other ambitions are returned as they are."""
+    if latest is None or not any(t.kind == "relative" and t.value is None for t in targets):
+        return targets
+    chain = {a.area_type: a for a in _ancestors(place, areas)}
+    peers = [
+        (a, p.value)
+        for a in areas.values()
+        if a.area_type == place.area_type
+        and a.pk != place.pk
+        and (p := by_area_period.get((a.pk, latest.period))) is not None
+        and p.value is not None
+        and p.basis == latest.basis
+    ]
+    comparators: dict[str, list[float]] = {}
+    for kind, words in ((AreaType.COUNTRY, "national"), (AreaType.REGION, "regional")):
+        home = chain.get(kind)
+        if home is None:
+            continue
+        comparators[f"{words} ({home.name})"] = [
+            v for a, v in peers if any(x.pk == home.pk for x in _ancestors(a, areas))
+        ]
+    return [replace(t, comparators=comparators) if t.kind == "relative" and t.value is None else t for t in targets]
 
 
 def _districts(

@@ -18,9 +18,10 @@ from saferhub.accounts.services import accounts_essex_load
 from saferhub.framework.models import Framework, Indicator
 from saferhub.framework.services import framework_essex_load
 from saferhub.geography.models import Area, AreaType, Population
-from saferhub.ingest.computed import PARTIAL
+from saferhub.ingest.computed import PARTIAL, PROXY
 from saferhub.ingest.services import police_uk_import
 from saferhub.measures.models import IndicatorValue
+from saferhub.performance.models import IndicatorSummary
 from saferhub.performance.pages.scorecard import scorecard_rows
 from saferhub.performance.services import performance_refresh
 
@@ -142,6 +143,24 @@ def test_rates_use_the_population_and_partial_years_say_so(imported):
     assert month.quality_flags == [] and month.status == "final"
     proxy = IndicatorValue.objects.filter(indicator__slug="assault-with-injury").exclude(source_import=None).first()
     assert "A proxy, not the plan's own measure" in proxy.source_note
+    assert PROXY in proxy.quality_flags
+
+
+def test_a_proxy_is_its_own_series_and_is_never_judged_against_the_plans_ambition(client, imported):
+    """NI 20's transcribed county rate (4.85 per 1,000 in 2009/10) and police.uk's "violence and sexual
+    offences" are different measures: neither the statistics nor the ambition join them."""
+    performance_refresh()
+    summary = IndicatorSummary.objects.get(indicator__slug="assault-with-injury", area__code=COUNTY)
+    detail = summary.detail
+    assert detail["latest"]["basis"] == PROXY
+    assert {p["basis"] for p in detail["series"]} == {"", PROXY}  # both shown ...
+    assert summary.target_status == "not_assessed"  # ... but the plan's LAA2 ambition is not applied
+    assert "proxy counted from police.uk records" in detail["target"]["reason"]
+    page = client.get(f"/performance/indicators/assault-with-injury/?area={COUNTY}").content.decode()
+    assert "Proxy from police.uk, not the plan's own measure" in page
+    # transcribed values keep no proxy mark: the 2009/10 county rate is the plan's own figure
+    own = IndicatorValue.objects.get(indicator__slug="assault-with-injury", area__code=COUNTY, period_label="2009/10")
+    assert own.value == 4.85 and PROXY not in own.quality_flags and own.source_import is None
 
 
 def test_transcribed_values_stay_beside_computed_ones(imported):

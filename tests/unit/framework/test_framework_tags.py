@@ -2,7 +2,7 @@
 
 import pytest
 
-from saferhub.framework.templatetags.framework_tags import format_figure, format_period
+from saferhub.framework.templatetags.framework_tags import breakdown_words, format_figure, format_period
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,16 @@ def test_bullets_make_a_list_and_escape_text():
         '<ul class="govuk-list govuk-list--bullet"><li>Safer &lt;roads&gt;</li><li>Fewer victims</li></ul>'
         '<p class="govuk-body">Afterwards</p>'
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "words"),
+    [
+        ("health_area=Mid Essex", "Health area: Mid Essex"),
+        ("sex=women", "Sex: women"),
+        ("health_area=West Essex; age_band=16 to 24", "Health area: West Essex; age band: 16 to 24"),
+        ("", ""),
+    ],
+)
+def test_a_breakdown_reads_in_words_not_as_its_stored_code(stored, words):
+    assert breakdown_words(stored) == words

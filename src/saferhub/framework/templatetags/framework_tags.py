@@ -90,6 +90,19 @@ def bullets(text: Any) -> SafeString:
 
 
 @register.filter
+def breakdown_words(breakdown: str) -> str:
+    """A stored breakdown ("health_area=Mid Essex; sex=women") in the reader's words ("Health area: Mid
+    Essex; sex: women")."""
+    parts = []
+    for i, piece in enumerate(p.strip() for p in str(breakdown or "").split(";") if p.strip()):
+        name, sep, value = piece.partition("=")
+        words = name.strip().replace("_", " ")
+        words = words[:1].upper() + words[1:] if i == 0 else words
+        parts.append(f"{words}: {value.strip()}" if sep else words)
+    return "; ".join(parts)
+
+
+@register.filter
 def computed_note(indicator: Any) -> str:
     """How the indicator's figures are computed from imported records ("" when they are not)."""
     return how_computed(indicator)

@@ -42,13 +42,17 @@ def _index(label: str) -> tuple[str, int] | None:
 
 def with_stretches(rows: list[dict[str, Any]], *, field: str = "period") -> list[dict[str, Any]]:
     """Each row (in time order) with ``stretch``: a number that changes after every missing period,
-    so that a line drawn with ``detail: stretch`` stops at a gap instead of bridging it."""
-    out, stretch, previous = [], 0, None
+    so that a line drawn with ``detail: stretch`` stops at a gap instead of bridging it, and where the
+    values change basis (a police.uk proxy beside the plan's own measure)."""
+    out, stretch, previous, basis = [], 0, None, None
     for row in rows:
         index = _index(str(row[field])) if row.get(field) else None
         if previous is not None and index is not None and (index[0] != previous[0] or index[1] - previous[1] > 1):
             stretch += 1
+        elif basis is not None and row.get("basis", "") != basis:
+            stretch += 1  # a proxy and the plan's own measure are never joined by a line
         previous = index or previous
+        basis = row.get("basis", "")
         out.append({**row, "stretch": stretch})
     return out
 

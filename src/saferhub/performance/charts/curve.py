@@ -27,7 +27,8 @@ def turn_the_curve(
             "value": p["value"],
             "lower": p.get("lower_95"),
             "upper": p.get("upper_95"),
-            "series": "Recorded",
+            "series": "Proxy from police.uk" if p.get("basis") == "proxy" else "Recorded",
+            "basis": p.get("basis", ""),
         }
         for p in history
     ]
@@ -64,6 +65,10 @@ def turn_the_curve(
     last_stretch = hist_rows[-1]["stretch"] if hist_rows else 0
     fc_rows = [{**r, "stretch": last_stretch} for r in fc_rows]
     y_title = unit or "Value"
+    styles = [("Recorded", c.BLUE, [1, 0])]
+    if any(r["basis"] == "proxy" for r in hist_rows):
+        styles.append(("Proxy from police.uk", c.PURPLE, [2, 2]))
+    styles.append(("Forecast if nothing changes", c.DARK_GREY, [6, 4]))
     layers: list[dict[str, Any]] = []
     if fc_rows:
         layers.append(
@@ -89,13 +94,13 @@ def turn_the_curve(
                     "field": "series",
                     "type": "nominal",
                     "title": None,
-                    "scale": {"domain": ["Recorded", "Forecast if nothing changes"], "range": [c.BLUE, c.DARK_GREY]},
+                    "scale": {"domain": [s for s, _, _ in styles], "range": [colour for _, colour, _ in styles]},
                 },
                 "strokeDash": {
                     "field": "series",
                     "type": "nominal",
                     "title": None,
-                    "scale": {"domain": ["Recorded", "Forecast if nothing changes"], "range": [[1, 0], [6, 4]]},
+                    "scale": {"domain": [s for s, _, _ in styles], "range": [dash for _, _, dash in styles]},
                 },
                 "tooltip": [
                     {"field": "period", "title": "Period"},

@@ -145,6 +145,7 @@ def indicator_performance_data(
     ctx["missing"] = (detail.get("completeness") or {}).get("missing", [])
     present = [p for p in detail.get("series") or [] if p.get("value") is not None]
     ctx["latest_partial"] = bool(present) and present[-1].get("status") == "partial"
+    ctx["latest_proxy"] = bool(present) and present[-1].get("basis") == "proxy"
     suppressed = any(p.get("suppressed") for p in detail.get("series") or []) or any(
         r.get("suppressed") for r in (districts or {}).get("rows") or []
     )
