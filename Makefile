@@ -49,9 +49,12 @@ load-essex: install ## Migrate and load the built-in Essex geography and framewo
 	$(BIN)/saferhub performance refresh
 
 DATA ?= ../shared/data
-demo: load-essex ## Load Essex, then import a real sample from DATA (default ../shared/data): police.uk months and STATS19
+demo: load-essex ## Load Essex, then import a real sample from DATA (default ../shared/data): boundaries, police.uk months and STATS19
 	@test -d "$(DATA)/police-uk" || { echo "No police.uk folders under DATA=$(DATA): point DATA at the folder that holds police-uk/YYYY-MM/." >&2; exit 1; }
 	$(BIN)/saferhub geography load national "$(DATA)"
+	$(BIN)/saferhub geography load boundaries "$(DATA)"/boundaries/lad/ltla-2016-bsc.geojson
+	$(BIN)/saferhub geography load boundaries "$(DATA)"/boundaries/essex-lsoa-2011/*.json --vintage 2011
+	$(BIN)/saferhub geography load boundaries "$(DATA)"/boundaries/essex-lsoa-2021/*.json --vintage 2021
 	$(BIN)/saferhub import police-uk --again $$(ls -d "$(DATA)"/police-uk/[0-9][0-9][0-9][0-9]-[0-9][0-9])
 	@if [ -d "$(DATA)/stats19/west-yorkshire-2024" ]; then $(BIN)/saferhub import stats19 --again "$(DATA)/stats19/west-yorkshire-2024"; fi
 	@echo "Imported. Run 'make run' to serve the hub with these figures."

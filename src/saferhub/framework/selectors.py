@@ -43,11 +43,16 @@ def framework_readable(user: Any, framework: Framework) -> bool:
 
 
 def indicator_readable(user: Any, indicator: Indicator, memberships: list[IndicatorMembership] | None = None) -> bool:
-    """An indicator is open to whoever may read its owner or any framework that lists it."""
+    """An indicator is open to whoever may read its owner or any framework that lists it. One that
+    belongs to no partnership and no framework (an importer made it from the records, such as
+    police.uk's crime types) is open to everyone, as its figures are on the performance pages; small
+    counts are suppressed there and here alike."""
     if indicator.owner is not None and access_public_read(user, indicator.owner):
         return True
     if memberships is None:
         memberships = list(indicator.memberships.select_related("framework__owner"))
+    if indicator.owner is None and not memberships:
+        return True
     return any(access_framework_read(user, m.framework) for m in memberships)
 
 

@@ -61,3 +61,31 @@ def test_risks_show_to_members_and_not_to_the_public(client, indicator, essex_pa
     member = PartnershipRoleFactory(partnership=essex_partnerships["safer-essex"], role=Role.VIEWER)
     sign_in(client, member.user.username, PASSWORD)
     assert "Casualty data stops arriving" in client.get(f"/indicators/{indicator.slug}/").content.decode()
+
+
+def test_an_indicator_an_importer_made_from_open_records_is_open_with_its_small_counts_hidden(
+    client, essex_partnerships
+):
+    """Issue 21: police.uk's crime types answered "You cannot see this page" even to an analyst, though the
+    same figures are open on the performance pages. Open to all; counts of 1 to 4 hidden from the public."""
+    from saferhub.geography.models import Area
+    from saferhub.measures.services import indicator_values_write
+
+    made = Indicator.objects.create(slug="crime-robbery", title="Robbery", value_type="count")
+    indicator_values_write(
+        indicator=made,
+        rows=[
+            {"area": "E07000073", "period": "2024-01", "value": 3},
+            {"area": "E07000073", "period": "2024-02", "value": 17},
+        ],
+    )
+    assert Area.objects.filter(code="E07000073").exists()
+    page = client.get("/indicators/crime-robbery/?area=E07000073")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "17" in text and "fewer than 5" in text  # the small count is hidden from a signed-out reader
+    # A partnership's own indicator stays closed to a reader the partnership has not published it to.
+    owned = Indicator.objects.create(slug="owned-closed", title="Owned", owner=essex_partnerships["safer-essex"])
+    essex_partnerships["safer-essex"].publishes_performance = False
+    essex_partnerships["safer-essex"].save()
+    assert client.get(f"/indicators/{owned.slug}/").status_code in (302, 403)

@@ -19,6 +19,7 @@ from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.answer import indicator_answer
 from saferhub.performance.pages.maps import district_map
 from saferhub.performance.pages.masks import reader_detail, reader_districts
+from saferhub.performance.pages.rolling import rolling_windows
 
 
 def headline(
@@ -143,6 +144,18 @@ def indicator_performance_data(
         for p in reversed(detail.get("series") or [])
     ]
     ctx["missing"] = (detail.get("completeness") or {}).get("missing", [])
+    series = detail.get("series") or []
+    ctx["monthly"] = any(p.get("kind") == "month" for p in series)
+    ctx["rolling"] = (
+        [
+            {**w, "value_text": suppressed_text(indicator) if w["suppressed"] else value_text(w["value"])}
+            for w in rolling_windows(
+                series, value_type=indicator.value_type, multiplier=indicator.multiplier, public=public
+            )
+        ]
+        if ctx["monthly"]
+        else []
+    )
     present = [p for p in detail.get("series") or [] if p.get("value") is not None]
     ctx["latest_partial"] = bool(present) and present[-1].get("status") == "partial"
     ctx["latest_proxy"] = bool(present) and present[-1].get("basis") == "proxy"
