@@ -72,11 +72,23 @@ RULE_WORDS = {
 }
 
 
+MIN_ANNUAL_SPC = 5  # years; fewer than 15 points give trial limits, which the page says (Making Data Count)
+
+
 def spc_summary(points: Sequence[Point], *, polarity: str, target: float | None) -> dict[str, Any] | None:
-    """XmR chart of a monthly or quarterly series, rebased after long gaps; None if not applicable."""
+    """XmR chart of a monthly, quarterly or annual series, rebased after long gaps; None if not
+    applicable. An annual series needs ``MIN_ANNUAL_SPC`` whole years: with fewer, limits from a
+    handful of years say little (its recent trend is the Fingertips test instead)."""
     present = [p for p in points if p.value is not None]
-    if not present or present[0].kind not in SUB_ANNUAL:
+    if not present or present[0].kind not in (*SUB_ANNUAL, *ANNUAL):
         return None
+    if present[0].kind in ANNUAL and len(present) < MIN_ANNUAL_SPC:
+        return {
+            "applicable": False,
+            "reason": (
+                f"an SPC chart of yearly values needs at least {MIN_ANNUAL_SPC} years; this series has {len(present)}"
+            ),
+        }
     if len(present) < 2:
         return {"applicable": False, "reason": "an SPC chart needs at least 2 values"}
     starts = [s for s in segments(present) if s >= 2 and len(present) - s >= 2]

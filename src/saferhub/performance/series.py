@@ -17,7 +17,7 @@ SUB_ANNUAL = ("month", "quarter")
 ANNUAL = ("year", "financial_year")
 # A gap longer than this many missing periods starts new SPC limits and a new forecast base: the way
 # the figures were recorded may have changed (police.uk anti-social behaviour, 2019 → 2024).
-GAP_REBASE = {"month": 12, "quarter": 4}
+GAP_REBASE = {"month": 12, "quarter": 4, "year": 2, "financial_year": 2}
 RECENT_POINTS = 24  # points drawn in a scorecard's small chart
 
 

@@ -6,6 +6,7 @@ running the code under test."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -93,11 +94,20 @@ def test_a_point_outside_the_limits_is_named_as_the_rule():
     assert "a point outside the process limits" in spc["rules_fired"]
 
 
-def test_annual_series_are_not_given_spc():
+def test_annual_series_get_spc_with_enough_years_and_say_why_not_without():
     points = year_points(
         [30.6, 30.2, 28, 24.6, 24.67], [28.98, 28.63, 26.44, 23.15, 23.16], [32.25, 31.9, 29.64, 26.19, 26.25]
     )
-    assert compute.spc_summary(points, polarity="lower_is_better", target=None) is None
+    spc = compute.spc_summary(points, polarity="lower_is_better", target=None)
+    assert spc["applicable"] and spc["trial_limits"] is True  # five years: limits, marked as trial
+    # XmR by hand: mean of the five values; limits at mean ± 2.66 × the mean moving range.
+    values = [30.6, 30.2, 28, 24.6, 24.67]
+    mean = sum(values) / 5
+    mr = sum(abs(b - a) for a, b in itertools.pairwise(values)) / 4
+    assert spc["mean"] == pytest.approx(mean)
+    assert spc["upper_limit"] == pytest.approx(mean + 2.66 * mr, rel=1e-3)
+    short = compute.spc_summary(points[:4], polarity="lower_is_better", target=None)
+    assert short["applicable"] is False and "at least 5 years" in short["reason"]
 
 
 def test_annual_trend_uses_the_fingertips_recent_trend():
