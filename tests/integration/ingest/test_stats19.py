@@ -88,3 +88,25 @@ def test_importing_the_same_stats19_files_again_replaces_them(essex_geography, s
     assert store.grouped_counts(by=["area_code"], datasets=["casualty"]) == [
         (code, n) for code, (n, _) in sorted(WEST_YORKSHIRE.items())
     ]
+
+
+@pytest.mark.slow
+def test_the_plans_road_indicators_are_computed_from_stats19_at_their_own_frequency(
+    essex_geography, shared_data, store
+):
+    """Issue 15: the county council's NI 47 (road-ksi) and slight casualties are defined from STATS19.
+    No Essex extract is in the shared data, so the same definitions are checked on West Yorkshire
+    against the README's published counts: one calendar-year value per district, written by the import."""
+    from saferhub.accounts.services import accounts_essex_load
+    from saferhub.framework.services import framework_essex_load
+
+    accounts_essex_load()
+    framework_essex_load()
+    geography_lookup_load(path=shared_data / "boundaries/lad/ltla-2014-lookup.csv")
+    stats19_import(paths=[shared_data / "stats19/west-yorkshire-2024"])
+    for code, (casualties, ksi) in WEST_YORKSHIRE.items():
+        assert annual("road-ksi", code) == ksi, code
+        assert annual("road-slight-injuries", code) == casualties - ksi, code
+        values = IndicatorValue.objects.filter(indicator__slug="road-ksi", area__code=code)
+        assert {v.period_label for v in values} == {"2024"}  # a calendar year, never months
+        assert values.get().source_note.startswith("Computed.")
