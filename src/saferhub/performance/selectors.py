@@ -226,6 +226,18 @@ def area_summaries(*, area: Area) -> list[IndicatorSummary]:
     return list(IndicatorSummary.objects.filter(area=area).select_related("indicator").order_by("indicator__title"))
 
 
+def summaries_of_areas_all(*, areas: list[Area]) -> list[IndicatorSummary]:
+    """Every summary of these areas, with its indicator and area, by indicator title (one query)."""
+    return list(
+        IndicatorSummary.objects.filter(area__in=areas).select_related("indicator", "area").order_by("indicator__title")
+    )
+
+
+def profile_areas_by_code(*, codes: Iterable[str]) -> dict[str, Area]:
+    """The profile areas with these codes, by code (one query)."""
+    return {a.code: a for a in profile_areas().filter(code__in=list(codes))}
+
+
 def peer_areas(*, area: Area) -> QuerySet[Area]:
     """The areas a district is placed among on its profile: its county's districts, else its force's."""
     peers = Area.objects.filter(area_type__in=CSP_AREA_TYPES)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from saferhub.accounts.access import access_framework_read, access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership
+from saferhub.core import disclosure
 from saferhub.core.errors import NotFound
 from saferhub.core.exports import export_response
 from saferhub.framework.models import Framework, Indicator
@@ -25,6 +26,15 @@ from saferhub.geography.selectors import area_by_code
 from saferhub.measures.selectors import value_sources
 from saferhub.performance import fragments, links, selectors
 from saferhub.performance.pages import NO_FRAMEWORK_HELP
+from saferhub.performance.pages.compare import (
+    EXPORT_HEADER as COMPARE_EXPORT_HEADER,
+)
+from saferhub.performance.pages.compare import (
+    MIN_AREAS,
+    compare_codes,
+    compare_export_rows,
+    compare_rows,
+)
 from saferhub.performance.pages.indicator import (
     VALUES_EXPORT_HEADER,
     indicator_performance_data,
@@ -259,6 +269,63 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     if not public:
         _audit(request, what=f"Area profile: {area.name}", indicators=None, areas=[area])
     return render(request, "performance/area_profile.html", context)
+
+
+def _area_public(request: HttpRequest, area: Area) -> bool:
+    """Whether this reader reads an area's figures as the public (small numbers hidden), as its
+    profile decides: refused readers are sent to sign in or get 403."""
+    _check(request, selectors.area_partnerships(area=area))
+    public = not access_sees_small_numbers(request.user, [], area=area)
+    if not public and not _restricted(request, indicators=None, areas=[area]):
+        public = True
+    return public
+
+
+@_guarded
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two to six areas side by side: each shared indicator's latest value, interval, direction of
+    travel and comparison with its benchmark, masked for each area as its own profile is."""
+    codes, problems = compare_codes(request.GET.getlist("area"))
+    found = selectors.profile_areas_by_code(codes=codes)
+    unknown = [c for c in codes if c not in found]
+    errors: dict[str, str] = {}
+    if problems:
+        errors["area"] = problems[0]
+    elif unknown:
+        errors["area"] = f"There is no area with the code {unknown[0]}."
+    chosen = [found[c] for c in codes if c in found]
+    submitted = request.GET.get("compare") == "1" or request.GET.get("format") == "csv"
+    if submitted and not errors and len(chosen) < MIN_AREAS:
+        errors = {"area": f"Choose at least {MIN_AREAS} areas to compare."}
+    rows = []
+    if not errors and len(chosen) >= MIN_AREAS:
+        public = {a.pk: _area_public(request, a) for a in chosen}
+        summaries_of = selectors.summaries_of_areas_all(areas=chosen)
+        readable = _readable(request, {s.indicator_id for s in summaries_of})
+        rows = compare_rows(areas=chosen, public=public, readable=readable)
+        inside = [a for a in chosen if not public[a.pk]]
+        names = ", ".join(a.name for a in chosen)
+        if request.GET.get("format") == "csv":
+            if inside:
+                _audit(request, what=f"Compare areas export: {names}", indicators=None, areas=inside, export=True)
+            name = "compare-" + "-".join(a.code for a in chosen)
+            return export_response("csv", name, COMPARE_EXPORT_HEADER, compare_export_rows(rows))
+        if inside:
+            _audit(request, what=f"Compare areas: {names}", indicators=None, areas=inside)
+    elif request.GET.get("format") == "csv":
+        errors = errors or {"area": f"Choose at least {MIN_AREAS} areas to compare."}
+    context = {
+        "areas": list(selectors.profile_areas()),
+        "chosen": chosen,
+        "codes": [a.code for a in chosen],
+        "rows": rows,
+        "errors": errors,
+        "query": "&".join(f"area={a.code}" for a in chosen),
+        "suppressed": any(c.suppressed for r in rows for c in r.cells),
+        "explanation": disclosure.EXPLANATION,
+        "any_count": any(r.count for r in rows),
+    }
+    return render(request, "performance/compare.html", context, status=400 if errors else 200)
 
 
 @_guarded
