@@ -41,7 +41,8 @@ from saferhub.performance.pages.indicator import (
     indicator_values_export_rows,
 )
 from saferhub.performance.pages.maps import maps_context
-from saferhub.performance.pages.profile import area_profile_context
+from saferhub.performance.pages.profile import EXPORT_HEADER as PROFILE_EXPORT_HEADER
+from saferhub.performance.pages.profile import PeriodError, area_profile_context, profile_export_rows
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
 from saferhub.performance.pages.scorecard_order import rows_filtered_and_sorted
 from saferhub.performance.pages.scorecards import framework_standing, scorecard_entries
@@ -257,18 +258,51 @@ def areas(request: HttpRequest) -> HttpResponse:
 
 @_guarded
 def area_profile(request: HttpRequest, code: str) -> HttpResponse:
-    """A district's profile: every indicator against the county and comparators, and its crime by type."""
+    """A district's profile: every indicator against the county and comparators, and its crime by
+    type; ``period`` shows one period's figures instead of the latest; ``format=csv`` downloads the
+    indicator table (``table=by-type``: the crime by type and month table)."""
     area = _area(code)
     assert area is not None
-    _check(request, selectors.area_partnerships(area=area))
-    public = not access_sees_small_numbers(request.user, [], area=area)
-    if not public and not _restricted(request, indicators=None, areas=[area]):
-        public = True
+    public = _area_public(request, area)
     readable = _readable(request, selectors.area_indicator_ids(area=area))
-    context = area_profile_context(area=area, public=public, readable=readable)
+    period = request.GET.get("period", "").strip()[:40]
+    try:
+        context = area_profile_context(area=area, public=public, readable=readable, period=period)
+    except PeriodError as exc:
+        context = area_profile_context(area=area, public=public, readable=readable)
+        context["errors"] = {"period": str(exc)}
+        context["period"] = period
+        status = 400
+    else:
+        status = 200
+    fmt = request.GET.get("format", "")
+    if fmt == "csv" and status == 200:
+        by_type = request.GET.get("table") == "by-type"
+        if not public:
+            what = "Area profile export" + (", crime by type" if by_type else "")
+            _audit(request, what=f"{what}: {area.name}", indicators=None, areas=[area], export=True)
+        if by_type and context["by_type"].get("chart") is not None:
+            table = context["by_type"]["chart"].table
+            rows = [[_as_number(cell) for cell in row] for row in table.rows]
+            return export_response("csv", f"crime-by-type-{area.code}", table.columns, rows)
+        name = f"profile-{area.code}" + (f"-{period}" if period else "")
+        return export_response("csv", name, PROFILE_EXPORT_HEADER, profile_export_rows(context["rows"]))
     if not public:
         _audit(request, what=f"Area profile: {area.name}", indicators=None, areas=[area])
-    return render(request, "performance/area_profile.html", context)
+    context["csv_query"] = (f"period={period}&" if period and status == 200 else "") + "format=csv"
+    return render(request, "performance/area_profile.html", context, status=status)
+
+
+def _as_number(cell: Any) -> Any:
+    """A table's "1,234" as the number 1234 for a CSV; words (a hidden count's) as they are."""
+    text = str(cell).replace(",", "")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return cell
 
 
 def _area_public(request: HttpRequest, area: Area) -> bool:

@@ -1,6 +1,7 @@
-"""Compare areas (issue 21, the public reader): two to six areas side by side, each area's figures
-masked exactly as its own profile masks them for the reader, tried signed out, as another
-partnership's member and as a member, on the page and through its CSV; counts shown, never compared.
+"""Compare areas and the profile's period selector and downloads (issue 21, the public reader): two
+to six areas side by side, each area's figures masked exactly as its own profile masks them for the
+reader; a profile for any period with values; tried signed out, as another partnership's member and
+as a member, on the page and through its CSV; counts shown, never compared.
 
 Expected figures come from the stored values (``IndicatorValue``), never from the pages. One Essex
 world is built for the module and rolled back at its end."""
@@ -193,3 +194,81 @@ def test_wrong_choices_get_an_error_naming_them(client, world, db):
     assert "Choose at least one more area to compare with Harlow" in page.content.decode()
     assert f'/areas/compare/?area={HARLOW}"' in client.get(f"/areas/{HARLOW}/").content.decode()
     assert 'href="/areas/compare/"' in client.get("/areas/").content.decode()
+
+
+# --- the profile's period selector and its downloads -------------------------------------------------
+
+
+def stored(slug: str, code: str, period: str) -> IndicatorValue:
+    return IndicatorValue.objects.get(indicator__slug=slug, area__code=code, period_label=period, breakdown="")
+
+
+def test_a_period_shows_every_figure_for_it_compared_with_the_countys(client, world, db):
+    page = client.get(f"/areas/{HARLOW}/")
+    html = page.content.decode()
+    for month in ("2024-01", "2024-02", "2024-03", "2024-04"):
+        assert f'<option value="{month}"' in html
+    assert 'id="headline"' in html
+    rows = {r["Indicator"]: r for r in csv_rows(client.get(f"/areas/{HARLOW}/?period=2024-02&format=csv"))}
+    mine, county = stored("all-crime", HARLOW, "2024-02"), stored("all-crime", builders.COUNTY, "2024-02")
+    row = rows["All crime"]
+    assert row["Period"] == "February 2024"
+    assert float(row["Value"]) == pytest.approx(mine.value)
+    assert (float(row["Lower 95%"]), float(row["Upper 95%"])) == pytest.approx((mine.lower_95, mine.upper_95))
+    assert float(row["Benchmark value"]) == pytest.approx(county.value)
+    # Fingertips: lower is better; the county outside the interval on its bad (high) side is "Better".
+    want = "Better" if county.value > mine.upper_95 else "Worse" if county.value < mine.lower_95 else "Similar"
+    assert row["Compared with benchmark"] == want
+    for slug in COUNTS:
+        assert rows[f"Crime: {slug[6:]}"]["Compared with benchmark"] == "Not compared"
+    page = client.get(f"/areas/{HARLOW}/?period=2024-02")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Indicators compared: February 2024" in html and "In February 2024, Harlow was" in html
+    assert '<option value="2024-02" selected>' in html
+
+
+def test_a_period_hides_what_the_profile_hides_for_each_reader(client, world, db):
+    small = [
+        (s, p)
+        for (s, c, p), v in world["values"].items()
+        if c == HARLOW and s in COUNTS and p != "2024-04" and is_small(v)
+    ]
+    assert small, "Harlow has a small count in an earlier month"
+    slug, period = small[0]
+    title = f"Crime: {slug[6:]}"
+    url = f"/areas/{HARLOW}/?period={period}"
+    for user in (None, member_of(world["partnerships"]["basildon-csp"])):
+        if user is not None:
+            client.force_login(user)
+        rows = {r["Indicator"]: r for r in csv_rows(client.get(url + "&format=csv"))}
+        assert rows[title]["Value"] == SMALL_TEXT
+        assert rows[title]["Lower 95%"] == rows[title]["Upper 95%"] == ""
+        table = client.get(url).content.decode().split("Indicators compared")[1].split("by type and month")[0]
+        assert SMALL_TEXT in table
+    client.force_login(member_of(world["partnerships"]["harlow-csp"]))
+    rows = {r["Indicator"]: r for r in csv_rows(client.get(url + "&format=csv"))}
+    assert float(rows[title]["Value"]) == world["values"][(slug, HARLOW, period)]
+    reads = list(ReadAudit.objects.filter(channel="export").values_list("what", flat=True))
+    assert reads == ["Area profile export: Harlow"]
+
+
+def test_a_wrong_period_gets_an_error_naming_it(client, world, db):
+    page = client.get(f"/areas/{HARLOW}/?period=2019-13")
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "There are no figures for Harlow for the period ‘2019-13’: choose one from the list." in html
+    assert 'class="govuk-error-summary"' in html and 'href="#period"' in html
+    assert client.get(f"/areas/{HARLOW}/?period=2019-13&format=csv").status_code == 400
+
+
+def test_the_crime_by_type_table_downloads_as_the_page_shows_it(client, world, db):
+    rows = csv_rows(client.get(f"/areas/{HARLOW}/?table=by-type&format=csv"))
+    assert rows, "the table has rows"
+    cells = [v for r in rows for k, v in r.items() if k != next(iter(r))]
+    for (slug, code, _), value in world["values"].items():
+        if code == HARLOW and slug in COUNTS and is_small(value):
+            assert SMALL_TEXT in cells
+            break
+    else:
+        pytest.fail("Harlow has a small count")
