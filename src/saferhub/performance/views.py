@@ -36,7 +36,9 @@ from saferhub.performance.pages.compare import (
     compare_rows,
 )
 from saferhub.performance.pages.indicator import (
+    AREAS_EXPORT_HEADER,
     VALUES_EXPORT_HEADER,
+    indicator_areas_export_rows,
     indicator_performance_data,
     indicator_values_export_rows,
 )
@@ -215,6 +217,12 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
         data = indicator_performance_data(
             indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
         )
+        if request.GET.get("table") == "areas":  # the areas compared, masked as the page masks them
+            rows = indicator_areas_export_rows(data)
+            if not public_rows:
+                shown = [parent] if parent is not None else [area]
+                _audit(request, what=f"Areas compared export: {ind.title}", indicators=[ind], areas=shown, export=True)
+            return export_response("csv", f"{ind.slug}-areas-{area.code}", AREAS_EXPORT_HEADER, rows)
         rows = indicator_values_export_rows(data)
         if not public:
             _audit(request, what=f"Indicator values export: {ind.title}", indicators=[ind], areas=[area], export=True)

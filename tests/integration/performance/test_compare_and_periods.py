@@ -272,3 +272,23 @@ def test_the_crime_by_type_table_downloads_as_the_page_shows_it(client, world, d
             break
     else:
         pytest.fail("Harlow has a small count")
+
+
+def test_the_indicator_pages_areas_table_downloads_as_the_page_shows_it(client, world, db):
+    """Signed out and as another partnership's member: every small district count is "fewer than 5"
+    with no interval; every figure shown whole is the stored one."""
+    url = f"/performance/indicators/crime-bicycle-theft/?area={HARLOW}"
+    assert "table=areas&amp;format=csv" in client.get(url).content.decode()
+    for user in (None, member_of(world["partnerships"]["basildon-csp"])):
+        if user is not None:
+            client.force_login(user)
+        rows = csv_rows(client.get(url + "&table=areas&format=csv"))
+        assert {r["Area code"] for r in rows} >= set(builders.CSP_CODES) - {"E06000033", "E06000034"}
+        assert any(r["Value"] == SMALL_TEXT for r in rows)
+        for r in rows:
+            value = world["values"][("crime-bicycle-theft", r["Area code"], "2024-04")]
+            if is_small(value):
+                assert r["Value"] == SMALL_TEXT and r["Lower 95%"] == r["Upper 95%"] == "", r
+            elif r["Value"] != SMALL_TEXT:
+                assert float(r["Value"]) == value
+    assert ReadAudit.objects.count() == 0
