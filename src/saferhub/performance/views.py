@@ -344,7 +344,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         public = {a.pk: _area_public(request, a) for a in chosen}
         summaries_of = selectors.summaries_of_areas_all(areas=chosen)
         readable = _readable(request, {s.indicator_id for s in summaries_of})
-        rows = compare_rows(areas=chosen, public=public, readable=readable)
+        rows = compare_rows(areas=chosen, public=public, readable=readable, summaries=summaries_of)
         inside = [a for a in chosen if not public[a.pk]]
         names = ", ".join(a.name for a in chosen)
         if request.GET.get("format") == "csv":

@@ -69,10 +69,13 @@ def compare_rows(
     areas: list[Area],
     public: dict[int, bool],
     readable: Callable[[Indicator], bool],
+    summaries: list[IndicatorSummary] | None = None,
 ) -> list[CompareRow]:
     """One row per indicator that every area in ``areas`` has a summary for (and the reader may read),
-    by title; ``public[area.pk]`` says whether that area's small numbers are hidden from this reader."""
-    summaries = selectors.summaries_of_areas_all(areas=areas)
+    by title; ``public[area.pk]`` says whether that area's small numbers are hidden from this reader;
+    ``summaries``: the areas' summaries when the caller has read them already."""
+    if summaries is None:
+        summaries = selectors.summaries_of_areas_all(areas=areas)
     by_indicator: dict[int, dict[int, IndicatorSummary]] = {}
     indicators: dict[int, Indicator] = {}
     for s in summaries:
