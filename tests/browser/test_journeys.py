@@ -223,6 +223,7 @@ def test_no_page_scrolls_sideways_at_320_pixels_and_axe_passes(browser, live_ser
         "start": "/",
         "areas": "/areas/",
         "harlow": f"/areas/{HARLOW}/",
+        "compare": f"/areas/compare/?area={HARLOW}&area=E07000072&area=E07000066&area=E07000070",
         "scorecard": "/scorecards/essex-safer-communities/",
         "indicator": f"/indicators/burglary/?area={HARLOW}",
         "indicator-performance": f"/performance/indicators/burglary/?area={HARLOW}",

@@ -179,3 +179,35 @@ def test_a_scorecard_prints_its_figures_without_the_screen_only_parts(page, live
     screenshot(page, "performance-scorecard-print")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
+
+
+def test_compare_areas_from_the_areas_page_at_320_pixels_and_in_print(page, live_server, essex_with_figures):
+    """The public reader picks three areas with checkboxes (no script needed), reads them side by
+    side, and nothing scrolls sideways at 320 px; axe finds nothing serious; a profile prints its
+    figures for the period chosen, without the forms."""
+    _visit(page, live_server.url + "/areas/")
+    page.get_by_role("link", name="Compare areas side by side").click()
+    for name in ("Harlow", "Epping Forest", "Basildon"):
+        page.get_by_label(name, exact=True).check()
+    page.get_by_role("button", name="Compare").click()
+    table = page.locator("table.saferhub-compare")
+    assert table.locator("thead th").all_inner_texts() == ["Indicator", "Basildon", "Epping Forest", "Harlow"]
+    assert table.locator("tbody tr").count() == 2
+    assert "format=csv" in page.get_by_role("link", name="CSV").get_attribute("href")
+    assert_accessible(page, "performance-compare")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "performance-compare-320")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("link", name="Harlow").first.click()
+    page.get_by_label("Period", exact=True).select_option(label="March 2024")
+    page.get_by_role("button", name="Show figures").click()
+    assert page.locator("h2", has_text="Indicators compared: March 2024").is_visible()
+    assert_accessible(page, "performance-profile-period")
+    page.emulate_media(media="print")
+    assert not page.locator("form select#period").is_visible()
+    assert not page.locator(".govuk-service-navigation").is_visible()
+    assert page.locator("#headline").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")

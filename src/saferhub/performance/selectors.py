@@ -226,6 +226,42 @@ def area_summaries(*, area: Area) -> list[IndicatorSummary]:
     return list(IndicatorSummary.objects.filter(area=area).select_related("indicator").order_by("indicator__title"))
 
 
+def summaries_of_areas_all(*, areas: list[Area]) -> list[IndicatorSummary]:
+    """Every summary of these areas, with its indicator and area, by indicator title (one query)."""
+    return list(
+        IndicatorSummary.objects.filter(area__in=areas).select_related("indicator", "area").order_by("indicator__title")
+    )
+
+
+def profile_areas_by_code(*, codes: Iterable[str]) -> dict[str, Area]:
+    """The profile areas with these codes, by code (one query)."""
+    return {a.code: a for a in profile_areas().filter(code__in=list(codes))}
+
+
+def area_periods(*, area: Area, indicator_ids: list[int]) -> list[tuple[str, str]]:
+    """(period label, kind) of every period an area has a value for among these indicators, the
+    newest first, the shorter period first where two end together (one query)."""
+    found = (
+        IndicatorValue.objects.filter(area=area, indicator__in=indicator_ids, breakdown="", value__isnull=False)
+        .values_list("period_label", "period_kind", "period_end", "period_start")
+        .distinct()
+    )
+    ordered = sorted(set(found), key=lambda r: (r[2], r[3]), reverse=True)
+    return [(label, kind) for label, kind, _, _ in ordered]
+
+
+def values_at(
+    *, indicator_ids: list[int], area_codes: Iterable[str], period: str
+) -> list[tuple[int, str, float | None, float | None, float | None, float | None]]:
+    """(indicator id, area code, value, lower 95%, upper 95%, numerator) of each value for one period
+    (one query)."""
+    return list(
+        IndicatorValue.objects.filter(
+            indicator__in=indicator_ids, area__code__in=list(area_codes), period_label=period, breakdown=""
+        ).values_list("indicator_id", "area__code", "value", "lower_95", "upper_95", "numerator")
+    )
+
+
 def peer_areas(*, area: Area) -> QuerySet[Area]:
     """The areas a district is placed among on its profile: its county's districts, else its force's."""
     peers = Area.objects.filter(area_type__in=CSP_AREA_TYPES)

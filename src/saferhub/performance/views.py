@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from saferhub.accounts.access import access_framework_read, access_public_read, access_sees_small_numbers
 from saferhub.accounts.models import Partnership
+from saferhub.core import disclosure
 from saferhub.core.errors import NotFound
 from saferhub.core.exports import export_response
 from saferhub.framework.models import Framework, Indicator
@@ -25,13 +26,25 @@ from saferhub.geography.selectors import area_by_code
 from saferhub.measures.selectors import value_sources
 from saferhub.performance import fragments, links, selectors
 from saferhub.performance.pages import NO_FRAMEWORK_HELP
+from saferhub.performance.pages.compare import (
+    EXPORT_HEADER as COMPARE_EXPORT_HEADER,
+)
+from saferhub.performance.pages.compare import (
+    MIN_AREAS,
+    compare_codes,
+    compare_export_rows,
+    compare_rows,
+)
 from saferhub.performance.pages.indicator import (
+    AREAS_EXPORT_HEADER,
     VALUES_EXPORT_HEADER,
+    indicator_areas_export_rows,
     indicator_performance_data,
     indicator_values_export_rows,
 )
 from saferhub.performance.pages.maps import maps_context
-from saferhub.performance.pages.profile import area_profile_context
+from saferhub.performance.pages.profile import EXPORT_HEADER as PROFILE_EXPORT_HEADER
+from saferhub.performance.pages.profile import PeriodError, area_profile_context, profile_export_rows
 from saferhub.performance.pages.scorecard import EXPORT_HEADER, scorecard_export_rows, scorecard_rows
 from saferhub.performance.pages.scorecard_order import rows_filtered_and_sorted
 from saferhub.performance.pages.scorecards import framework_standing, scorecard_entries
@@ -204,6 +217,12 @@ def indicator(request: HttpRequest, slug: str) -> HttpResponse:
         data = indicator_performance_data(
             indicator=ind, area=area, today=timezone.localdate(), public=public, public_rows=public_rows
         )
+        if request.GET.get("table") == "areas":  # the areas compared, masked as the page masks them
+            rows = indicator_areas_export_rows(data)
+            if not public_rows:
+                shown = [parent] if parent is not None else [area]
+                _audit(request, what=f"Areas compared export: {ind.title}", indicators=[ind], areas=shown, export=True)
+            return export_response("csv", f"{ind.slug}-areas-{area.code}", AREAS_EXPORT_HEADER, rows)
         rows = indicator_values_export_rows(data)
         if not public:
             _audit(request, what=f"Indicator values export: {ind.title}", indicators=[ind], areas=[area], export=True)
@@ -247,18 +266,108 @@ def areas(request: HttpRequest) -> HttpResponse:
 
 @_guarded
 def area_profile(request: HttpRequest, code: str) -> HttpResponse:
-    """A district's profile: every indicator against the county and comparators, and its crime by type."""
+    """A district's profile: every indicator against the county and comparators, and its crime by
+    type; ``period`` shows one period's figures instead of the latest; ``format=csv`` downloads the
+    indicator table (``table=by-type``: the crime by type and month table)."""
     area = _area(code)
     assert area is not None
+    public = _area_public(request, area)
+    readable = _readable(request, selectors.area_indicator_ids(area=area))
+    period = request.GET.get("period", "").strip()[:40]
+    try:
+        context = area_profile_context(area=area, public=public, readable=readable, period=period)
+    except PeriodError as exc:
+        context = area_profile_context(area=area, public=public, readable=readable)
+        context["errors"] = {"period": str(exc)}
+        context["period"] = period
+        status = 400
+    else:
+        status = 200
+    fmt = request.GET.get("format", "")
+    if fmt == "csv" and status == 200:
+        by_type = request.GET.get("table") == "by-type"
+        if not public:
+            what = "Area profile export" + (", crime by type" if by_type else "")
+            _audit(request, what=f"{what}: {area.name}", indicators=None, areas=[area], export=True)
+        if by_type and context["by_type"].get("chart") is not None:
+            table = context["by_type"]["chart"].table
+            rows = [[_as_number(cell) for cell in row] for row in table.rows]
+            return export_response("csv", f"crime-by-type-{area.code}", table.columns, rows)
+        name = f"profile-{area.code}" + (f"-{period}" if period else "")
+        return export_response("csv", name, PROFILE_EXPORT_HEADER, profile_export_rows(context["rows"]))
+    if not public:
+        _audit(request, what=f"Area profile: {area.name}", indicators=None, areas=[area])
+    context["csv_query"] = (f"period={period}&" if period and status == 200 else "") + "format=csv"
+    return render(request, "performance/area_profile.html", context, status=status)
+
+
+def _as_number(cell: Any) -> Any:
+    """A table's "1,234" as the number 1234 for a CSV; words (a hidden count's) as they are."""
+    text = str(cell).replace(",", "")
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return cell
+
+
+def _area_public(request: HttpRequest, area: Area) -> bool:
+    """Whether this reader reads an area's figures as the public (small numbers hidden), as its
+    profile decides: refused readers are sent to sign in or get 403."""
     _check(request, selectors.area_partnerships(area=area))
     public = not access_sees_small_numbers(request.user, [], area=area)
     if not public and not _restricted(request, indicators=None, areas=[area]):
         public = True
-    readable = _readable(request, selectors.area_indicator_ids(area=area))
-    context = area_profile_context(area=area, public=public, readable=readable)
-    if not public:
-        _audit(request, what=f"Area profile: {area.name}", indicators=None, areas=[area])
-    return render(request, "performance/area_profile.html", context)
+    return public
+
+
+@_guarded
+def compare(request: HttpRequest) -> HttpResponse:
+    """Two to six areas side by side: each shared indicator's latest value, interval, direction of
+    travel and comparison with its benchmark, masked for each area as its own profile is."""
+    codes, problems = compare_codes(request.GET.getlist("area"))
+    found = selectors.profile_areas_by_code(codes=codes)
+    unknown = [c for c in codes if c not in found]
+    errors: dict[str, str] = {}
+    if problems:
+        errors["area"] = problems[0]
+    elif unknown:
+        errors["area"] = f"There is no area with the code {unknown[0]}."
+    chosen = [found[c] for c in codes if c in found]
+    submitted = request.GET.get("compare") == "1" or request.GET.get("format") == "csv"
+    if submitted and not errors and len(chosen) < MIN_AREAS:
+        errors = {"area": f"Choose at least {MIN_AREAS} areas to compare."}
+    rows = []
+    if not errors and len(chosen) >= MIN_AREAS:
+        public = {a.pk: _area_public(request, a) for a in chosen}
+        summaries_of = selectors.summaries_of_areas_all(areas=chosen)
+        readable = _readable(request, {s.indicator_id for s in summaries_of})
+        rows = compare_rows(areas=chosen, public=public, readable=readable, summaries=summaries_of)
+        inside = [a for a in chosen if not public[a.pk]]
+        names = ", ".join(a.name for a in chosen)
+        if request.GET.get("format") == "csv":
+            if inside:
+                _audit(request, what=f"Compare areas export: {names}", indicators=None, areas=inside, export=True)
+            name = "compare-" + "-".join(a.code for a in chosen)
+            return export_response("csv", name, COMPARE_EXPORT_HEADER, compare_export_rows(rows))
+        if inside:
+            _audit(request, what=f"Compare areas: {names}", indicators=None, areas=inside)
+    elif request.GET.get("format") == "csv":
+        errors = errors or {"area": f"Choose at least {MIN_AREAS} areas to compare."}
+    context = {
+        "areas": list(selectors.profile_areas()),
+        "chosen": chosen,
+        "codes": [a.code for a in chosen],
+        "rows": rows,
+        "errors": errors,
+        "query": "&".join(f"area={a.code}" for a in chosen),
+        "suppressed": any(c.suppressed for r in rows for c in r.cells),
+        "explanation": disclosure.EXPLANATION,
+        "any_count": any(r.count for r in rows),
+    }
+    return render(request, "performance/compare.html", context, status=400 if errors else 200)
 
 
 @_guarded

@@ -235,6 +235,9 @@ def private_plan(crime_framework):
     "url",
     [
         f"/areas/{HARLOW}/",
+        f"/areas/{HARLOW}/?format=csv",
+        f"/areas/compare/?area={HARLOW}&area=E07000072",
+        f"/areas/compare/?area={HARLOW}&area=E07000072&format=csv",
         "/scorecards/essex-safer-communities/?area=" + HARLOW,
         "/scorecards/essex-safer-communities/?area=" + HARLOW + "&format=csv",
         "/maps/",

@@ -340,6 +340,7 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "performance:indicator": "read",
     "performance:why": "nowhere",
     "performance:areas": "open",
+    "performance:compare": "open",
     "performance:area": "nowhere",
     "performance:maps": "open",
     "assessment:index": "open",

@@ -187,3 +187,30 @@ def indicator_values_export_rows(data: dict[str, Any]) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+AREAS_EXPORT_HEADER = ["Area", "Area code", "Period", "Value", "Lower 95%", "Upper 95%", "Benchmark", "Compared"]
+
+
+def indicator_areas_export_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """The page's table of the areas compared, as the page shows it: a hidden value is "fewer than 5"
+    (or "suppressed") here too, with no interval beside it."""
+    perf = data["performance"]
+    districts = perf.get("districts") or {}
+    bench = (districts.get("benchmark") or {}).get("name", "")
+    rows = []
+    for r in perf.get("district_rows") or []:
+        hidden = bool(r.get("suppressed"))
+        rows.append(
+            [
+                r.get("name", ""),
+                r.get("code", ""),
+                period_words(districts.get("period", "")),
+                r["value_text"] if hidden else r.get("value"),
+                "" if hidden else r.get("lower_95"),
+                "" if hidden else r.get("upper_95"),
+                bench,
+                r["label"].text,
+            ]
+        )
+    return rows

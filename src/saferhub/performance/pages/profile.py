@@ -9,6 +9,7 @@ from typing import Any
 
 from saferhub.core import disclosure
 from saferhub.core.charts import number
+from saferhub.core.codes import period_words
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, links, selectors
@@ -16,64 +17,91 @@ from saferhub.performance.formatting import suppressed_text, value_text
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.crime_table import crime_by_type_and_month
 from saferhub.performance.pages.maps import lsoa_incident_map
+from saferhub.performance.pages.profile_period import (
+    PeriodError,
+    figures_at,
+    latest_figures,
+    peer_values,
+    period_choices,
+)
+
+__all__ = ["PeriodError", "area_profile_context", "profile_export_rows", "spine_position"]
 
 
 def area_profile_context(
-    *, area: Area, public: bool = False, readable: Callable[[Indicator], bool] | None = None
+    *,
+    area: Area,
+    public: bool = False,
+    readable: Callable[[Indicator], bool] | None = None,
+    period: str = "",
 ) -> dict[str, Any]:
     """Every indicator for a district against the county and its comparators (a spine chart), and its
     crime and anti-social behaviour by type and month (small numbers, and the figures that would
     give them away, suppressed when ``public``). ``readable`` says which indicators' figures the
-    reader may see at all (a private partnership's are left out)."""
+    reader may see at all (a private partnership's are left out). ``period`` (a period label) shows
+    every indicator's figure for that period instead of its latest; one the area has no value for
+    raises ``PeriodError``."""
     ctx: dict[str, Any] = {"area": area, "help": NO_VALUES_HELP}
     own = [s for s in selectors.area_summaries(area=area) if readable is None or readable(s.indicator)]
+    ctx["periods"] = period_choices(area=area, indicator_ids=[s.indicator_id for s in own])
+    if period and period not in {label for label, _ in ctx["periods"]}:
+        raise PeriodError(f"There are no figures for {area.name} for the period ‘{period}’: choose one from the list.")
+    ctx["period"] = period
+    ctx["period_words"] = period_words(period) if period else ""
+    figures = figures_at(own=own, area=area, period=period) if period else latest_figures(own)
+    ctx["without_period"] = len(own) - len(figures)
+    own = [s for s in own if s.indicator_id in figures]
     ctx["summaries"] = own
     decided = selectors.hidden_for(measures=[s.indicator.slug for s in own]) if public else set()
     slug_of = {s.indicator_id: s.indicator.slug for s in own}
     peers = selectors.peer_areas(area=area)
-    peer_values: dict[int, list[tuple[str, float]]] = {}
+    peer_values_of: dict[int, list[tuple[str, float]]] = {}
     counts = {s.indicator_id for s in own if s.indicator.value_type == "count"}
-    for ind_id, code, period, value, numerator in selectors.peer_latest_values(
-        peers=peers, indicator_ids=[s.indicator_id for s in own]
+    for ind_id, code, at, value, numerator in peer_values(
+        peers=peers, indicator_ids=[s.indicator_id for s in own], period=period
     ):
         if public and (
             disclosure.point_discloses({"value": value, "numerator": numerator}, count=ind_id in counts)
-            or (slug_of[ind_id], code, period, "") in decided
+            or (slug_of[ind_id], code, at, "") in decided
         ):
             continue  # a peer's hidden figure would show as the best or worst end of the spine
         if value is not None:
-            peer_values.setdefault(ind_id, []).append((period, value))
+            peer_values_of.setdefault(ind_id, []).append((at, value))
     spine_rows, table = [], []
     for s in own:
         ind = s.indicator
-        bench = dict((s.detail or {}).get("benchmark") or {})
+        fig = figures[ind.pk]
+        bench = dict(fig.bench)
         hidden = public and (
-            disclosure.point_discloses(
-                {"value": s.latest_value, "numerator": s.latest_numerator}, count=ind.pk in counts
-            )
-            or (ind.slug, area.code, s.latest_period_label, "") in decided
+            disclosure.point_discloses({"value": fig.value, "numerator": fig.numerator}, count=ind.pk in counts)
+            or (ind.slug, area.code, fig.period, "") in decided
         )
         bench_code = str(bench.get("key", "")).removeprefix("area:")
-        if public and (ind.slug, bench_code, s.latest_period_label, "") in decided:
+        if public and (ind.slug, bench_code, fig.period, "") in decided:
             bench["benchmark"] = None  # the county's figure would give a district's small count away
-        values = [v for period, v in peer_values.get(ind.pk, []) if period == s.latest_period_label]
-        outcome = s.benchmark_outcome or "not_compared"
-        label = labels.BENCHMARK.get(outcome, labels.BENCHMARK[""])
+        values = [v for at, v in peer_values_of.get(ind.pk, []) if at == fig.period]
+        label = labels.BENCHMARK.get(fig.outcome, labels.BENCHMARK[""])
         row = {
             "indicator": ind.title,
             "slug": ind.slug,
-            "period": s.latest_period_label,
-            "area_value": suppressed_text(ind) if hidden else value_text(s.latest_value),
+            "period": fig.period,
+            "area_value": suppressed_text(ind) if hidden else value_text(fig.value),
+            "value": None if hidden else fig.value,
+            "lower": None if hidden else fig.lower,
+            "upper": None if hidden else fig.upper,
+            "hidden": hidden,
             "benchmark_value": value_text(bench.get("benchmark")),
+            "benchmark_raw": bench.get("benchmark"),
             "benchmark_name": bench.get("name", ""),
-            "outcome": outcome,
+            "outcome": fig.outcome,
             "outcome_label": label.text,
             "label": label,
             "worst": "–",
             "range": "–",
             "best": "–",
             "peers": len(values),
-            "why": links.why_url(ind, area, "benchmark"),
+            # The why page explains the latest comparison only.
+            "why": links.why_url(ind, area, "benchmark") if fig.period == s.latest_period_label else "",
             "url": links.indicator_url(ind, area),
         }
         # A count is not placed against a county's count (areas differ in size): the table says so.
@@ -82,13 +110,14 @@ def area_profile_context(
             comparable
             and not hidden
             and bench.get("benchmark") is not None
-            and s.latest_value is not None
+            and fig.value is not None
             and len(values) >= 2
         ):
-            row.update(spine_position(values, s.latest_value, bench["benchmark"], ind.polarity))
+            row.update(spine_position(values, fig.value, bench["benchmark"], ind.polarity))
             spine_rows.append(row)
         table.append(row)
     ctx["rows"] = table
+    ctx["headline"] = headline(table)
     names = {r["benchmark_name"] for r in spine_rows}
     ctx["benchmark_name"] = names.pop() if len(names) == 1 else "the benchmark of each indicator"
     ctx["spine"] = (
@@ -100,6 +129,50 @@ def area_profile_context(
     ctx["by_type"] = crime_by_type_and_month(area=area, public=public)
     ctx["lsoa"] = lsoa_incident_map(area=area, public=public)
     return ctx
+
+
+def headline(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """How many indicators are better, similar and worse than their benchmark (those compared)."""
+    found = [(word, sum(1 for r in rows if r["outcome"] == key)) for key, word in HEADLINE]
+    return [(word, n) for word, n in found if n]
+
+
+HEADLINE = [("better", "better than"), ("similar", "similar to"), ("worse", "worse than")]
+
+
+EXPORT_HEADER = [
+    "Indicator",
+    "Period",
+    "Value",
+    "Lower 95%",
+    "Upper 95%",
+    "Benchmark",
+    "Benchmark value",
+    "Compared with benchmark",
+    "Worst or lowest",
+    "Middle half",
+    "Best or highest",
+]
+
+
+def profile_export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """The profile's indicator table for a CSV: figures as numbers, a hidden one as the page's words."""
+    return [
+        [
+            r["indicator"],
+            period_words(r["period"]),
+            r["area_value"] if r["hidden"] else r["value"],
+            r["lower"],
+            r["upper"],
+            r["benchmark_name"],
+            r["benchmark_raw"],
+            r["outcome_label"],
+            "" if r["worst"] == "–" else r["worst"],
+            "" if r["range"] == "–" else r["range"],
+            "" if r["best"] == "–" else r["best"],
+        ]
+        for r in rows
+    ]
 
 
 def spine_position(values: list[float], value: float, benchmark: float, polarity: str) -> dict[str, Any]:
