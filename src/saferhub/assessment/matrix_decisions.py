@@ -159,9 +159,9 @@ def county_matrix_recompute() -> list[PriorityMatrix]:
             MatrixCell.objects.bulk_create(cells)
             missing = [r.label for r in rows_in if r.pk not in decided]
             recomputed.footnotes = [
-                "A tick: the theme is among the partnership's latest confirmed priorities; themes are placed "
-                "under the published columns as docs/assessment.md sets out (burglary under Dwelling Burglary, "
-                "criminal damage under Anti-Social Behaviour as the annex's note says).",
+                "A tick: the theme is among the partnership's latest confirmed priorities. Burglary is placed under "
+                "Dwelling Burglary (police.uk does not separate dwellings), criminal damage under Anti-Social "
+                "Behaviour (as the annex's note on that column says); a theme with no column has one added.",
                 *([f"No confirmed priorities yet: {', '.join(missing)}."] if missing else []),
             ]
             recomputed.save(update_fields=["footnotes", "updated_at"])

@@ -151,7 +151,11 @@ def gather_evidence(*, store: RecordStore, area: Area, year: int) -> tuple[list[
         if district == area.code:
             monthly[category][month] += int(n)
     collisions = store.grouped_counts(
-        by=["month"], sources=["stats19"], datasets=["collision"], kinds=["collision"], months=months,
+        by=["month"],
+        sources=["stats19"],
+        datasets=["collision"],
+        kinds=["collision"],
+        months=months,
         where={"district_code": [area.code]},
     )
     collision_months = {str(m): int(n) for m, n in collisions}
@@ -181,8 +185,12 @@ def gather_evidence(*, store: RecordStore, area: Area, year: int) -> tuple[list[
             series = [collision_months.get(m, 0) for m in months]
             evidence.append(
                 Evidence(
-                    theme=theme, count=sum(series), monthly=tuple(series), area_total=0,
-                    population=population.get(area.code), spc_variation=_spc(series),
+                    theme=theme,
+                    count=sum(series),
+                    monthly=tuple(series),
+                    area_total=0,
+                    population=population.get(area.code),
+                    spc_variation=_spc(series),
                 )
             )
             continue
@@ -206,7 +214,9 @@ def gather_evidence(*, store: RecordStore, area: Area, year: int) -> tuple[list[
                 harm_total=harm_total if harm is not None else None,
                 harm_index=harm_index,
                 group_rate=group_rate,
-                group_label=(f"{group.name} (pooled, {len(with_records)} members)" if group_rate is not None else group_note)
+                group_label=(
+                    f"{group.name} (pooled, {len(with_records)} members)" if group_rate is not None else group_note
+                )
                 if group
                 else "The area has no most similar group in the hub",
                 concern_value=concern[slug][0] if slug else None,

@@ -130,8 +130,11 @@ def matrix_weights(request: HttpRequest, code: str) -> HttpResponse:
         return found
     area, partnership = found
     posted: dict[str, Any] = {c: request.POST.get(c, "").strip() for c in CRITERIA}
-    errors = {c: f"Enter the weight of {CRITERION_LABELS[c].lower()} as a whole number from 0 to {MAX_WEIGHT}"
-              for c, v in posted.items() if not v.isdigit()}
+    errors = {
+        c: f"Enter the weight of {CRITERION_LABELS[c].lower()} as a whole number from 0 to {MAX_WEIGHT}"
+        for c, v in posted.items()
+        if not v.isdigit()
+    }
     if not errors:
         try:
             weights_set(user=request.user, partnership=partnership, weights={c: int(v) for c, v in posted.items()})
@@ -152,7 +155,8 @@ def matrix_decide(request: HttpRequest, code: str) -> HttpResponse:
     store = record_store()
     errors: dict[str, str] = {}
     year = _year(request, matrix_years(store), errors)
-    posted = {"priorities": request.POST.getlist("priorities"), "reason": request.POST.get("reason", "")}
+    reason = request.POST.get("reason", "")
+    posted: dict[str, Any] = {"priorities": request.POST.getlist("priorities"), "reason": reason}
     if year is None:
         errors.setdefault("year", "Choose a year with records in the hub")
         return _render(request, area, partnership, errors=errors, posted=posted)
@@ -167,7 +171,7 @@ def matrix_decide(request: HttpRequest, code: str) -> HttpResponse:
             proposed=current.proposed,
             priorities=posted["priorities"],
             weights=current.weights,
-            reason=posted["reason"],
+            reason=reason,
         )
     except ValidationProblem as problem:
         field = problem.field if problem.field in ("priorities", "reason") else "reason"

@@ -242,9 +242,7 @@ class UnitCost(models.Model):
 class MatrixWeights(TimeStampedModel):
     """A partnership's weights for the five criteria of its priority matrix (0–5 each; default 1)."""
 
-    partnership = models.OneToOneField(
-        "accounts.Partnership", on_delete=models.CASCADE, related_name="matrix_weights"
-    )
+    partnership = models.OneToOneField("accounts.Partnership", on_delete=models.CASCADE, related_name="matrix_weights")
     volume = models.PositiveSmallIntegerField(default=1)
     seriousness = models.PositiveSmallIntegerField(default=1)
     performance = models.PositiveSmallIntegerField(default=1)

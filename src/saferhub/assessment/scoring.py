@@ -91,7 +91,10 @@ THEMES: tuple[Theme, ...] = (
     Theme("public-order", "Public order", ("Public order",), concern=("perceptions-drunk-rowdy",)),
     Theme("weapons", "Possession of weapons", ("Possession of weapons",)),
     Theme(
-        "asb", "Anti-social behaviour", ("Anti-social behaviour",), concern=("perceptions-of-asb",),
+        "asb",
+        "Anti-social behaviour",
+        ("Anti-social behaviour",),
+        concern=("perceptions-of-asb",),
         annex="Anti-Social Behaviour",
     ),
     Theme("road-safety", "Road safety", (), source="stats19", annex="Road Safety"),
@@ -203,8 +206,10 @@ def _rule_words(score: int, kind: str) -> str:
 
 def score_seriousness(e: Evidence) -> CriterionScore:
     if e.harm is None or not e.harm_total:
-        reason = "Not weighted: no harm index is loaded" if not e.harm_index else (
-            f"Not weighted: {e.harm_index} gives no weight for this theme's crime types"
+        reason = (
+            "Not weighted: no harm index is loaded"
+            if not e.harm_index
+            else (f"Not weighted: {e.harm_index} gives no weight for this theme's crime types")
         )
         return CriterionScore("seriousness", None, ("Harm index: none applied",), reason + ".")
     share = float(e.harm / e.harm_total)
@@ -215,7 +220,9 @@ def score_seriousness(e: Evidence) -> CriterionScore:
         f"Harm of all crime in the area: {e.harm_total:,.1f}",
         f"Share of harm: {_pct(share)}",
     )
-    return CriterionScore("seriousness", score, inputs, f"{_pct(share)} of the area's harm: {_rule_words(score, 'share')}.")
+    return CriterionScore(
+        "seriousness", score, inputs, f"{_pct(share)} of the area's harm: {_rule_words(score, 'share')}."
+    )
 
 
 SPC_WORDS = {

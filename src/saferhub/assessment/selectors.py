@@ -80,13 +80,9 @@ def county_comparison(*, published: PriorityMatrix, recomputed: PriorityMatrix) 
         holders = [r["row"].label for r in new["rows"] if r["cells"][i]["marked"]]
         if len(holders) >= 2:
             shared.append((label, holders))
-    county_rows = [
-        r for r in old["rows"] if r["row"].partnership and r["row"].partnership.kind == "county_strategic"
-    ]
+    county_rows = [r for r in old["rows"] if r["row"].partnership and r["row"].partnership.kind == "county_strategic"]
     old_labels = [t.label for t in old["themes"]]
-    county_marked = {
-        old_labels[i] for r in county_rows for i, c in enumerate(r["cells"]) if c["marked"]
-    }
+    county_marked = {old_labels[i] for r in county_rows for i, c in enumerate(r["cells"]) if c["marked"]}
     not_covered = [
         (r["row"].label, labels[i])
         for r in new["rows"]

@@ -9,7 +9,6 @@ hub's own store.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 import duckdb
@@ -98,7 +97,7 @@ def _matrix(code: str):
 
 @pytest.mark.parametrize(("code", "name"), [(HARLOW, "Harlow"), (EPPING, "Epping Forest")])
 def test_the_matrix_shows_all_five_criteria_with_inputs_and_proposes_five(essex, code, name):
-    area, _, matrix = _matrix(code)
+    _area, _, matrix = _matrix(code)
     assert matrix.months == list(MONTHS)
     counts = essex["counts"]
     total = sum(n for (d, _), n in counts.items() if d == name)
@@ -138,7 +137,9 @@ def test_repeat_shares_agree_with_the_published_files(essex):
 
 def test_a_loaded_harm_index_weights_seriousness(essex):
     index = HarmIndex.objects.create(slug="test-css", title="Test weights", publisher="Test", year="2023", unit="days")
-    HarmWeight.objects.create(index=index, offence="Violence", weight=Decimal("100"), category="Violence and sexual offences")
+    HarmWeight.objects.create(
+        index=index, offence="Violence", weight=Decimal("100"), category="Violence and sexual offences"
+    )
     HarmWeight.objects.create(index=index, offence="Shoplifting", weight=Decimal("1"), category="Shoplifting")
     _, _, matrix = _matrix(HARLOW)
     by_key = {r.theme.key: r for r in matrix.results}
@@ -158,7 +159,9 @@ def test_an_override_keeps_its_reason_and_history_and_the_county_matrix_is_recom
     proposed = matrix.proposed
     changed = [*proposed[:4], "weapons"]  # one removed, possession of weapons added
     common = {"user": analyst, "partnership": partnership, "area": area, "year": 2024, "months": matrix.months}
-    priorities_decide(**common, proposed=proposed, priorities=proposed, weights=matrix.weights, reason="Agreed by the board")
+    priorities_decide(
+        **common, proposed=proposed, priorities=proposed, weights=matrix.weights, reason="Agreed by the board"
+    )
     decision = priorities_decide(
         **common, proposed=proposed, priorities=changed, weights=matrix.weights, reason="Knife crime rising in the town"
     )
@@ -190,11 +193,19 @@ def test_an_override_keeps_its_reason_and_history_and_the_county_matrix_is_recom
 
 
 def test_wrong_role_or_partnership_cannot_decide(essex):
-    area, partnership, matrix = _matrix(HARLOW)
+    area, partnership, _ = _matrix(HARLOW)
     epping = Partnership.objects.get(area__code=EPPING)
     viewer = PartnershipRoleFactory(partnership=partnership, role=Role.CONTRIBUTOR).user
     other = PartnershipRoleFactory(partnership=epping, role=Role.ADMINISTRATOR).user
-    args = {"area": area, "year": 2024, "months": [], "proposed": [], "priorities": ["asb"], "weights": {}, "reason": "x"}
+    args = {
+        "area": area,
+        "year": 2024,
+        "months": [],
+        "proposed": [],
+        "priorities": ["asb"],
+        "weights": {},
+        "reason": "x",
+    }
     for user, p in ((viewer, partnership), (other, partnership), (UserFactory(), partnership)):
         with pytest.raises(PermissionDenied):
             priorities_decide(user=user, partnership=p, **args)
@@ -204,32 +215,49 @@ def test_wrong_role_or_partnership_cannot_decide(essex):
 
 
 def test_the_page_and_its_forms(client, essex):
-    area, partnership, matrix = _matrix(EPPING)
+    _, partnership, _ = _matrix(EPPING)
     url = f"/assessment/matrix/{EPPING}/?year=2024"
     assert client.get(url).status_code == 302  # signed out: sign in
-    harlow_admin = PartnershipRoleFactory(partnership=Partnership.objects.get(area__code=HARLOW), role=Role.ADMINISTRATOR)
+    harlow_admin = PartnershipRoleFactory(
+        partnership=Partnership.objects.get(area__code=HARLOW), role=Role.ADMINISTRATOR
+    )
     client.force_login(harlow_admin.user)
     assert client.get(url).status_code == 403
-    assert client.post(f"/assessment/matrix/{EPPING}/decide/", {"year": 2024, "priorities": ["asb"], "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/assessment/matrix/{EPPING}/decide/", {"year": 2024, "priorities": ["asb"], "reason": "x"}
+        ).status_code
+        == 403
+    )
     viewer = PartnershipRoleFactory(partnership=partnership, role=Role.VIEWER).user
     client.force_login(viewer)
     page = client.get(url).content.decode()
     for words in ("Volume", "Seriousness", "Performance compared", "Public concern", "Repeat incidents", "Proposed"):
         assert words in page
     assert "Record the priorities" not in page  # a viewer reads, does not decide
-    assert client.post(f"/assessment/matrix/{EPPING}/decide/", {"year": 2024, "priorities": ["asb"], "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/assessment/matrix/{EPPING}/decide/", {"year": 2024, "priorities": ["asb"], "reason": "x"}
+        ).status_code
+        == 403
+    )
     analyst = PartnershipRoleFactory(partnership=partnership, role=Role.ANALYST).user
     client.force_login(analyst)
     assert client.get(url + "x").status_code == 400  # a year with no records is named
     missing = client.post(f"/assessment/matrix/{EPPING}/decide/", {"year": 2024, "priorities": ["asb"], "reason": ""})
     assert missing.status_code == 400 and "Give the reason for the decision" in missing.content.decode()
-    done = client.post(f"/assessment/matrix/{EPPING}/decide/", {"year": 2024, "priorities": ["asb", "drugs"], "reason": "Board, 3 March"})
+    done = client.post(
+        f"/assessment/matrix/{EPPING}/decide/",
+        {"year": 2024, "priorities": ["asb", "drugs"], "reason": "Board, 3 March"},
+    )
     assert done.status_code == 302
     page = client.get(url).content.decode()
     assert "Board, 3 March" in page and "changed from those proposed" in page
     bad = client.post(f"/assessment/matrix/{EPPING}/weights/", {"year": 2024, **dict.fromkeys(CRITERIA, "9")})
     assert bad.status_code == 400 and "from 0 to 5" in bad.content.decode()
-    ok = client.post(f"/assessment/matrix/{EPPING}/weights/", {"year": 2024, **dict.fromkeys(CRITERIA, "1"), "volume": "3"})
+    ok = client.post(
+        f"/assessment/matrix/{EPPING}/weights/", {"year": 2024, **dict.fromkeys(CRITERIA, "1"), "volume": "3"}
+    )
     assert ok.status_code == 302
     _, _, weighted = _matrix(EPPING)
     assert weighted.weights["volume"] == 3 and not weighted.weights_are_default
