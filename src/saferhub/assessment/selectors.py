@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from saferhub.accounts.models import Partnership
 from saferhub.assessment.harm import UnitCostRef
 from saferhub.assessment.models import (
     HarmIndex,
@@ -22,6 +23,15 @@ from saferhub.assessment.models import (
 from saferhub.core.errors import NotFound
 
 NO_REFERENCE_HELP = "Nothing loaded yet: run `saferhub assessment load-essex` (part of `make load-essex`)."
+
+
+def matrix_partnerships() -> list[Partnership]:
+    """Community safety partnerships with an area: each has a priority matrix page."""
+    return list(
+        Partnership.objects.filter(kind=Partnership.Kind.CSP, area__isnull=False)
+        .select_related("area")
+        .order_by("name")
+    )
 
 
 def published_matrices() -> list[PriorityMatrix]:

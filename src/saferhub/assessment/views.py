@@ -60,7 +60,8 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def index(request: HttpRequest) -> HttpResponse:
     """What the strategic assessment part holds, with links."""
-    return render(request, "assessment/index.html", {"matrices": selectors.published_matrices()})
+    context = {"matrices": selectors.published_matrices(), "partnerships": selectors.matrix_partnerships()}
+    return render(request, "assessment/index.html", context)
 
 
 def county_priorities(request: HttpRequest) -> HttpResponse:
