@@ -109,6 +109,5 @@ def test_ranking_proposes_the_first_five_with_evidence():
     assert [r.rank for r in results] == list(range(1, 8))
     assert [r.proposed for r in results] == [True] * 5 + [False] * 2
     # Equal weighted scores are ranked by records.
-    counts = [r.count for r in results]
-    totals = [r.total for r in results]
-    assert all(t1 > t2 or (t1 == t2 and c1 >= c2) for t1, t2, c1, c2 in zip(totals, totals[1:], counts, counts[1:]))
+    keys_in_order = [(-(r.total or 0), -r.count) for r in results]
+    assert keys_in_order == sorted(keys_in_order)
