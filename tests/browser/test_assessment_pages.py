@@ -85,7 +85,7 @@ def test_a_partnership_analyst_confirms_the_priority_matrix_in_the_browser(page,
     assert_accessible(page, "assessment-matrix-harlow")
     page.get_by_role("button", name="Record the priorities").click()
     assert page.locator(".govuk-error-summary").get_by_text("Give the reason for the decision").is_visible()
-    page.get_by_label("Possession of weapons").check()
+    page.get_by_role("checkbox", name="Possession of weapons").check()
     page.get_by_label("Reason for the decision").fill("Knife crime is the community's first concern")
     page.get_by_role("button", name="Record the priorities").click()
     assert page.get_by_text("Reason: Knife crime is the community's first concern").is_visible()
