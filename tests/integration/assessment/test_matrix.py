@@ -263,3 +263,37 @@ def test_the_page_and_its_forms(client, essex):
     assert weighted.weights["volume"] == 3 and not weighted.weights_are_default
     county = client.get("/assessment/county-priorities/").content.decode()
     assert "Epping Forest" in county and "recomputed from partnerships" in county
+
+
+def test_performance_compares_with_the_most_similar_group_members_in_the_hub(essex):
+    from saferhub.geography.models import ComparatorGroup, Population
+
+    harlow = Area.objects.get(code=HARLOW)
+    members = list(Area.objects.filter(code__in=[HARLOW, "E07000066", "E07000071"]  # Harlow, Basildon, Colchester))
+    group = ComparatorGroup.objects.create(
+        slug="msg-test-harlow",
+        name="Harlow's most similar group",
+        kind=ComparatorGroup.Kind.MOST_SIMILAR,
+        basis=ComparatorGroup.Basis.COMPUTED,
+        for_area=harlow,
+    )
+    group.members.set(members)
+
+    def population(area):
+        return Population.objects.filter(area=area, year__lte=2024).order_by("-year").first().value
+
+    _, _, matrix = _matrix(HARLOW)
+    violence = next(r for r in matrix.results if r.theme.key == "violence").scores[2]
+    counts = essex["counts"]
+    others = [m for m in members if m.code != HARLOW]
+    group_rate = sum(counts[(m.name, "Violence and sexual offences")] for m in others) / sum(
+        population(m) for m in others
+    )
+    area_rate = counts[("Harlow", "Violence and sexual offences")] / population(harlow)
+    ratio = area_rate / group_rate
+    assert f"{group.name} (pooled, 2 members): {group_rate * 1000:.2f} per 1,000; the area {area_rate * 1000:.2f}" in (
+        " ".join(violence.inputs)
+    )
+    expected = 3 if ratio >= 1.1 else 1 if ratio <= 0.9 else 2
+    assert violence.score == expected or "special cause" in violence.reason
+    assert "2 of 2 members have police.uk records" in matrix.group_note
