@@ -269,7 +269,7 @@ def test_performance_compares_with_the_most_similar_group_members_in_the_hub(ess
     from saferhub.geography.models import ComparatorGroup, Population
 
     harlow = Area.objects.get(code=HARLOW)
-    members = list(Area.objects.filter(code__in=[HARLOW, "E07000066", "E07000071"]  # Harlow, Basildon, Colchester))
+    members = list(Area.objects.filter(code__in=[HARLOW, "E07000066", "E07000071"]))  # and Basildon, Colchester
     group = ComparatorGroup.objects.create(
         slug="msg-test-harlow",
         name="Harlow's most similar group",
