@@ -63,3 +63,38 @@ def test_the_hot_spot_map_draws_with_leaflet_and_the_form_reports_errors(page, l
     failed, errors = _visit(page, live_server.url + "/assessment/repeat-locations/?area=E07000073&from=2024-01")
     assert failed == [] and errors == []
     assert_accessible(page, "assessment-repeat-locations-public")
+
+
+@pytest.mark.slow
+def test_a_partnership_analyst_confirms_the_priority_matrix_in_the_browser(page, live_server, harlow_2024):
+    """Harlow's matrix (two 2024 months): axe, 320 px, an override with its reason, and the county
+    matrix's recomputed tab showing it."""
+    from saferhub.accounts.models import Partnership, Role
+    from saferhub.assessment.loaders import assessment_essex_load
+    from tests.factories import PASSWORD, PartnershipRoleFactory
+
+    assessment_essex_load()
+    analyst = PartnershipRoleFactory(partnership=Partnership.objects.get(slug="harlow-csp"), role=Role.ANALYST).user
+    page.goto(live_server.url + "/account/sign-in/")
+    page.get_by_label("Username").fill(analyst.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    failed, errors = _visit(page, live_server.url + "/assessment/matrix/E07000073/?year=2024")
+    assert failed == [] and errors == []
+    assert page.locator("strong.govuk-tag", has_text="Proposed").count() == 5
+    assert_accessible(page, "assessment-matrix-harlow")
+    page.get_by_role("button", name="Record the priorities").click()
+    assert page.locator(".govuk-error-summary").get_by_text("Give the reason for the decision").is_visible()
+    page.get_by_role("checkbox", name="Possession of weapons").check()
+    page.get_by_label("Reason for the decision").fill("Knife crime is the community's first concern")
+    page.get_by_role("button", name="Record the priorities").click()
+    assert page.get_by_text("Reason: Knife crime is the community's first concern").is_visible()
+    assert_accessible(page, "assessment-matrix-harlow-decided")
+    page.set_viewport_size({"width": 320, "height": 640})
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the matrix page scrolls sideways by {overflow}px at 320px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _visit(page, live_server.url + "/assessment/county-priorities/")
+    page.get_by_role("tab", name="Recomputed from partnerships' priorities").click()
+    assert page.get_by_text("Harlow: Possession of weapons").is_visible()
+    assert_accessible(page, "assessment-county-priorities-recomputed")

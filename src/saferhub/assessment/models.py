@@ -11,12 +11,16 @@
   cited files, each with its source and year.
 
 These tables are written only by loaders of built-in or partner-supplied files (never by page forms),
-so they keep no edit history: reloading the file is the history.
+so they keep no edit history: reloading the file is the history. The two exceptions are a
+partnership's own priority matrix settings (``MatrixWeights``, with history) and its decisions on
+its priorities (``PriorityDecision``, kept row by row: never edited, the latest is the current one).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from saferhub.core.models import TimeStampedModel
 
@@ -233,3 +237,60 @@ class UnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: £{self.value}"
+
+
+class MatrixWeights(TimeStampedModel):
+    """A partnership's weights for the five criteria of its priority matrix (0–5 each; default 1)."""
+
+    partnership = models.OneToOneField("accounts.Partnership", on_delete=models.CASCADE, related_name="matrix_weights")
+    volume = models.PositiveSmallIntegerField(default=1)
+    seriousness = models.PositiveSmallIntegerField(default=1)
+    performance = models.PositiveSmallIntegerField(default=1)
+    concern = models.PositiveSmallIntegerField(default=1)
+    repeat = models.PositiveSmallIntegerField(default=1)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "matrix weights"
+
+    def __str__(self) -> str:
+        return f"Matrix weights of {self.partnership}"
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "volume": self.volume,
+            "seriousness": self.seriousness,
+            "performance": self.performance,
+            "concern": self.concern,
+            "repeat": self.repeat,
+        }
+
+
+class PriorityDecision(TimeStampedModel):
+    """A partnership's priorities for a year as confirmed (or overridden) by a member, with the reason.
+
+    Never edited: each confirmation or override adds a row, so the rows are the history (who, when,
+    what was proposed, what was decided and why). The latest row for a partnership and year holds."""
+
+    partnership = models.ForeignKey("accounts.Partnership", on_delete=models.CASCADE, related_name="priority_decisions")
+    area = models.ForeignKey("geography.Area", on_delete=models.PROTECT, related_name="priority_decisions")
+    year = models.PositiveSmallIntegerField()
+    months = models.JSONField(default=list, help_text="The months of records the matrix was scored on.")
+    proposed = models.JSONField(default=list, help_text="The themes proposed (keys, in rank order).")
+    priorities = models.JSONField(default=list, help_text="The themes decided (keys, in rank order).")
+    weights = models.JSONField(default=dict, help_text="The weights the matrix was scored with.")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["partnership", "year", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} priorities {self.year}"
+
+    @property
+    def overridden(self) -> bool:
+        return self.priorities != self.proposed

@@ -136,3 +136,22 @@ def repeat_points(
         )
         for lon, lat, loc, code, name, n, k, small in rows
     ]
+
+
+def repeat_counts(store: RecordStore, *, districts: Sequence[str], months: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per police.uk crime type (anti-social behaviour included): (records placed at a map point,
+    those at a point holding two or more records of the same type in the period). One grouped query."""
+    relation = store.records_sql(sources=[SOURCE], datasets=[DATASET], months=months)
+    sql = f"""
+        WITH points AS (
+            SELECT category, count(*) AS n
+            FROM {relation}
+            WHERE kind IN ('crime', 'asb') AND {_in("district_code", districts)}
+              AND longitude IS NOT NULL AND latitude IS NOT NULL AND category IS NOT NULL
+            GROUP BY category, longitude, latitude, location
+        )
+        SELECT category, sum(n)::BIGINT, coalesce(sum(n) FILTER (WHERE n >= 2), 0)::BIGINT
+        FROM points GROUP BY category ORDER BY category
+    """
+    with store.connect() as con:
+        return {str(c): (int(total), int(repeat)) for c, total, repeat in con.execute(sql).fetchall()}

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from saferhub.accounts.models import Partnership
 from saferhub.assessment.harm import UnitCostRef
 from saferhub.assessment.models import (
     HarmIndex,
@@ -22,6 +23,15 @@ from saferhub.assessment.models import (
 from saferhub.core.errors import NotFound
 
 NO_REFERENCE_HELP = "Nothing loaded yet: run `saferhub assessment load-essex` (part of `make load-essex`)."
+
+
+def matrix_partnerships() -> list[Partnership]:
+    """Community safety partnerships with an area: each has a priority matrix page."""
+    return list(
+        Partnership.objects.filter(kind=Partnership.Kind.CSP, area__isnull=False)
+        .select_related("area")
+        .order_by("name")
+    )
 
 
 def published_matrices() -> list[PriorityMatrix]:
@@ -66,6 +76,36 @@ def recomputed_for(*, matrix: PriorityMatrix) -> PriorityMatrix | None:
     """The matrix recomputed from the partnerships' confirmed priorities, laid beside a published one
     (none until partnerships confirm priorities from their own priority matrices)."""
     return PriorityMatrix.objects.filter(kind=PriorityMatrix.Kind.RECOMPUTED, compares_with=matrix).first()
+
+
+def county_comparison(*, published: PriorityMatrix, recomputed: PriorityMatrix) -> dict[str, Any]:
+    """Where partnerships share a confirmed priority (a theme two or more hold), and where a
+    partnership's confirmed priority is not among the county plan's own (the published matrix's row
+    of the county strategic partnership, e.g. Safer Essex, or a theme with no column in it)."""
+    new = matrix_table(matrix=recomputed)
+    old = matrix_table(matrix=published)
+    labels = [t.label for t in new["themes"]]
+    shared = []
+    for i, label in enumerate(labels):
+        holders = [r["row"].label for r in new["rows"] if r["cells"][i]["marked"]]
+        if len(holders) >= 2:
+            shared.append((label, holders))
+    county_rows = [r for r in old["rows"] if r["row"].partnership and r["row"].partnership.kind == "county_strategic"]
+    old_labels = [t.label for t in old["themes"]]
+    county_marked = {old_labels[i] for r in county_rows for i, c in enumerate(r["cells"]) if c["marked"]}
+    not_covered = [
+        (r["row"].label, labels[i])
+        for r in new["rows"]
+        if r not in county_rows
+        for i, c in enumerate(r["cells"])
+        if c["marked"] and labels[i] not in county_marked
+    ]
+    return {
+        "table": new,
+        "shared": shared,
+        "not_covered": not_covered,
+        "county_row": county_rows[0]["row"].label if county_rows else "",
+    }
 
 
 def priority_lists() -> list[PriorityList]:

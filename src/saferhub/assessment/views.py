@@ -60,16 +60,18 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def index(request: HttpRequest) -> HttpResponse:
     """What the strategic assessment part holds, with links."""
-    return render(request, "assessment/index.html", {"matrices": selectors.published_matrices()})
+    context = {"matrices": selectors.published_matrices(), "partnerships": selectors.matrix_partnerships()}
+    return render(request, "assessment/index.html", context)
 
 
 def county_priorities(request: HttpRequest) -> HttpResponse:
     """The county priorities matrix as published (seed 002, Annex A), with the place for the matrix
     recomputed from partnerships' confirmed priorities beside it, and seed 001's Table 1."""
-    tables = [
-        {**selectors.matrix_table(matrix=m), "recomputed": selectors.recomputed_for(matrix=m)}
-        for m in selectors.published_matrices()
-    ]
+    tables = []
+    for m in selectors.published_matrices():
+        recomputed = selectors.recomputed_for(matrix=m)
+        comparison = selectors.county_comparison(published=m, recomputed=recomputed) if recomputed else None
+        tables.append({**selectors.matrix_table(matrix=m), "recomputed": recomputed, "comparison": comparison})
     context = {"tables": tables, "lists": selectors.priority_lists(), "help": selectors.NO_REFERENCE_HELP}
     return render(request, "assessment/county_priorities.html", context)
 

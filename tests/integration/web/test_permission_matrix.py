@@ -26,6 +26,7 @@ from saferhub.sharing.models import Agreement, Dataset
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
+    AreaFactory,
     BudgetLineFactory,
     CommissionedServiceFactory,
     FrameworkFactory,
@@ -64,7 +65,9 @@ def url_names() -> list[str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        a = PartnershipFactory(slug="matrix-a", name="Matrix A", publishes_performance=False)
+        # A is the partnership of a district of its own (the priority matrix is a partnership's, by area).
+        district = AreaFactory(code="E07999990", name="Matrix district")
+        a = PartnershipFactory(slug="matrix-a", name="Matrix A", publishes_performance=False, area=district)
         b = PartnershipFactory(slug="matrix-b", name="Matrix B", publishes_performance=False)
         users = {}
         for key, role in ROLES.items():
@@ -130,6 +133,7 @@ def world(django_db_setup, django_db_blocker):
             "pack": pack,
             "agreement": agreement,
             "dataset": dataset,
+            "district": district,
         }
         yield {"users": users, **objects}
         transaction.set_rollback(True)
@@ -233,6 +237,9 @@ def kwargs_for(world, name: str) -> dict:
         "api:series": {"slug": world["indicator"].slug},
         "api:framework": {"slug": world["framework"].slug},
         "api:framework_actions": {"slug": world["framework"].slug},
+        "assessment:matrix": {"code": world["district"].code},
+        "assessment:matrix_weights": {"code": world["district"].code},
+        "assessment:matrix_decide": {"code": world["district"].code},
     }
     return table.get(name, {})
 
@@ -348,6 +355,11 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "assessment:hotspots": "open",
     "assessment:repeat_locations": "open",
     "assessment:costs_of_harm": "open",
+    # A partnership's priority matrix: its members read it; analysts set the weights and decide (the
+    # forms' GET sends them back to the matrix).
+    "assessment:matrix": "read",
+    "assessment:matrix_weights": "write:analyst:302",
+    "assessment:matrix_decide": "write:analyst:302",
     # Agreements: their own partnership's members read them; to anyone else they do not exist (404).
     "sharing:agreement_list": "signed_in",
     "sharing:agreement_create": "write:admin",
