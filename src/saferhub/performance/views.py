@@ -15,8 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from saferhub.accounts.access import access_framework_read, access_public_read, access_sees_small_numbers
-from saferhub.accounts.models import Partnership
+from saferhub.accounts.access import (
+    access_framework_read,
+    access_has_role,
+    access_public_read,
+    access_sees_small_numbers,
+)
+from saferhub.accounts.models import Partnership, Role
 from saferhub.core import disclosure
 from saferhub.core.errors import NotFound
 from saferhub.core.exports import export_response
@@ -298,6 +303,10 @@ def area_profile(request: HttpRequest, code: str) -> HttpResponse:
     if not public:
         _audit(request, what=f"Area profile: {area.name}", indicators=None, areas=[area])
     context["csv_query"] = (f"period={period}&" if period and status == 200 else "") + "format=csv"
+    # The priority matrix is for the area's partnership: linked only for its members (no dead ends).
+    context["matrix_link"] = request.user.is_authenticated and any(
+        access_has_role(request.user, p, Role.VIEWER) for p in Partnership.objects.filter(area=area)
+    )
     return render(request, "performance/area_profile.html", context, status=status)
 
 

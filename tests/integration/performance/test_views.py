@@ -290,3 +290,16 @@ def test_the_why_page_links_its_statistical_terms_to_the_glossary(client, crime_
     html = client.get("/performance/why/all-crime/E07000073/").content.decode()
     assert 'href="/glossary#confidence-interval"' in html
     assert 'href="/glossary#byar"' in html and 'href="/glossary#wilson"' in html
+
+
+def test_the_profile_links_the_priority_matrix_only_for_the_partnerships_members(client, crime_framework):
+    """No dead ends: the matrix is for the area's partnership, so others are not shown a link to it."""
+    link = "/assessment/matrix/E07000073/"
+    assert link not in client.get("/areas/E07000073/").content.decode()  # signed out
+    outsider = PartnershipRoleFactory(partnership=crime_framework["partnerships"]["basildon-csp"]).user
+    client.force_login(outsider)
+    assert link not in client.get("/areas/E07000073/").content.decode()
+    member = PartnershipRoleFactory(partnership=crime_framework["partnerships"]["harlow-csp"]).user
+    client.force_login(member)
+    assert link in client.get("/areas/E07000073/").content.decode()
+    assert client.get(link).status_code == 200
