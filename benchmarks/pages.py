@@ -31,6 +31,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from benchmarks.report import record
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 BIN = Path(sys.executable).parent
@@ -250,6 +252,19 @@ def main(argv: list[str] | None = None) -> int:
             else ("met" if r["p95"] < GOAL_P95_MS and ratio <= GOAL_RATIO else "not met")
         )
         print(f"{name:<52} {r['median']:>10.1f} {r['p95']:>8.1f} {r['rps']:>7.1f} {r['ok']:>6} {ratio:>10.2f}  {goal}")
+        if name == "trivial view /ping":
+            record("pages", f"{name} p95", r["p95"], "ms")
+        else:
+            record(
+                "pages",
+                f"{name} p95",
+                r["p95"],
+                "ms",
+                baseline=baseline["p95"],
+                baseline_name="/ping p95",
+                goal=f"< {GOAL_P95_MS} ms and ≤ {GOAL_RATIO:g}× /ping; all 200",
+                met=goal == "met" and r["ok"] == r["requests"],
+            )
     print(f"\ngoal: p95 under {GOAL_P95_MS} ms and within {GOAL_RATIO:g}× the trivial view's p95 in the same run")
     return 0
 
