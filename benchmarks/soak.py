@@ -6,8 +6,8 @@ import runs on an RQ worker and a performance refresh runs beside it (issue 22).
 1. Creates a fresh PostgreSQL database ``saferhub_soak`` (server of ``BENCH_DATABASE_URL``) and loads
    Essex and the first police.uk months as the pages benchmark does, holding two months back.
 2. Starts ``saferhub serve`` (gunicorn, 2 workers × 4 threads, as ``make run``) on a free port of
-   127.0.0.1 and ``manage.py rqworker`` with ``SAFERHUB_TASK_QUEUE=rq`` on Redis database 13 (its own
-   queue, not the one other runs use).
+   127.0.0.1, and ``manage.py rqworker default --job-class django_tasks_rq.Job`` with
+   ``SAFERHUB_TASK_QUEUE=rq`` on Redis database 13 (its own queue, not the one other runs use).
 3. ``--clients`` threads request public pages in turn (the trivial view, scorecards, indicator pages,
    why page, area profile, areas, maps, the API's series) until ``--minutes`` pass or
    ``--max-requests`` were sent; loopback only. Meanwhile each held-back month is uploaded as the
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,14 +115,18 @@ def started(args: list[str], env: dict[str, str]):
             proc.wait(timeout=10)
 
 
-def wait_for(base: str) -> None:
-    for _ in range(300):
+def wait_for(base: str, proc: subprocess.Popen[bytes], *, seconds: float = 600) -> None:
+    """Until /ping answers (a busy machine starts gunicorn slowly), or the server has exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the hub exited with status {proc.returncode} before answering")
         try:
-            urllib.request.urlopen(base + "/ping", timeout=2).read()
+            urllib.request.urlopen(base + "/ping", timeout=5).read()
             return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the hub did not start")
+            time.sleep(0.5)
+    raise RuntimeError(f"the hub did not answer /ping within {seconds:.0f} s")
 
 
 class Sampler(threading.Thread):
@@ -228,17 +233,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--months", type=int, default=0, help="police.uk months loaded first (default all but two)")
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="stop after this many requests")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the database and store a previous run loaded (var/soak); no load"
+    )
     args = parser.parse_args(argv)
 
     months = sorted(p for p in (SHARED / "police-uk").iterdir() if p.is_dir() and p.name[:2] in {"19", "20"})
     first = args.months or max(1, len(months) - 2)
     loaded, held = months[:first], months[first : first + 2]
     seconds = args.minutes * 60
+    keep = REPO / "var" / "soak"  # the database's record store, kept for --reuse
+    if not args.reuse:
+        shutil.rmtree(keep, ignore_errors=True)
+    keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="saferhub-soak-") as tmp:
         env = {
             **os.environ,
-            "DATABASE_URL": recreate_database(),
-            "SAFERHUB_RECORD_STORE": str(Path(tmp) / "records"),
+            "DATABASE_URL": _database_url(DB_NAME) if args.reuse else recreate_database(),
+            "SAFERHUB_RECORD_STORE": str(keep / "records"),
             "SAFERHUB_VAR_DIR": str(Path(tmp) / "var"),
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "SAFERHUB_DEBUG": "false",
@@ -251,13 +263,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(held)} imported during the run",
             flush=True,
         )
-        load(env, loaded, Path(tmp))
+        if not args.reuse:
+            load(env, loaded, Path(tmp))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         serve = [str(BIN / "saferhub"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-        rq = [sys.executable, "manage.py", "rqworker", "default"]
+        rq = [sys.executable, "manage.py", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
         with started(serve, env) as web, started(rq, env) as worker:
-            wait_for(base)
+            wait_for(base, web)
             for url in PAGES:  # warm each worker's connections
                 for _ in range(4):
                     urllib.request.urlopen(base + url, timeout=60).read()
