@@ -9,8 +9,8 @@ import runs on an RQ worker and a performance refresh runs beside it (issue 22).
    127.0.0.1, and ``manage.py rqworker default --job-class django_tasks_rq.Job`` with
    ``SAFERHUB_TASK_QUEUE=rq`` on Redis database 13 (its own queue, not the one other runs use).
 3. ``--clients`` threads request public pages in turn (the trivial view, scorecards, indicator pages,
-   why page, area profile, areas, maps, the API's series) until ``--minutes`` pass or
-   ``--max-requests`` were sent; loopback only. Meanwhile each held-back month is uploaded as the
+   why page, area profile, areas, maps, the API's series) until ``--minutes`` pass and the background
+   work is done, or ``--max-requests`` were sent; loopback only. Meanwhile each held-back month is uploaded as the
    import page does (staged and committed by the worker) and ``saferhub performance refresh`` runs.
 4. Every 5 seconds, the resident memory of each process (gunicorn's master and workers, the RQ worker
    and its work horses) is sampled.
@@ -157,15 +157,22 @@ class Sampler(threading.Thread):
             self.sample()
 
 
-def drive(base: str, *, clients: int, seconds: float, max_requests: int, t0: float) -> list[tuple[float, float, bool]]:
-    """(seconds since t0, latency ms, ok) of every request, from ``clients`` threads."""
+def drive(
+    base: str, *, clients: int, seconds: float, max_requests: int, t0: float, jobs: threading.Thread
+) -> list[tuple[float, float, bool]]:
+    """(seconds since t0, latency ms, ok) of every request, from ``clients`` threads, for ``seconds`` and
+    until the background work is done (at most half an hour more), or ``max_requests``."""
     results: list[tuple[float, float, bool]] = []
     lock = threading.Lock()
-    deadline = t0 + seconds
+    deadline, cap = t0 + seconds, t0 + seconds + 1800
+
+    def going() -> bool:
+        now = time.monotonic()
+        return now < cap and (now < deadline or jobs.is_alive())
 
     def worker(offset: int) -> None:
         i = offset
-        while time.monotonic() < deadline:
+        while going():
             with lock:
                 if len(results) >= max_requests:
                     return
@@ -256,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             "SAFERHUB_DEBUG": "false",
             "SAFERHUB_LOG_LEVEL": "WARNING",
             "SAFERHUB_TASK_QUEUE": "rq",
+            # One address sends every request: the API's public throttle (60 a minute) would refuse most.
+            "SAFERHUB_API_RATE_PUBLIC": "1000000/m",
             "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         }
         print(
@@ -280,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
             sampler.start()
             log: list[str] = []
             jobs = background(env, held, seconds, t0, log)
-            results = drive(base, clients=args.clients, seconds=seconds, max_requests=args.max_requests, t0=t0)
+            results = drive(
+                base, clients=args.clients, seconds=seconds, max_requests=args.max_requests, t0=t0, jobs=jobs
+            )
             jobs.join(timeout=1800)
             sampler.stop.set()
             sampler.sample()
