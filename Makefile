@@ -98,8 +98,9 @@ test-postgres: install browsers ## The whole pytest suite on PostgreSQL (DATABAS
 
 test: lint typecheck importlint migrations-check test-sqlite test-postgres ## Install, lint, type-check, and run every test on SQLite and PostgreSQL
 
-benchmark: install ## Run the benchmarks in benchmarks/ (each reports ratios against a baseline in the same run)
-	$(BIN)/python -m benchmarks
+BENCHMARKS ?=
+benchmark: install ## Run every benchmark and write var/benchmarks/latest.md and .json (QUICK=1: small sizes; BENCHMARKS="pages soak": some)
+	$(BIN)/python -m benchmarks $(BENCHMARKS) $(if $(QUICK),--quick)
 
 clean: ## Remove installed environments and local data (var/)
 	rm -rf $(VENV) $(TOOLS) node_modules $(STAMPS) var

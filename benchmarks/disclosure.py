@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.report import record
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 
@@ -74,6 +76,14 @@ def main(argv: list[str]) -> int:
         print(f"  suppression decision, police.uk family ({len(family)} indicators): {decision:.2f} s")
         print(f"  ratio decision / baseline: {decision / baseline:.2f}")
         print(f"  figures hidden from the public: {hidden}")
+        record(
+            "disclosure",
+            f"suppression decision ({len(family)} indicators)",
+            decision,
+            "s",
+            baseline=baseline,
+            baseline_name="summaries of every indicator",
+        )
     return 0
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from benchmarks.report import record
 from saferhub.assessment.hotspots import Weights, gi_star, persistence, queen_weights
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,6 +106,8 @@ def main(argv: list[str]) -> int:
         ("saferhub persistence, 4 months × 999 permutations", t_persist),
     ):
         print(f"{label:<52}{t:>10.3f}{t / t_base:>12.1f}{t / t_esda:>9.2f}")
+        if label.startswith("saferhub"):
+            record("hotspots", label[9:], t, "s", baseline=t_esda, baseline_name="esda G_Local, 999 permutations")
     return 0
 
 

@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.report import record
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 POLICE_UK = SHARED / "police-uk"
@@ -212,6 +214,26 @@ def main(argv: list[str]) -> int:
             f"ratio to pandas:            {t_pandas / t_ours:.2f} all steps, {t_pandas / t_records:.2f} to the store "
             f"(goal ≥ {GOAL_PANDAS})"
         )
+        record(
+            "ingest",
+            "police.uk import, all steps",
+            rows / t_ours,
+            "rows/s",
+            baseline=rows / t_duck,
+            baseline_name="DuckDB read_csv",
+            goal=f"ratio ≥ {GOAL_DUCKDB}",
+            met=t_duck / t_ours >= GOAL_DUCKDB,
+        )
+        record(
+            "ingest",
+            "police.uk import, all steps",
+            rows / t_ours,
+            "rows/s",
+            baseline=rows / t_pandas,
+            baseline_name="pandas read_csv + groupby",
+            goal=f"ratio ≥ {GOAL_PANDAS}",
+            met=t_pandas / t_ours >= GOAL_PANDAS,
+        )
         if not args.no_national:
             national = work / "national" / "police-uk"
             start = time.perf_counter()
@@ -225,6 +247,15 @@ def main(argv: list[str]) -> int:
             print(
                 f"national year import: {result['seconds']:.1f} s, {total / result['seconds']:,.0f} rows/s; "
                 f"peak memory {peak_mb:,.0f} MB (resident set of the importing process)"
+            )
+            record("ingest", f"national year import ({total:,} rows)", total / result["seconds"], "rows/s")
+            record(
+                "ingest",
+                "national year import, peak memory",
+                peak_mb,
+                "MB",
+                goal="bounded (< 2,048 MB)",
+                met=peak_mb < 2048,
             )
             own = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"  (largest child process seen: {own:,.0f} MB)")

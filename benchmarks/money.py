@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.report import record
+
 REPO = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
@@ -153,6 +155,11 @@ def main(argv: list[str]) -> int:
             f" {r['enter'] / r['bulk']:>6.1f}",
             flush=True,
         )
+        lines = f"{int(r['lines']):,} lines"
+        summary, plain = r["summary"], r["baseline"]
+        record("money", f"monitoring summary, {lines}", summary, "s", baseline=plain, baseline_name="plain queries")
+        record("money", f"summary queries, {lines}", r["queries"], "queries")
+        record("money", f"quarter entry, {lines}", r["enter"], "s", baseline=r["bulk"], baseline_name="bulk insert")
     return 0
 
 

@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.report import record
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 
@@ -122,6 +124,9 @@ def main(argv: list[str]) -> int:
         )
         print(f"  ratio pack / trivial render (best): {p_best / t_best:.0f}")
         print(f"  ratio pack / agenda PDF (best): {p_best / a_best:.1f}")
+        record("pack", "agenda PDF (best)", a_best, "s", baseline=t_best, baseline_name="one-paragraph PDF")
+        record("pack", "pack read from live data (best)", b_best, "s", baseline=a_best, baseline_name="agenda PDF")
+        record("pack", "pack HTML and PDF (best)", p_best, "s", baseline=a_best, baseline_name="agenda PDF")
     return 0
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import chi2, norm
 
+from benchmarks.report import record
 from saferhub.stats import proportion_intervals, rate_intervals
 from saferhub.stats.spc_batch import xmr_many
 
@@ -148,6 +149,16 @@ def intervals(rows: int, repeat: int) -> None:
             f"  {name:<30} saferhub {ours_s:7.3f} s ({rows / ours_s:>12,.0f} rows/s)   "
             f"plain Python {loop_s:7.3f} s   ratio {loop_s / ours_s:6.1f}x"
         )
+        record(
+            "stats",
+            f"{name}, {rows:,} rows",
+            ours_s,
+            "s",
+            baseline=loop_s,
+            baseline_name="plain-Python loop",
+            goal="faster than the loop (ratio < 1)",
+            met=ours_s < loop_s,
+        )
 
 
 def spc(series: int, points: int, repeat: int) -> None:
@@ -168,6 +179,16 @@ def spc(series: int, points: int, repeat: int) -> None:
     print(
         f"  {'XmR with Making Data Count rules':<30} saferhub {ours_s:7.3f} s ({series / ours_s:>12,.0f} series/s) "
         f"  plain Python {loop_s:7.3f} s   ratio {loop_s / ours_s:6.1f}x"
+    )
+    record(
+        "stats",
+        f"XmR SPC, {series:,} series of {points}",
+        ours_s,
+        "s",
+        baseline=loop_s,
+        baseline_name="plain-Python loop",
+        goal="faster than the loop (ratio < 1)",
+        met=ours_s < loop_s,
     )
 
 

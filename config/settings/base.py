@@ -53,6 +53,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compressed responses for clients that ask (pages carry 55–230 KB of tables, charts and GeoJSON).
+    # BREACH: Django's GZipMiddleware pads each response with random bytes (Heal The Breach), and the
+    # CSRF token is masked anew on every response; docs/performance.md records the decision.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "saferhub.web.static.AssetsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,7 +174,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SAFERHUB_TASK_QUEUE = env_str("SAFERHUB_TASK_QUEUE", "immediate")
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if SAFERHUB_TASK_QUEUE == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    # django_rq gives the worker its command (manage.py rqworker default); django_tasks_rq the backend.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 elif SAFERHUB_TASK_QUEUE == "immediate":
