@@ -133,7 +133,12 @@ class S3Files:
             raise self._io("list the bucket", exc) from None
 
     def exists(self) -> bool:
-        return bool(self.list(""))
+        """A committed manifest or an import in progress (not a listing of every record file)."""
+        try:
+            manifest = self.fs.get_file_info(self._key("manifest.json"))
+        except OSError as exc:
+            raise self._io("reach the store", exc) from None
+        return manifest.type != pafs.FileType.NotFound or bool(self.list("staging"))
 
     def read_bytes(self, relative: str) -> bytes | None:
         try:

@@ -231,7 +231,10 @@ class Fetcher:
             if known and not refresh and target.is_file() and sha256_file(target) == known["sha256"]:
                 result.skipped.append(relative)
             else:
-                files[relative] = self._download(relative, target, known)
+                fresh = self._download(relative, target, known)
+                if known and "imported" in known:  # what was imported last, to compare with what is here now
+                    fresh.update(imported=known["imported"], import_id=known.get("import_id"))
+                files[relative] = fresh
                 self.manifest.write(files)  # after the rename: the manifest never names a missing file
                 result.downloaded.append(relative)
             if files[relative].get("imported") != files[relative]["sha256"]:

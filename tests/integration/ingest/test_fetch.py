@@ -68,3 +68,31 @@ def test_the_scheduled_refresh_reports_failure_without_raising(server, tmp_path,
     answer = police_uk_refresh_queued(forces=["essex"], recent=3, into=str(tmp_path / "fetched"))
     assert answer.startswith("failed: ") and "HTTP 404" in answer
     assert not Import.objects.exists()
+
+
+def test_the_enqueued_refresh_runs_on_the_task_queue_and_bad_options_are_refused(server, tmp_path, caplog):
+    url, misbehaviour = server
+    queued = CliRunner().invoke(
+        main,
+        [
+            "fetch",
+            "police-uk",
+            "--forces",
+            "essex",
+            "--recent",
+            "2",
+            "--enqueue",
+            "--base-url",
+            url,
+            "--into",
+            str(tmp_path / "fetched"),
+        ],
+    )
+    assert queued.exit_code == 0, queued.output
+    assert "refresh of the last 2 months put on the task queue" in queued.output
+    assert len(misbehaviour.requests) == 1  # the test queue runs it at once: the first month is not served
+    assert "police.uk refresh" in caplog.text and "HTTP 404" in caplog.text
+    both = CliRunner().invoke(main, ["fetch", "police-uk", "--forces", "essex", "--recent", "2", "--from", "2024-01"])
+    assert both.exit_code == 2 and "either --recent or --from/--to" in both.output
+    no_base = CliRunner().invoke(main, ["fetch", "police-uk", "--forces", "essex", "--from", "2024-01"])
+    assert no_base.exit_code == 1 and "give --base-url or set SAFERHUB_POLICE_UK_BASE_URL" in no_base.output

@@ -128,6 +128,20 @@ def test_a_file_changed_on_the_server_is_refused_unless_accepted(server, tmp_pat
     assert taken.downloaded == [FILE] and (tmp_path / FILE).read_bytes() == changed
 
 
+def test_a_file_imported_and_fetched_again_unchanged_is_not_imported_again(server, tmp_path):
+    url, _ = server
+    wanted = plan(["essex"], "2024-01", "2024-01", ["street"])
+    folder = fetcher(url, tmp_path)
+    folder.run(wanted)
+    folder.manifest.mark_imported([FILE], 12)
+    again = fetcher(url, tmp_path).run(wanted, refresh=True)
+    assert again.downloaded == [FILE] and again.to_import == []
+    assert json.loads((tmp_path / MANIFEST_NAME).read_text())["files"][FILE]["import_id"] == 12
+    changed = fetcher(url, tmp_path)
+    (tmp_path / FILE).write_bytes(b"damaged")
+    assert changed.run(wanted).to_import == []  # fetched again whole, and the same as was imported
+
+
 def test_a_temporary_file_left_by_a_killed_fetch_is_cleared(server, tmp_path):
     url, _ = server
     stale = tmp_path / "2024-01" / ".2024-01-essex-street.csv.99999.part"
