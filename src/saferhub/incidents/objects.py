@@ -16,7 +16,6 @@ Imports no Django.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -196,12 +195,13 @@ class S3Files:
         return local
 
     def delete(self, relative: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            try:
-                self.fs.delete_file(self._key(relative))
-            except OSError as exc:
-                if "NoSuchKey" not in str(exc) and "does not exist" not in str(exc):
-                    raise self._io(f"delete {relative}", exc) from None
+        try:
+            self.fs.delete_file(self._key(relative))
+        except FileNotFoundError:
+            pass  # already gone: deleting is idempotent
+        except OSError as exc:
+            if "NoSuchKey" not in str(exc) and "does not exist" not in str(exc):
+                raise self._io(f"delete {relative}", exc) from None
         (self.root / relative).unlink(missing_ok=True)
 
     def list(self, prefix: str) -> list[str]:
