@@ -165,7 +165,13 @@ ACCESSIBILITY_CONTACT_EMAIL = env_str("SAFERHUB_ACCESSIBILITY_EMAIL", "")
 
 # The record store (DuckDB over Parquet): a local folder or an s3:// URL.
 SAFERHUB_RECORD_STORE = env_str("SAFERHUB_RECORD_STORE", str(VAR_DIR / "records"))
+# For an s3:// store: the local working folder (DuckDB's temp files, and copies of record files,
+# which never change once written). Empty: ~/.cache/saferhub-records.
+SAFERHUB_RECORD_CACHE = env_str("SAFERHUB_RECORD_CACHE", "") or None
 SAFERHUB_VAR_DIR = VAR_DIR
+# Where `saferhub fetch police-uk` downloads from: a server laid out as police.uk's archive
+# (YYYY-MM/YYYY-MM-<force>-street.csv). Empty: give --base-url.
+SAFERHUB_POLICE_UK_BASE_URL = env_str("SAFERHUB_POLICE_UK_BASE_URL", "")
 SAFERHUB_MAX_UPLOAD_BYTES = env_int("SAFERHUB_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "saferhub.performance.commands",
     "saferhub.ingest.commands",
     "saferhub.ingest.records_commands",
+    "saferhub.ingest.fetch_commands",
     "saferhub.assessment.commands",
     "saferhub.sharing.commands",
     "saferhub.reports.commands",

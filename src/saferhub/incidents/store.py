@@ -1,7 +1,8 @@
 """The record store: record-level incidents in Parquet, read and written through DuckDB.
 
-This module is the one door to the store; it takes a storage URL (a local folder, or later an
-``s3://`` prefix) and imports no Django. :mod:`saferhub.incidents.layout` describes its layout.
+This module is the one door to the store; it takes a storage URL (a local folder, or an
+``s3://bucket/prefix`` on S3-compatible storage, see :mod:`saferhub.incidents.objects`) and
+imports no Django. :mod:`saferhub.incidents.layout` describes its layout.
 
 The ingest layer commits its database rows first and the manifest second, holding
 :meth:`RecordStore.lock` across both; a process killed between the two is rolled forward by
@@ -36,11 +37,11 @@ from saferhub.incidents.layout import (
     PartitionKey,
     RecordStoreError,
     empty_relation_sql,
-    fsync_dir,
     pid_alive,
     remove_tree,
     sql_literal,
 )
+from saferhub.incidents.objects import files_for
 
 __all__ = [  # the store's shape (saferhub.incidents.layout), imported through this one door
     "COLUMN_NAMES",
@@ -55,16 +56,22 @@ __all__ = [  # the store's shape (saferhub.incidents.layout), imported through t
 
 
 class RecordStore:
-    def __init__(self, url: str | os.PathLike[str]) -> None:
-        text = str(url)
-        if text.startswith("file://"):
-            text = text[len("file://") :]
-        if "://" in text:
-            raise RecordStoreError(
-                f"record store {text!r}: only local folders are supported so far "
-                "(set SAFERHUB_RECORD_STORE to a folder path)"
-            )
-        self.root = Path(text)
+    def __init__(
+        self,
+        url: str | os.PathLike[str],
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        lock_factory: Callable[[], contextlib.AbstractContextManager[Any]] | None = None,
+    ) -> None:
+        """``lock_factory`` adds a lock shared by every machine (e.g. a PostgreSQL advisory lock) to
+        :meth:`lock`, for stores on object storage written from several machines."""
+        self.files = files_for(str(url), cache_dir=cache_dir)
+        self.root = self.files.root  # the local folder DuckDB reads and writes (for S3, the working copy)
+        self.lock_factory = lock_factory
+
+    def exists(self) -> bool:
+        """Whether anything has been stored yet."""
+        return self.files.exists()
 
     # --- health and connections --------------------------------------------------------------
 
@@ -76,6 +83,7 @@ class RecordStore:
             raise RecordStoreError(f"record store {self.root}: cannot create the folder ({exc.strerror})") from None
         if not os.access(self.root, os.W_OK):
             raise RecordStoreError(f"record store {self.root}: the folder is not writable")
+        self.files.check()
         with duckdb.connect(":memory:") as con:
             con.execute("SELECT 1").fetchall()[0]
 
@@ -94,47 +102,35 @@ class RecordStore:
 
     # --- the manifest ------------------------------------------------------------------------
 
-    @property
-    def manifest_path(self) -> Path:
-        return self.root / MANIFEST
-
     def stamp(self) -> str:
-        """Changes whenever a commit replaces the manifest (its inode, size and time); "" for an empty
-        store. One ``stat`` call: cheap enough to key caches of counts by."""
-        try:
-            st = self.manifest_path.stat()
-        except FileNotFoundError:
-            return ""
-        return f"{st.st_ino}-{st.st_size}-{st.st_mtime_ns}"
+        """Changes whenever a commit replaces the manifest; "" for an empty store. Locally one ``stat``
+        call (inode, size and time); on object storage a hash of the manifest (one GET)."""
+        return self.files.stamp(MANIFEST)
 
     def manifest(self) -> Manifest:
         """The committed state (an empty store has version 0 and no partitions)."""
-        try:
-            text = self.manifest_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        data = self.files.read_bytes(MANIFEST)
+        if data is None:
             return Manifest()
         try:
-            return Manifest.from_json(json.loads(text))
+            return Manifest.from_json(json.loads(data.decode("utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
-            raise RecordStoreError(f"record store {self.root}: manifest.json is damaged ({exc})") from None
+            raise RecordStoreError(f"record store {self.files.describe()}: manifest.json is damaged ({exc})") from None
 
     def _write_manifest(self, manifest: Manifest) -> None:
-        tmp = self.root / f".{MANIFEST}.{os.getpid()}.tmp"
-        with tmp.open("w", encoding="utf-8") as handle:
-            json.dump(manifest.to_json(), handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(self.manifest_path)  # the commit point: atomic on POSIX file systems
-        fsync_dir(self.root)
+        # The commit point: an atomic rename locally, one PUT on object storage.
+        self.files.write_bytes(MANIFEST, json.dumps(manifest.to_json(), indent=1, sort_keys=True).encode("utf-8"))
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the store's write lock (one committer at a time, across processes on this machine)."""
+        """Hold the store's write lock: one committer at a time across processes on this machine, and
+        across machines when the store was given a ``lock_factory``."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / ".lock").open("a+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                with self.lock_factory() if self.lock_factory else contextlib.nullcontext():
+                    yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -142,7 +138,7 @@ class RecordStore:
 
     def relation_sql(self, partitions: Iterable[Partition]) -> str:
         """SQL for a relation over the given partitions' files (an empty relation if there are none)."""
-        files = [str(self.root / f) for p in partitions for f in p.files]
+        files = [str(self.files.fetch(f)) for p in partitions for f in p.files]
         if not files:
             return empty_relation_sql()
         listed = ", ".join(sql_literal(f) for f in files)
@@ -213,17 +209,20 @@ class RecordStore:
     # --- lookups -----------------------------------------------------------------------------
 
     def lookup_path(self, name: str) -> Path:
-        return self.root / "lookups" / f"{name}.parquet"
+        """A local copy of the lookup (fetched afresh from object storage); a missing path if there is none."""
+        return self.files.fetch(f"lookups/{name}.parquet", fresh=True)
 
     def lookup_write(self, con: duckdb.DuckDBPyConnection, *, name: str, select_sql: str) -> int:
         """Replace a lookup table atomically with the result of ``select_sql``; return its rows."""
-        target = self.lookup_path(name)
+        relative = f"lookups/{name}.parquet"
+        target = self.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             con.execute(f"COPY ({select_sql}) TO {sql_literal(str(tmp))} (FORMAT parquet)").fetchall()
             rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_literal(str(tmp))})").fetchall()[0]
             tmp.replace(target)
+            self.files.publish(relative)
         finally:
             tmp.unlink(missing_ok=True)
         return int(rows[0]) if rows else 0
@@ -246,18 +245,17 @@ class RecordStore:
         txn.state = info.get("state", "open")
         return txn
 
-    def _marker_path(self, token: str) -> Path:
-        return self.root / "staging" / f"{token}.json"
+    @staticmethod
+    def _marker_name(token: str) -> str:
+        return f"staging/{token}.json"
 
     def _marker(self, token: str) -> dict[str, Any] | None:
-        try:
-            return dict(json.loads(self._marker_path(token).read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            return None
+        data = self.files.read_bytes(self._marker_name(token))
+        return None if data is None else dict(json.loads(data.decode("utf-8")))
 
     def staged_tokens(self) -> list[str]:
-        folder = self.root / "staging"
-        return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+        names = (n.removeprefix("staging/") for n in self.files.list("staging"))
+        return sorted(n.removesuffix(".json") for n in names if n.endswith(".json") and "/" not in n)
 
     def recover(self, decide: Callable[[str, dict[str, Any]], str]) -> dict[str, list[str]]:
         """Finish or undo imports left by processes that stopped part-way, then remove unused files.
@@ -288,19 +286,13 @@ class RecordStore:
 
     def _collect_garbage_locked(self) -> None:
         """Delete Parquet files that neither the manifest nor a staged import names, and empty folders."""
-        records = self.root / "records"
-        if not records.is_dir():
-            return
         keep = {f for p in self.manifest().partitions.values() for f in p.files}
         for token in self.staged_tokens():
             info = self._marker(token) or {}
             keep.update(info.get("written") or [])
-        for path in records.rglob("*.parquet"):
-            if str(path.relative_to(self.root)) not in keep:
-                path.unlink(missing_ok=True)
-        for folder in sorted((p for p in records.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only succeeds when empty
+        for relative in self.files.list("records"):
+            if relative.endswith(".parquet") and relative not in keep:
+                self.files.delete(relative)  # (and its folders, once empty)
 
 
 class StoreTransaction:
@@ -317,15 +309,13 @@ class StoreTransaction:
         self.state = "open"
         self.batches = 0
         if _new:
-            if store._marker_path(token).exists():
+            if store._marker(token) is not None:
                 raise RecordStoreError(f"record store: an import with token {token!r} is already staged")
             self._save()
 
     # The marker is rewritten after every step, so another process (or recovery) knows exactly
     # which files belong to this import.
     def _save(self) -> None:
-        path = self.store._marker_path(self.token)
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "token": self.token,
             "import_id": self.import_id,
@@ -337,9 +327,7 @@ class StoreTransaction:
             "batches": self.batches,
             "changes": {k: (asdict(v) if v is not None else None) for k, v in sorted(self.changes.items())},
         }
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        self.store.files.write_bytes(self.store._marker_name(self.token), json.dumps(data, indent=1).encode("utf-8"))
 
     def _file_for(self, key: PartitionKey, n: int = 0) -> str:
         suffix = f"-{n}" if n else ""
@@ -372,6 +360,7 @@ class StoreTransaction:
             f"SELECT count(*), {FINGERPRINT_SQL} FROM read_parquet({sql_literal(str(target))})"
         ).fetchall()[0]
         assert row is not None
+        self.store.files.publish(relative)
         partition = Partition(
             files=[relative], rows=int(row[0]), import_id=self.import_id, fingerprint=str(row[1]), meta=meta or {}
         )
@@ -401,6 +390,7 @@ class StoreTransaction:
                 raise RecordStoreError(f"record store: partition {key.id} was written twice by one import")
         self.batches += 1
         work = self.store.root / "staging" / f"{self.token}-{self.batches}"
+        work.parent.mkdir(parents=True, exist_ok=True)
         targets = {pair: self._file_for(key) for pair, key in keys.items()}
         self.written.extend(targets.values())
         self._save()  # name the files before they exist, so recovery can remove them
@@ -420,6 +410,7 @@ class StoreTransaction:
                 target = self.store.root / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 produced[0].replace(target)
+                self.store.files.publish(relative)
                 rows, fingerprint, meta = partitions[pair]
                 self.changes[keys[pair].id] = Partition(
                     files=[relative], rows=rows, import_id=self.import_id, fingerprint=fingerprint, meta=meta
@@ -471,9 +462,9 @@ class StoreTransaction:
         kept = {f for p in manifest.partitions.values() for f in p.files}
         for relative in replaced:
             if relative not in kept:
-                (self.store.root / relative).unlink(missing_ok=True)
+                self.store.files.delete(relative)
         self.state = "committed"
-        self.store._marker_path(self.token).unlink(missing_ok=True)
+        self.store.files.delete(self.store._marker_name(self.token))
         return manifest
 
     def abort(self) -> None:
@@ -481,18 +472,11 @@ class StoreTransaction:
         committed = {f for p in self.store.manifest().partitions.values() for f in p.files}
         for relative in self.written:
             if relative not in committed:
-                (self.store.root / relative).unlink(missing_ok=True)
-                folder = (self.store.root / relative).parent
-                while folder != self.store.root and folder.is_dir():
-                    try:
-                        folder.rmdir()
-                    except OSError:
-                        break
-                    folder = folder.parent
+                self.store.files.delete(relative)  # (and its folders, once empty)
         self.state = "aborted"
         staging = self.store.root / "staging"
         for work in staging.glob(f"{self.token}-*"):
             shutil.rmtree(work, ignore_errors=True)
-        self.store._marker_path(self.token).unlink(missing_ok=True)
+        self.store.files.delete(self.store._marker_name(self.token))
         with contextlib.suppress(OSError):
             staging.rmdir()

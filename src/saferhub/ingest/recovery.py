@@ -49,7 +49,7 @@ def records_recover() -> dict[str, list[str]]:
     mark imports that stopped before they wrote anything to the store as not imported."""
     store = record_store()
     report: dict[str, list[str]] = {"committed": [], "aborted": [], "kept": []}
-    if store.root.exists():
+    if store.exists():
         report = store.recover(_decide)
     imports_stalled_fail()
     return report
@@ -61,7 +61,7 @@ def imports_stalled_fail(*, import_run: Import | None = None) -> list[int]:
     "Checking" for ever. Those with staged files in the store are the store's recovery's to decide."""
     runs = [import_run] if import_run is not None else list(Import.objects.filter(status=Import.Status.STAGED))
     store = record_store()
-    staged = set(store.staged_tokens()) if store.root.exists() else set()
+    staged = set(store.staged_tokens()) if store.exists() else set()
     now = timezone.now()
     failed = []
     for run in runs:

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+
 from saferhub.accounts.models import User
 from saferhub.core.errors import SaferhubError, ValidationProblem
 from saferhub.core.exports import export_safe_cell
 from saferhub.incidents.store import sql_literal
+from saferhub.ingest.fetch import Fetcher, FetchResult, plan, recent_months
 from saferhub.ingest.models import Import
 from saferhub.ingest.pipeline import (
     ImportOutcome,
@@ -29,7 +34,10 @@ from saferhub.ingest.pipeline import (
     record_store,
     run_import,
 )
+from saferhub.ingest.problems import AlreadyImported
 from saferhub.ingest.registry import importer_for
+
+logger = logging.getLogger(__name__)
 
 
 def _paths(paths: Iterable[Path | str]) -> list[Path]:
@@ -58,6 +66,60 @@ def police_uk_import(
         confirm=confirm,
         progress=progress,
     )
+
+
+def police_uk_fetch(
+    *,
+    forces: list[str],
+    first: str,
+    last: str,
+    base_url: str = "",
+    into: Path | str | None = None,
+    datasets: Iterable[str] = ("street",),
+    refresh: bool = False,
+    accept_changed: bool = False,
+    user: Any = None,
+    partnership: Any = None,
+    progress: Progress | None = None,
+    fetcher_options: dict[str, Any] | None = None,
+) -> tuple[FetchResult, ImportOutcome | None]:
+    """Download police.uk's monthly files for ``forces`` from ``first`` to ``last`` (resuming and
+    verifying, see :mod:`saferhub.ingest.fetch`), then import those not yet imported, in one import.
+
+    A failed download raises :class:`~saferhub.ingest.fetch.FetchError` before anything is imported.
+    """
+    base = base_url or str(getattr(settings, "SAFERHUB_POLICE_UK_BASE_URL", ""))
+    if not base:
+        raise ValidationProblem(
+            "no address to fetch from: give --base-url or set SAFERHUB_POLICE_UK_BASE_URL", field="base_url"
+        )
+    folder = Path(into) if into else Path(settings.SAFERHUB_VAR_DIR) / "police-uk"
+    fetcher = Fetcher(base, folder, accept_changed=accept_changed, **(fetcher_options or {}))
+    result = fetcher.run(plan(forces, first, last, list(datasets)), refresh=refresh)
+    if not result.to_import:
+        return result, None
+    relatives = [str(p.relative_to(folder)) for p in result.to_import]
+    try:
+        outcome = police_uk_import(paths=result.to_import, user=user, partnership=partnership, progress=progress)
+    except AlreadyImported:  # imported earlier by other means: nothing to do but remember it
+        fetcher.manifest.mark_imported(relatives, None)
+        return result, None
+    fetcher.manifest.mark_imported(relatives, outcome.import_run.pk)
+    return result, outcome
+
+
+def police_uk_refresh_queued(*, forces: list[str], recent: int = 3, base_url: str = "", into: str = "") -> str:
+    """The scheduled monthly refresh (run by a background task): fetch the last ``recent`` months and
+    import what is new. A failure is logged and returned, not raised, so the queue is not retried blindly."""
+    today = timezone.now()
+    first, last = recent_months(recent, today=(today.year, today.month))
+    try:
+        result, outcome = police_uk_fetch(forces=forces, first=first, last=last, base_url=base_url, into=into or None)
+    except SaferhubError as exc:
+        logger.error("police.uk refresh %s to %s failed: %s", first, last, exc)
+        return f"failed: {exc}"
+    done = f"fetched {len(result.downloaded)}, already here {len(result.skipped)}"
+    return f"{done}; import {outcome.import_run.pk}" if outcome else f"{done}; nothing new to import"
 
 
 def stats19_import(

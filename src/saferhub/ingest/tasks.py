@@ -11,7 +11,7 @@ from typing import Any
 
 from django_tasks import task
 
-from saferhub.ingest.services import import_confirm_queued, import_stage_queued
+from saferhub.ingest.services import import_confirm_queued, import_stage_queued, police_uk_refresh_queued
 
 
 @task()
@@ -26,3 +26,13 @@ def import_stage_task(
 def import_confirm_task(import_id: int, user_id: int | None = None) -> str:
     """Commit a staged import after its preview was confirmed."""
     return import_confirm_queued(import_id=import_id, user_id=user_id)
+
+
+@task()
+def police_uk_refresh_task(forces: list[str], recent: int = 3, base_url: str = "", into: str = "") -> str:
+    """Fetch the last ``recent`` months of police.uk files for ``forces`` and import what is new.
+
+    Safe to run twice: files already fetched and verified are skipped, and files already imported
+    are not imported again. Scheduled monthly (docs/runbook.md).
+    """
+    return police_uk_refresh_queued(forces=forces, recent=recent, base_url=base_url, into=into)

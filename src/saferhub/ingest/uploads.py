@@ -12,7 +12,7 @@ from django.conf import settings
 from saferhub.core.errors import ValidationProblem
 from saferhub.ingest.models import Import
 from saferhub.ingest.services import UPLOAD_SOURCES, safe_name
-from saferhub.ingest.tasks import import_confirm_task, import_stage_task
+from saferhub.ingest.tasks import import_confirm_task, import_stage_task, police_uk_refresh_task
 
 
 def import_upload(
@@ -72,3 +72,8 @@ def import_confirm_start(*, import_run: Import, user: Any) -> None:
     """Start committing a staged import in the background."""
     Import.objects.filter(pk=import_run.pk).update(progress_note="Committing")
     import_confirm_task.enqueue(import_run.pk, user.pk if getattr(user, "is_authenticated", False) else None)
+
+
+def police_uk_refresh_start(*, forces: list[str], recent: int = 3, base_url: str = "", into: str = "") -> None:
+    """Put a police.uk refresh on the task queue (a worker fetches and imports it)."""
+    police_uk_refresh_task.enqueue(forces, recent, base_url, into)

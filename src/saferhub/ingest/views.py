@@ -24,8 +24,8 @@ from saferhub.ingest.services import import_discard, import_rejections_csv
 from saferhub.ingest.uploads import import_confirm_start, import_upload
 
 SOURCE_CHOICES = [
-    ("police-uk", "police.uk street-level crime and anti-social behaviour (CSV, or a zip of a download)"),
-    ("stats19", "STATS19 road casualties: collision, casualty or vehicle file (CSV, or a zip of them)"),
+    ("police-uk", "police.uk street-level crime and anti-social behaviour (CSV, a gzip'd CSV, or a zip of a download)"),
+    ("stats19", "STATS19 road casualties: collision, casualty or vehicle file (CSV, a gzip'd CSV, or a zip of them)"),
     ("returns", "A return or survey results: indicator values (CSV or Excel .xlsx)"),
     ("mapped", "A partner's own layout, with a mapping file that says how to read it"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import subprocess
@@ -225,3 +226,14 @@ def test_an_import_still_being_checked_by_a_live_process_is_left_alone(client, s
     assert "Checking" in client.get(reverse("ingest:detail", args=[run.pk])).content.decode()
     run.refresh_from_db()
     assert run.status == Import.Status.STAGED
+
+
+def test_a_gzipped_police_uk_upload_is_checked_like_the_plain_file(client, force_partnership, store):
+    """Issue 16: the upload page takes a .csv.gz as it comes from a download."""
+    login(client, force_partnership, Role.CONTRIBUTOR)
+    assert 'accept=".csv,.gz,.zip,.xlsx"' in client.get(reverse("ingest:upload")).content.decode()
+    content = gzip.compress((STREET_HEADER + "\n" + street_row() + "\n").encode())
+    upload(client, force_partnership, "police-uk", "2024-01-essex-street.csv.gz", content)
+    run = Import.objects.get()
+    assert run.summary["awaiting_confirmation"] and run.rows_accepted == 1
+    assert store.staged_tokens() == [run.store_token]

@@ -1,4 +1,8 @@
-"""The record store: partitions are invisible until committed, and a failed import leaves no trace."""
+"""The record store: partitions are invisible until committed, and a failed import leaves no trace.
+
+Every test runs on both backends: a local folder, and S3-compatible object storage (moto's server
+on 127.0.0.1, started once for the module).
+"""
 
 import json
 
@@ -6,6 +10,17 @@ import duckdb
 import pytest
 
 from saferhub.incidents.store import COLUMN_NAMES, PartitionKey, RecordStore, RecordStoreError, sql_literal
+from tests.s3server import s3_url
+
+
+@pytest.fixture(params=["folder", "s3"])
+def make_store(request, tmp_path):
+    """A factory of stores on one location (calling it again is another process, or another machine)."""
+    if request.param == "folder":
+        return lambda: RecordStore(tmp_path / "records")
+    url = s3_url(request.getfixturevalue("s3_endpoint"))
+    machines = iter(range(100))
+    return lambda: RecordStore(url, cache_dir=tmp_path / f"machine-{next(machines)}")
 
 
 def records_sql(month: str, part: str, n: int, category: str = "Burglary") -> str:
@@ -25,13 +40,14 @@ def records_sql(month: str, part: str, n: int, category: str = "Burglary") -> st
     return "SELECT " + ", ".join(f"{v} AS {k}" for k, v in values.items()) + f" FROM range({n})"
 
 
-def tree(store: RecordStore) -> dict[str, bytes]:
-    """Every file under the store's records and the manifest, byte for byte."""
-    files = {}
-    for path in sorted(store.root.rglob("*")):
-        if path.is_file() and (path.name == "manifest.json" or "records" in path.parts):
-            files[str(path.relative_to(store.root))] = path.read_bytes()
-    return files
+def tree(store: RecordStore, *, staging: bool = False) -> dict[str, bytes]:
+    """Every stored file of the records and the manifest (and staging, if asked), byte for byte."""
+    wanted = ("records/", "staging/") if staging else ("records/",)
+    return {
+        name: store.files.read_bytes(name) or b""
+        for name in store.files.list("")
+        if name == "manifest.json" or name.startswith(wanted)
+    }
 
 
 def write(store: RecordStore, token: str, import_id: int, batches: dict[tuple[str, str], int]):
@@ -43,14 +59,14 @@ def write(store: RecordStore, token: str, import_id: int, batches: dict[tuple[st
     return txn
 
 
-def test_an_empty_store_has_no_partitions_and_counts_nothing(tmp_path):
-    store = RecordStore(tmp_path / "records")
+def test_an_empty_store_has_no_partitions_and_counts_nothing(make_store):
+    store = make_store()
     assert store.manifest().partitions == {}
     assert store.grouped_counts(by=["month"]) == []
 
 
-def test_written_partitions_are_invisible_until_commit(tmp_path):
-    store = RecordStore(tmp_path)
+def test_written_partitions_are_invisible_until_commit(make_store):
+    store = make_store()
     txn = write(store, "t1", 1, {("2024-01", "essex-police"): 5})
     assert store.grouped_counts(by=["month"]) == []
     assert txn.view().partitions["police-uk/street/2024-01/essex-police"].rows == 5
@@ -60,8 +76,8 @@ def test_written_partitions_are_invisible_until_commit(tmp_path):
     assert store.staged_tokens() == []
 
 
-def test_a_new_import_of_a_month_replaces_exactly_that_partition(tmp_path):
-    store = RecordStore(tmp_path)
+def test_a_new_import_of_a_month_replaces_exactly_that_partition(make_store):
+    store = make_store()
     write(store, "t1", 1, {("2024-01", "essex-police"): 5, ("2024-01", "kent-police"): 7}).commit()
     old_files = set(tree(store))
     write(store, "t2", 2, {("2024-01", "essex-police"): 3}).commit()
@@ -74,8 +90,8 @@ def test_a_new_import_of_a_month_replaces_exactly_that_partition(tmp_path):
     assert {f for f in old_files if "kent" in f} <= set(tree(store))
 
 
-def test_abort_removes_every_staged_file_and_leaves_the_store_as_it_was(tmp_path):
-    store = RecordStore(tmp_path)
+def test_abort_removes_every_staged_file_and_leaves_the_store_as_it_was(make_store):
+    store = make_store()
     write(store, "t1", 1, {("2024-01", "essex-police"): 5}).commit()
     before = tree(store)
     txn = write(store, "t2", 2, {("2024-01", "essex-police"): 9, ("2024-02", "essex-police"): 4})
@@ -84,8 +100,8 @@ def test_abort_removes_every_staged_file_and_leaves_the_store_as_it_was(tmp_path
     assert store.staged_tokens() == []
 
 
-def test_the_same_records_have_the_same_fingerprint(tmp_path):
-    store = RecordStore(tmp_path)
+def test_the_same_records_have_the_same_fingerprint(make_store):
+    store = make_store()
     write(store, "t1", 1, {("2024-01", "essex-police"): 5}).commit()
     txn = write(store, "t2", 2, {("2024-01", "essex-police"): 5})
     key = "police-uk/street/2024-01/essex-police"
@@ -93,8 +109,8 @@ def test_the_same_records_have_the_same_fingerprint(tmp_path):
     txn.abort()
 
 
-def test_one_import_cannot_write_a_partition_twice(tmp_path):
-    store = RecordStore(tmp_path)
+def test_one_import_cannot_write_a_partition_twice(make_store):
+    store = make_store()
     txn = write(store, "t1", 1, {("2024-01", "essex-police"): 5})
     con = store.connect()
     with pytest.raises(RecordStoreError, match="written twice"):
@@ -110,9 +126,9 @@ def test_one_import_cannot_write_a_partition_twice(tmp_path):
     ("answer", "expected_rows"),
     [("commit", [("2024-01", 9)]), ("abort", [("2024-01", 5)]), ("keep", [("2024-01", 5)])],
 )
-def test_recovery_rolls_forward_or_back_as_the_caller_decides(tmp_path, answer, expected_rows):
+def test_recovery_rolls_forward_or_back_as_the_caller_decides(make_store, answer, expected_rows):
     """A process stopped after its database commit is rolled forward; otherwise its files go."""
-    store = RecordStore(tmp_path)
+    store = make_store()
     write(store, "t1", 1, {("2024-01", "essex-police"): 5}).commit()
     before = tree(store)
     txn = write(store, "t2", 2, {("2024-01", "essex-police"): 9})
@@ -129,11 +145,11 @@ def test_recovery_rolls_forward_or_back_as_the_caller_decides(tmp_path, answer, 
         assert tree(store) == before
 
 
-def test_a_held_import_can_be_reopened_and_committed_by_another_process(tmp_path):
-    store = RecordStore(tmp_path)
+def test_a_held_import_can_be_reopened_and_committed_by_another_process(make_store):
+    store = make_store()
     txn = write(store, "t1", 1, {("2024-03", "essex-police"): 2})
     txn.hold()
-    reopened = RecordStore(tmp_path).transaction("t1")
+    reopened = make_store().transaction("t1")
     assert reopened.state == "held" and list(reopened.changes) == ["police-uk/street/2024-03/essex-police"]
     reopened.state = "open"
     reopened.prepare()
@@ -141,8 +157,8 @@ def test_a_held_import_can_be_reopened_and_committed_by_another_process(tmp_path
     assert store.grouped_counts(by=["month"]) == [("2024-03", 2)]
 
 
-def test_batch_writes_put_each_month_and_part_in_its_own_partition(tmp_path):
-    store = RecordStore(tmp_path)
+def test_batch_writes_put_each_month_and_part_in_its_own_partition(make_store):
+    store = make_store()
     con = store.connect()
     jan, feb = records_sql("2024-01", "essex-police", 3), records_sql("2024-02", "essex-police", 2)
     con.execute(f"CREATE TABLE staged AS {jan} UNION ALL {feb}").fetchall()
@@ -157,40 +173,44 @@ def test_batch_writes_put_each_month_and_part_in_its_own_partition(tmp_path):
     txn.commit()
     con.close()
     assert store.grouped_counts(by=["month"]) == [("2024-01", 3), ("2024-02", 2)]
-    assert not list((tmp_path / "staging").glob("t1-*"))
+    assert not list((store.root / "staging").glob("t1-*")) and store.staged_tokens() == []
 
 
-def test_counts_can_group_by_area_with_unassigned_records_named(tmp_path):
-    store = RecordStore(tmp_path)
+def test_counts_can_group_by_area_with_unassigned_records_named(make_store):
+    store = make_store()
     write(store, "t1", 1, {("2024-01", "essex-police"): 2}).commit()
     assert store.grouped_counts(by=["area"]) == [("E07000073", 2)]
     with pytest.raises(RecordStoreError, match="cannot group by or filter on nonsense"):
         store.grouped_counts(by=["nonsense"])
 
 
-def test_a_damaged_manifest_is_reported_not_ignored(tmp_path):
-    (tmp_path / "manifest.json").write_text("{not json")
+def test_a_damaged_manifest_is_reported_not_ignored(make_store):
+    make_store().files.write_bytes("manifest.json", b"{not json")
     with pytest.raises(RecordStoreError, match=r"manifest\.json is damaged"):
-        RecordStore(tmp_path).manifest()
+        make_store().manifest()
 
 
-def test_the_manifest_is_plain_json_naming_files_relative_to_the_store(tmp_path):
-    store = RecordStore(tmp_path)
+def test_the_manifest_is_plain_json_naming_files_relative_to_the_store(make_store):
+    store = make_store()
     write(store, "t1", 7, {("2024-01", "essex-police"): 1}).commit()
-    data = json.loads((tmp_path / "manifest.json").read_text())
+    data = json.loads(store.files.read_bytes("manifest.json") or b"")
     entry = data["partitions"]["police-uk/street/2024-01/essex-police"]
     assert entry["files"] == ["records/source=police-uk/dataset=street/month=2024-01/part=essex-police/t1.parquet"]
     assert entry["import_id"] == 7 and entry["rows"] == 1
-    assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{tmp_path / entry['files'][0]}')").fetchall() == [(1,)]
+    assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{store.files.fetch(entry['files'][0])}')").fetchall() == [
+        (1,)
+    ]
 
 
-def test_only_local_folders_are_supported_so_far():
-    with pytest.raises(RecordStoreError, match="only local folders"):
-        RecordStore("s3://bucket/records")
+def test_only_folders_and_s3_are_stores():
+    with pytest.raises(RecordStoreError, match=r"expected a folder path or s3://bucket/prefix"):
+        RecordStore("gs://bucket/records")
+    with pytest.raises(RecordStoreError, match=r"name a bucket"):
+        RecordStore("s3://")
 
 
-def test_counts_filter_inside_duckdb_and_refuse_an_unknown_column(tmp_path):
-    store = RecordStore(tmp_path)
+def test_counts_filter_inside_duckdb_and_refuse_an_unknown_column(make_store):
+    store = make_store()
     write(store, "t1", 1, {("2024-01", "essex-police"): 5, ("2024-01", "kent-police"): 7}).commit()
     assert store.grouped_counts(by=["part"], where={"part": ["kent-police"]}) == [("kent-police", 7)]
     assert store.grouped_counts(by=["part"], where={"part": []}) == []
@@ -198,8 +218,8 @@ def test_counts_filter_inside_duckdb_and_refuse_an_unknown_column(tmp_path):
         store.grouped_counts(by=["part"], where={"area": ["E07000073"]})
 
 
-def test_the_stamp_changes_with_every_commit_and_not_otherwise(tmp_path):
-    store = RecordStore(tmp_path)
+def test_the_stamp_changes_with_every_commit_and_not_otherwise(make_store):
+    store = make_store()
     assert store.stamp() == ""
     write(store, "t1", 1, {("2024-01", "essex-police"): 5}).commit()
     first = store.stamp()

@@ -1,5 +1,6 @@
 """Taking files in: folders, zips and their dangers, sizes, duplicates."""
 
+import gzip
 import io
 import zipfile
 
@@ -113,3 +114,39 @@ def test_names_that_differ_only_by_case_count_as_the_same_file(tmp_path):
     path = make_zip(tmp_path / "case.zip", {"Essex.csv": b"a\n1\n", "ESSEX.CSV": b"a\n2\n"})
     with pytest.raises(ImportRefused, match="more than once"):
         expand([path], work_dir=tmp_path / "w", limits=LIMITS)
+
+
+def test_an_empty_member_or_gzip_is_empty_naming_where_it_came_from(tmp_path):
+    """Issue 16: emptiness is reported before the duplicate check, naming the zip and member."""
+    archive = make_zip(tmp_path / "download.zip", {"2024-01/2024-01-essex-street.csv": b"", "2024-01/b.csv": b""})
+    with pytest.raises(ImportRefused, match="is empty") as caught:
+        expand([archive], work_dir=tmp_path / "w", limits=LIMITS)
+    assert "download.zip/2024-01/2024-01-essex-street.csv" in str(caught.value)
+    (tmp_path / "2024-02-essex-street.csv.gz").write_bytes(gzip.compress(b""))
+    with pytest.raises(ImportRefused, match=r"2024-02-essex-street\.csv: is empty|is empty"):
+        expand([tmp_path / "2024-02-essex-street.csv.gz"], work_dir=tmp_path / "w", limits=LIMITS)
+
+
+def test_a_zip_with_too_many_members_is_refused_before_unpacking(tmp_path, monkeypatch):
+    monkeypatch.setattr("saferhub.ingest.intake.ZIP_MAX_MEMBERS", 3)
+    archive = make_zip(tmp_path / "many.zip", {f"2024-0{i}/x-{i}.csv": b"a\n1\n" for i in range(1, 5)})
+    with pytest.raises(ImportRefused, match="holds 4 files; at most 3") as caught:
+        expand([archive], work_dir=tmp_path / "w", limits=LIMITS)
+    assert "many.zip" in str(caught.value)
+    assert not (tmp_path / "w").exists()
+
+
+def test_a_windows_style_escaping_name_in_a_zip_is_refused(tmp_path):
+    archive = make_zip(tmp_path / "x.zip", {"..\\..\\evil.csv": b"a\n1\n"})
+    with pytest.raises(ImportRefused, match="points outside the zip"):
+        expand([archive], work_dir=tmp_path / "w", limits=LIMITS)
+    assert not (tmp_path / "w").exists()
+
+
+def test_a_gzip_bomb_is_stopped_part_way_naming_the_file(tmp_path):
+    small = Limits(max_file_bytes=1_000_000, max_total_bytes=2_000_000)
+    bomb = tmp_path / "2024-01-essex-street.csv.gz"
+    bomb.write_bytes(gzip.compress(b"0" * 5_000_000))  # 5 MB from about 5 KB
+    with pytest.raises(ImportRefused, match="expands to more than") as caught:
+        expand([bomb], work_dir=tmp_path / "w", limits=small)
+    assert "2024-01-essex-street.csv.gz" in str(caught.value)
