@@ -233,3 +233,7 @@ class UnitCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: £{self.value}"
+
+
+# The deprivation gradient's and the assessment document's records live in their own module.
+from saferhub.assessment.document_models import LsoaDeprivation, NarrativeSection  # noqa: E402, F401

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saferhub.accounts.access import access_public_read, access_sees_small_numbers
-from saferhub.assessment import selectors, spatial
+from saferhub.assessment import gradient, selectors, spatial
 from saferhub.assessment.forms import PERMUTATION_CHOICES, ROW_LIMITS, read_query, selection_value
 from saferhub.geography.models import Area
 from saferhub.performance.selectors import area_partnerships
@@ -124,6 +124,20 @@ def repeat_locations(request: HttpRequest) -> HttpResponse:
         context["public"] = public
         _audit(request, "Repeat locations", context["query"], public)
     return render(request, "assessment/repeat_locations.html", context, status=400 if context["errors"] else 200)
+
+
+@_guarded
+def deprivation(request: HttpRequest) -> HttpResponse:
+    """Crime, anti-social behaviour and road casualty rates by national deprivation decile, with the
+    slope index of inequality."""
+    context = _form_context(request)
+    area = context["area"]
+    if area is not None and not context["errors"]:
+        public = _reader(request, area)
+        context["result"] = gradient.deprivation_context(query=context["query"], area=area, public=public)
+        context["public"] = public
+        _audit(request, "Deprivation gradient", context["query"], public)
+    return render(request, "assessment/deprivation.html", context, status=400 if context["errors"] else 200)
 
 
 def costs_of_harm(request: HttpRequest) -> HttpResponse:
