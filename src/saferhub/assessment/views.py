@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from saferhub.accounts.access import access_public_read, access_sees_small_numbers
 from saferhub.assessment import gradient, selectors, spatial
@@ -58,9 +59,20 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
+def _latest_year() -> int:
+    """The newest year with police.uk records in the store (last year when there are none)."""
+    months = spatial.store_choices(areas=[]).months
+    return int(months[0][:4]) if months else timezone.now().year - 1
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """What the strategic assessment part holds, with links."""
-    return render(request, "assessment/index.html", {"matrices": selectors.published_matrices()})
+    context = {
+        "matrices": selectors.published_matrices(),
+        "documents": selectors.document_partnerships(),
+        "year": _latest_year(),
+    }
+    return render(request, "assessment/index.html", context)
 
 
 def county_priorities(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,7 @@ from saferhub.sharing.models import Agreement, Dataset
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
+    AreaFactory,
     BudgetLineFactory,
     CommissionedServiceFactory,
     FrameworkFactory,
@@ -64,7 +65,12 @@ def url_names() -> list[str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        a = PartnershipFactory(slug="matrix-a", name="Matrix A", publishes_performance=False)
+        a = PartnershipFactory(
+            slug="matrix-a",
+            name="Matrix A",
+            publishes_performance=False,
+            area=AreaFactory(code="E07000998", name="Matrix district"),  # its strategic assessment's area
+        )
         b = PartnershipFactory(slug="matrix-b", name="Matrix B", publishes_performance=False)
         users = {}
         for key, role in ROLES.items():
@@ -221,6 +227,9 @@ def kwargs_for(world, name: str) -> dict:
         "performance:indicator": {"slug": world["indicator"].slug},
         "performance:why": {"slug": world["indicator"].slug, "code": "E07999999"},
         "performance:area": {"code": "E07999999"},
+        "assessment:document": {"code": "E07000998", "year": 2024},
+        "assessment:document_pdf": {"code": "E07000998", "year": 2024},
+        "assessment:narrative_edit": {"code": "E07000998", "year": 2024, "key": "summary"},
         "partnership_members": {"slug": world["a"].slug},
         "sharing:agreement_create": {"partnership": world["a"].slug},
         "sharing:agreement_detail": {"slug": world["agreement"].slug},
@@ -347,6 +356,12 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "assessment:hotspots": "open",
     "assessment:repeat_locations": "open",
     "assessment:costs_of_harm": "open",
+    "assessment:deprivation": "open",  # the form; an area's figures as on the hot spot page
+    # A's strategic assessment: A does not publish its figures, so its members only; narrative
+    # sections are written by A's analysts and administrators.
+    "assessment:document": "read",
+    "assessment:document_pdf": "read",
+    "assessment:narrative_edit": "write:analyst",
     # Agreements: their own partnership's members read them; to anyone else they do not exist (404).
     "sharing:agreement_list": "signed_in",
     "sharing:agreement_create": "write:admin",
