@@ -234,6 +234,7 @@ def _chart(result: Gradient, *, chart_id: str, title: str, what: str, hidden: se
         "field": "decile",
         "type": "ordinal",
         "sort": order,
+        "scale": {"domain": order},
         "title": "Decile of the Index of Multiple Deprivation 2019 (1 is the most deprived)",
         "axis": {"labelAngle": 0},
     }
