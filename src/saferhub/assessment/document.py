@@ -102,6 +102,10 @@ class Document:
     no_matrix: str = NO_MATRIX
 
     @property
+    def next_steps_written(self) -> bool:
+        return any(i["section"] is not None and i["section"].text for i in self.narrative.get("next-steps", []))
+
+    @property
     def title(self) -> str:
         return f"Strategic assessment {self.year}: {self.area.name}"
 
