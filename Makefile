@@ -52,6 +52,7 @@ DATA ?= ../shared/data
 demo: load-essex ## Load Essex, then import a real sample from DATA (default ../shared/data): police.uk months and STATS19
 	@test -d "$(DATA)/police-uk" || { echo "No police.uk folders under DATA=$(DATA): point DATA at the folder that holds police-uk/YYYY-MM/." >&2; exit 1; }
 	$(BIN)/saferhub geography load national "$(DATA)"
+	@if [ -d "$(DATA)/deprivation" ]; then $(BIN)/saferhub assessment load-deprivation "$(DATA)/deprivation/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz" "$(DATA)/deprivation/File_6_-_IoD2019_Population_Denominators.csv.gz"; fi
 	$(BIN)/saferhub import police-uk --again $$(ls -d "$(DATA)"/police-uk/[0-9][0-9][0-9][0-9]-[0-9][0-9])
 	@if [ -d "$(DATA)/stats19/west-yorkshire-2024" ]; then $(BIN)/saferhub import stats19 --again "$(DATA)/stats19/west-yorkshire-2024"; fi
 	@echo "Imported. Run 'make run' to serve the hub with these figures."
