@@ -55,6 +55,7 @@ demo: load-essex ## Load Essex, then import a real sample from DATA (default ../
 	$(BIN)/saferhub geography load boundaries "$(DATA)"/boundaries/lad/ltla-2016-bsc.geojson
 	$(BIN)/saferhub geography load boundaries "$(DATA)"/boundaries/essex-lsoa-2011/*.json --vintage 2011
 	$(BIN)/saferhub geography load boundaries "$(DATA)"/boundaries/essex-lsoa-2021/*.json --vintage 2021
+	@if [ -d "$(DATA)/deprivation" ]; then $(BIN)/saferhub assessment load-deprivation "$(DATA)/deprivation/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz" "$(DATA)/deprivation/File_6_-_IoD2019_Population_Denominators.csv.gz"; fi
 	$(BIN)/saferhub import police-uk --again $$(ls -d "$(DATA)"/police-uk/[0-9][0-9][0-9][0-9]-[0-9][0-9])
 	@if [ -d "$(DATA)/stats19/west-yorkshire-2024" ]; then $(BIN)/saferhub import stats19 --again "$(DATA)/stats19/west-yorkshire-2024"; fi
 	@echo "Imported. Run 'make run' to serve the hub with these figures."

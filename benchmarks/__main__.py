@@ -24,6 +24,7 @@ BENCHMARKS = [
     "hotspots",  # issue 17: Gi* on every Essex LSOA against dense numpy and esda alone
     "money",  # issue 18: budget monitoring summary and quarter entry against plain queries, 100 to 10,000 lines
     "pack",  # issue 18: the board pack (HTML and PDF) for the Safer Essex meeting against a trivial render
+    "assessment",  # issue 17: Harlow's strategic assessment PDF against a trivial render
     "stats",  # issue 19: intervals for 1,000,000 rows and SPC for 10,000 series against plain-Python loops
     "soak",  # issue 22: 20 clients for 10 minutes while an import and a refresh run; errors and memory
 ]

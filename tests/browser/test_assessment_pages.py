@@ -98,3 +98,35 @@ def test_a_partnership_analyst_confirms_the_priority_matrix_in_the_browser(page,
     page.get_by_role("tab", name="Recomputed from partnerships' priorities").click()
     assert page.get_by_text("Harlow: Possession of weapons").is_visible()
     assert_accessible(page, "assessment-county-priorities-recomputed")
+
+
+def test_the_deprivation_page_and_the_assessment_document_are_accessible(
+    page, live_server, essex_partnerships, shared_data, tmp_path, settings
+):
+    """Harlow's January 2024 records by deprivation decile and its 2024 document, as the public read
+    them, at desktop width and at 320 px (no sideways scrolling of the page itself)."""
+    from saferhub.assessment.deprivation_data import deprivation_load
+    from saferhub.assessment.loaders import assessment_essex_load
+    from saferhub.ingest.services import police_uk_import
+
+    settings.SAFERHUB_RECORD_STORE = str(tmp_path / "records")
+    assessment_essex_load()
+    deprivation_load(
+        imd=shared_data / "deprivation" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz",
+        population=shared_data / "deprivation" / "File_6_-_IoD2019_Population_Denominators.csv.gz",
+    )
+    police_uk_import(paths=[shared_data / "police-uk" / "2024-01" / "2024-01-essex-street.csv"])
+    for url, name in (
+        ("/assessment/deprivation/?area=E07000073&type=all&from=2024-01&to=2024-01", "assessment-deprivation-harlow"),
+        ("/assessment/document/E07000073/2024/", "assessment-document-harlow"),
+    ):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        failed, errors = _visit(page, live_server.url + url)
+        assert failed == [] and errors == []
+        assert page.locator("svg[role=img]").count() >= 1
+        assert_accessible(page, name)
+        page.set_viewport_size({"width": 320, "height": 800})
+        page.wait_for_timeout(200)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
+        assert_accessible(page, name + "-320")
+    assert page.get_by_text("The priority matrix for this year has not been set.").first.is_visible()

@@ -28,6 +28,20 @@ def load_essex() -> None:
         click.echo(f"  {note}")
 
 
+@command.command("load-deprivation")
+@click.argument("imd", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("population", type=click.Path(path_type=Path, dir_okay=False))
+def load_deprivation(imd: Path, population: Path) -> None:
+    """Load the English Indices of Deprivation 2019 by LSOA: IMD is File 1 (ranks and deciles),
+    POPULATION File 6 (population denominators), e.g. the files in ../shared/data/deprivation."""
+    setup_django()
+    from saferhub.assessment.deprivation_data import deprivation_load
+
+    summary = deprivation_load(imd=imd, population=population)
+    for line in summary.lines():
+        click.echo(f"deprivation: {line}")
+
+
 @command.command("load-harm-index")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--slug", required=True, help="A short name for the index, e.g. ons-css-2023.")

@@ -294,3 +294,7 @@ class PriorityDecision(TimeStampedModel):
     @property
     def overridden(self) -> bool:
         return self.priorities != self.proposed
+
+
+# The deprivation gradient's and the assessment document's records live in their own module.
+from saferhub.assessment.document_models import LsoaDeprivation, NarrativeSection  # noqa: E402, F401

@@ -21,6 +21,7 @@ from saferhub.assessment.models import (
     UnitCostSet,
 )
 from saferhub.core.errors import NotFound
+from saferhub.geography.models import CSP_AREA_TYPES
 
 NO_REFERENCE_HELP = "Nothing loaded yet: run `saferhub assessment load-essex` (part of `make load-essex`)."
 
@@ -144,3 +145,12 @@ def unit_costs(*, slug: str) -> list[UnitCostRef]:
 
 def harm_indices() -> list[HarmIndex]:
     return list(HarmIndex.objects.order_by("title"))
+
+
+def document_partnerships() -> list[Partnership]:
+    """Community safety partnerships with an area of their own: each has a strategic assessment."""
+    return list(
+        Partnership.objects.filter(area__area_type__in=CSP_AREA_TYPES, kind=Partnership.Kind.CSP)
+        .select_related("area")
+        .order_by("name")
+    )

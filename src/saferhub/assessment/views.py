@@ -16,9 +16,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from saferhub.accounts.access import access_public_read, access_sees_small_numbers
-from saferhub.assessment import selectors, spatial
+from saferhub.assessment import gradient, selectors, spatial
 from saferhub.assessment.forms import PERMUTATION_CHOICES, ROW_LIMITS, read_query, selection_value
 from saferhub.geography.models import Area
 from saferhub.performance.selectors import area_partnerships
@@ -58,9 +59,20 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
+def _latest_year() -> int:
+    """The newest year with police.uk records in the store (last year when there are none)."""
+    months = spatial.store_choices(areas=[]).months
+    return int(months[0][:4]) if months else timezone.now().year - 1
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """What the strategic assessment part holds, with links."""
-    context = {"matrices": selectors.published_matrices(), "partnerships": selectors.matrix_partnerships()}
+    context = {
+        "matrices": selectors.published_matrices(),
+        "partnerships": selectors.matrix_partnerships(),
+        "documents": selectors.document_partnerships(),
+        "year": _latest_year(),
+    }
     return render(request, "assessment/index.html", context)
 
 
@@ -126,6 +138,20 @@ def repeat_locations(request: HttpRequest) -> HttpResponse:
         context["public"] = public
         _audit(request, "Repeat locations", context["query"], public)
     return render(request, "assessment/repeat_locations.html", context, status=400 if context["errors"] else 200)
+
+
+@_guarded
+def deprivation(request: HttpRequest) -> HttpResponse:
+    """Crime, anti-social behaviour and road casualty rates by national deprivation decile, with the
+    slope index of inequality."""
+    context = _form_context(request)
+    area = context["area"]
+    if area is not None and not context["errors"]:
+        public = _reader(request, area)
+        context["result"] = gradient.deprivation_context(query=context["query"], area=area, public=public)
+        context["public"] = public
+        _audit(request, "Deprivation gradient", context["query"], public)
+    return render(request, "assessment/deprivation.html", context, status=400 if context["errors"] else 200)
 
 
 def costs_of_harm(request: HttpRequest) -> HttpResponse:

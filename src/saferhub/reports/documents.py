@@ -2,9 +2,10 @@
 
 ``reports/_pack.html`` is the pack's body. The PDF is WeasyPrint's rendering of that body inside a
 print wrapper (as governance renders agendas and minutes); the web page includes the same body.
-Page numbers come from the PDF's own layout, laid out once: the PDF's contents list prints each
-section's page with CSS ``target-counter()``, and the page each section's anchor landed on is read
-from WeasyPrint's laid-out pages; the web page's body is then rendered with those numbers in its
+Page numbers come from the PDF's own layout, laid out once (``saferhub.core.pdf``, shared with the
+strategic assessment): the PDF's contents list prints each section's page with CSS
+``target-counter()``, and the page each section's anchor landed on is read from WeasyPrint's
+laid-out pages; the web page's body is then rendered with those numbers in its
 contents list and headings, so the page shows the page numbers the PDF prints.
 """
 
@@ -12,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from saferhub.core.pdf import pdf_layout
 from saferhub.reports.pack import Pack, money_totals
 
 
@@ -55,25 +56,9 @@ def pack_print_html(pack: Pack, body: str) -> str:
     )
 
 
-def _section_pages(document: Any, anchors: list[str]) -> dict[str, int]:
-    """The page (from 1) on which each anchor landed in a laid-out WeasyPrint document."""
-    wanted = set(anchors)
-    found: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            if anchor in wanted and anchor not in found:
-                found[anchor] = number
-    return found
-
-
 def pack_render(pack: Pack, *, base_url: str) -> RenderedPack:
     """Lay the pack out once as a PDF, read where its sections landed, and render the page's body
     with those page numbers."""
-    import weasyprint
-
     printed = pack_print_html(pack, pack_body_html(pack, pages={}, print=True))
-    document = weasyprint.HTML(string=printed, base_url=base_url).render()
-    pages = _section_pages(document, [anchor for anchor, _ in pack.sections])
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-    assert pdf is not None
-    return RenderedPack(html=pack_body_html(pack, pages=pages), pdf=bytes(pdf), pages=pages)
+    pdf, pages = pdf_layout(printed, base_url=base_url, anchors=[anchor for anchor, _ in pack.sections])
+    return RenderedPack(html=pack_body_html(pack, pages=pages), pdf=pdf, pages=pages)

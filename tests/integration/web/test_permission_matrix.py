@@ -225,6 +225,9 @@ def kwargs_for(world, name: str) -> dict:
         "performance:indicator": {"slug": world["indicator"].slug},
         "performance:why": {"slug": world["indicator"].slug, "code": "E07999999"},
         "performance:area": {"code": "E07999999"},
+        "assessment:document": {"code": world["district"].code, "year": 2024},
+        "assessment:document_pdf": {"code": world["district"].code, "year": 2024},
+        "assessment:narrative_edit": {"code": world["district"].code, "year": 2024, "key": "summary"},
         "partnership_members": {"slug": world["a"].slug},
         "sharing:agreement_create": {"partnership": world["a"].slug},
         "sharing:agreement_detail": {"slug": world["agreement"].slug},
@@ -360,6 +363,12 @@ PAGES: dict[str, str | tuple[int, ...]] = {
     "assessment:matrix": "read",
     "assessment:matrix_weights": "write:analyst:302",
     "assessment:matrix_decide": "write:analyst:302",
+    "assessment:deprivation": "open",  # the form; an area's figures as on the hot spot page
+    # A's strategic assessment: A does not publish its figures, so its members only; narrative
+    # sections are written by A's analysts and administrators.
+    "assessment:document": "read",
+    "assessment:document_pdf": "read",
+    "assessment:narrative_edit": "write:analyst",
     # Agreements: their own partnership's members read them; to anyone else they do not exist (404).
     "sharing:agreement_list": "signed_in",
     "sharing:agreement_create": "write:admin",
