@@ -8,12 +8,11 @@ public with small numbers suppressed: the hot spot, deprivation and repeat-locat
 crime table's suppression), so nothing here decides disclosure afresh. The partnership's narrative
 sections (``NarrativeSection``) sit in their places: drafts for its members, published ones for all.
 
-**The priority matrix slot.** ``priority_matrix_section`` returns None today: the partnership's
-priority matrix is another part of issue 17 (``assessment/scoring.py``, ``assessment/matrix_*.py``).
-When it exists, the lead wires it here: return a dict with ``rows`` (theme, score, reason, proposed
-or confirmed) and ``confirmed`` (bool) for the partnership and year, and
-``assessment/_document_matrix.html`` shows it. Until then the document says "The priority matrix
-for this year has not been set" and shows nothing else there.
+**The priority matrix.** ``priority_matrix_section`` gives the partnership's matrix for the year
+(``assessment/matrix_services.py``): to members every theme's score and criteria, proposed or
+confirmed; to everyone else only the confirmed priorities and the reason. With no records for the
+year (members) or no confirmed priorities (others) the document says "The priority matrix for this
+year has not been set".
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from saferhub.accounts.models import Partnership, Role
 from saferhub.assessment import gradient, spatial
 from saferhub.assessment.forms import Query
 from saferhub.assessment.harm import cost_of_harm
+from saferhub.assessment.matrix_services import decisions, partnership_matrix, theme_labels
 from saferhub.assessment.models import NarrativeSection, UnitCostSet
 from saferhub.assessment.records import Selection, street_months
 from saferhub.assessment.selectors import unit_costs
@@ -81,10 +81,50 @@ def narratives(*, partnership: Partnership | None, year: int, user: Any) -> dict
     return {n.key: n for n in rows}
 
 
-def priority_matrix_section(*, partnership: Partnership | None, year: int) -> dict[str, Any] | None:
-    """The partnership's priority matrix for the year, for the document (see the module notes: the
-    slot the lead wires to the priority matrix part; None means none has been set)."""
-    return None
+def priority_matrix_section(
+    *, partnership: Partnership | None, area: Area, year: int, user: Any
+) -> dict[str, Any] | None:
+    """The partnership's priority matrix for the year, for the document; None when none is set.
+
+    Members (any role) read it as the matrix page shows it: every theme's score, the criteria behind
+    it, and whether it is proposed or confirmed. Everyone else reads only the priorities the
+    partnership confirmed, with its reason: a decision, not a figure, so nothing small is given away
+    (the theme scores rest on counts by crime type in one district)."""
+    if partnership is None:
+        return None
+    if not access_has_role(user, partnership, Role.VIEWER):
+        history = decisions(partnership=partnership, year=year)
+        if not history:
+            return None
+        latest = history[0]
+        return {
+            "confirmed": True,
+            "public": True,
+            "reason": latest.reason,
+            "rows": [
+                {"theme": label, "score": "", "reason": "", "priority": "Confirmed"}
+                for label in theme_labels(latest.priorities)
+            ],
+        }
+    matrix = partnership_matrix(store=spatial.record_store(), area=area, year=year, partnership=partnership)
+    if not matrix.results:
+        return None
+    chosen = set(matrix.decision.priorities if matrix.decision else matrix.proposed)
+    word = "Confirmed" if matrix.decision else "Proposed"
+    return {
+        "confirmed": matrix.decision is not None,
+        "public": False,
+        "reason": matrix.decision.reason if matrix.decision else "",
+        "rows": [
+            {
+                "theme": r.theme.label,
+                "score": r.total_text,
+                "reason": "; ".join(f"{c.label}: {c.text}" for c in r.scores),
+                "priority": word if r.theme.key in chosen else "",
+            }
+            for r in matrix.results
+        ],
+    }
 
 
 @dataclass
@@ -168,7 +208,7 @@ def document_build(*, area: Area, year: int, user: Any, public: bool) -> Documen
         months = []
     doc = Document(area=area, year=year, partnership=partnership, public=public, months=months)
     doc.can_edit = can_edit(user, partnership)
-    doc.matrix = priority_matrix_section(partnership=partnership, year=year)
+    doc.matrix = priority_matrix_section(partnership=partnership, area=area, year=year, user=user)
     found = narratives(partnership=partnership, year=year, user=user)
     for key, label in NarrativeSection.Key.choices:
         section = found.get(key)

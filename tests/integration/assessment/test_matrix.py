@@ -297,3 +297,42 @@ def test_performance_compares_with_the_most_similar_group_members_in_the_hub(ess
     expected = 3 if ratio >= 1.1 else 1 if ratio <= 0.9 else 2
     assert violence.score == expected or "special cause" in violence.reason
     assert "2 of 2 members have police.uk records" in matrix.group_note
+
+
+def test_the_assessment_document_carries_the_matrix_to_members_and_only_the_decision_to_others(essex):
+    """The document's priority section: members read every theme's score and criteria; the public and
+    other partnerships read only the confirmed priorities and the reason, never a score."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from saferhub.assessment.document import NO_MATRIX, priority_matrix_section
+
+    area, partnership, matrix = _matrix(HARLOW)
+    member = PartnershipRoleFactory(partnership=partnership, role=Role.VIEWER).user
+    outsider = PartnershipRoleFactory(partnership=Partnership.objects.get(area__code=EPPING), role=Role.ANALYST).user
+    args = {"partnership": partnership, "area": area, "year": 2024}
+    assert priority_matrix_section(**args, user=AnonymousUser()) is None  # nothing confirmed yet: NO_MATRIX shown
+    assert NO_MATRIX == "The priority matrix for this year has not been set."
+    proposed = priority_matrix_section(**args, user=member)
+    assert not proposed["confirmed"] and len(proposed["rows"]) == len(matrix.results)
+    assert sum(r["priority"] == "Proposed" for r in proposed["rows"]) == 5
+    assert all("Volume:" in r["reason"] for r in proposed["rows"])
+
+    analyst = PartnershipRoleFactory(partnership=partnership, role=Role.ANALYST).user
+    priorities_decide(
+        user=analyst,
+        partnership=partnership,
+        area=area,
+        year=2024,
+        months=matrix.months,
+        proposed=matrix.proposed,
+        priorities=matrix.proposed[:3],
+        weights=matrix.weights,
+        reason="Three are enough this year",
+    )
+    for reader in (AnonymousUser(), outsider):
+        shown = priority_matrix_section(**args, user=reader)
+        assert shown["public"] and shown["reason"] == "Three are enough this year"
+        assert [r["priority"] for r in shown["rows"]] == ["Confirmed"] * 3
+        assert all(r["score"] == "" and r["reason"] == "" for r in shown["rows"])  # no score leaks
+    confirmed = priority_matrix_section(**args, user=member)
+    assert confirmed["confirmed"] and sum(r["priority"] == "Confirmed" for r in confirmed["rows"]) == 3
