@@ -9,6 +9,7 @@ worked out is audited with SymPy's exact rank (``tests.disclosure_audit``)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -64,7 +65,8 @@ def crime_types(essex_partnerships):
 def shown_cells(result):
     """(type, month) → the count the table shows, or None when it shows "fewer than 5"."""
     table = result["chart"].table
-    months = table.columns[1:]
+    # the table's headings are months in words ("January 2024"); the values are keyed by "2024-01"
+    months = [dt.datetime.strptime(words, "%B %Y").strftime("%Y-%m") for words in table.columns[1:]]
     out = {}
     for row in table.rows:
         for month, text in zip(months, row[1:], strict=True):
