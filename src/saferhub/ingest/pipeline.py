@@ -43,6 +43,7 @@ from saferhub.ingest.runrecords import (
     combined_sha256,
     create_files,
     display_name,
+    new_change,
     progress_writer,
     record_failure,
     record_files,
@@ -250,19 +251,23 @@ def _compare(store: RecordStore, txn: StoreTransaction | None) -> dict[str, int]
     return counts
 
 
-def _preview_values(values: list[IndicatorRows]) -> dict[str, int]:
-    """What confirming would do to indicator values: new, changed and unchanged, without writing."""
+def _preview_values(values: list[IndicatorRows]) -> dict[str, Any]:
+    """What confirming would do to indicator values, without writing: how many are new, changed and
+    unchanged, and each new or changed figure with its old and new value (``changes``; the import's
+    page shows them, old → new, to the contributor before they confirm)."""
 
-    totals = {"new": 0, "changed": 0, "unchanged": 0}
+    totals: dict[str, Any] = {"new": 0, "changed": 0, "unchanged": 0, "changes": []}
     for item in values:
         indicator = Indicator.objects.filter(slug=item.spec.slug).first()
         if indicator is None:
             totals["new"] += len(item.rows)
+            totals["changes"] += [new_change(item.spec.slug, row) for row in item.rows]
             continue
         summary = indicator_values_write(indicator=indicator, rows=item.rows, dry_run=True)
         totals["new"] += summary.created
         totals["changed"] += summary.updated
         totals["unchanged"] += summary.unchanged
+        totals["changes"] += [{**change, "indicator": item.spec.slug} for change in summary.changes]
     return totals
 
 
@@ -295,7 +300,8 @@ def _commit(
     user: Any,
 ) -> dict[str, int]:
 
-    written = {"new": 0, "changed": 0, "unchanged": 0}
+    written: dict[str, Any] = {"new": 0, "changed": 0, "unchanged": 0}
+    changed: dict[str, set[str]] = {}  # indicator slug → codes of the areas whose figures changed
     with store.lock():
         if txn is not None:
             txn.prepare()
@@ -311,7 +317,11 @@ def _commit(
                     written["new"] += summary.created
                     written["changed"] += summary.updated
                     written["unchanged"] += summary.unchanged
+                    for change in summary.changes:  # a figure whose value changed (not only its note)
+                        if change["change"] == "new" or change["old"] != change["new"]:
+                            changed.setdefault(item.spec.slug, set()).add(str(change["area"]))
                 _checkpoint("values-written")
+                written["changed_areas"] = {slug: sorted(codes) for slug, codes in sorted(changed.items())}
                 import_run.status = Import.Status.COMMITTED
                 import_run.finished_at = timezone.now()
                 import_run.rows_read = stage.rows_read
