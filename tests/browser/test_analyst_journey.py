@@ -74,16 +74,23 @@ def test_an_analyst_goes_from_the_template_to_the_imported_figure_in_five_clicks
     assert page.get_by_label("A return or survey results", exact=False).is_checked()
     assert "for example 2023" in page.locator("#chosen-template").inner_text()
     assert_accessible(page, "analyst-1-upload")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "the upload page scrolls sideways at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.set_input_files("#file", str(filled))  # the file dialog: not a click on the page
     page.get_by_role("button", name="Check the file").click()
     clicks += 1
 
-    table = page.locator("#what-changes + table")
+    table = page.locator("#what-changes + .saferhub-table-scroll table")
     assert "Figures that will change" in page.content()
     row = table.locator("tbody tr").first
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     assert cells[:3] == ["Hate incidents reported", "Harlow", "2023"] and cells[-2:] == ["40", "57"]
     assert_accessible(page, "analyst-2-preview")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "the preview scrolls sideways at 320 px"
+    screenshot(page, "analyst-2-preview-320")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Confirm and import").click()
     clicks += 1
 

@@ -143,7 +143,8 @@ def run_import(
             if txn is not None:
                 txn.hold()
             tick(1, 1, "Ready to confirm")
-            return ImportOutcome(import_run, stage, compare, preview, awaiting_confirmation=True)
+            counts = {k: v for k, v in preview.items() if k != "changes"}
+            return ImportOutcome(import_run, stage, compare, counts, awaiting_confirmation=True)
         written = _commit(import_run, store, txn, stage, compare, values, files, user=user)
         tick(1, 1, "Imported")
         return ImportOutcome(import_run, stage, compare, written)
@@ -300,7 +301,7 @@ def _commit(
     user: Any,
 ) -> dict[str, int]:
 
-    written: dict[str, Any] = {"new": 0, "changed": 0, "unchanged": 0}
+    written = {"new": 0, "changed": 0, "unchanged": 0}
     changed: dict[str, set[str]] = {}  # indicator slug → codes of the areas whose figures changed
     with store.lock():
         if txn is not None:
@@ -321,13 +322,13 @@ def _commit(
                         if change["change"] == "new" or change["old"] != change["new"]:
                             changed.setdefault(item.spec.slug, set()).add(str(change["area"]))
                 _checkpoint("values-written")
-                written["changed_areas"] = {slug: sorted(codes) for slug, codes in sorted(changed.items())}
+                changed_areas = {slug: sorted(codes) for slug, codes in sorted(changed.items())}
                 import_run.status = Import.Status.COMMITTED
                 import_run.finished_at = timezone.now()
                 import_run.rows_read = stage.rows_read
                 import_run.rows_accepted = stage.rows_accepted
                 import_run.rows_rejected = 0
-                import_run.summary = run_summary(stage, compare, written)
+                import_run.summary = run_summary(stage, compare, {**written, "changed_areas": changed_areas})
                 import_run.error = ""
                 import_run.save()
                 if not ImportFile.objects.filter(import_run=import_run).exists():
