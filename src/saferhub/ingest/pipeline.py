@@ -43,6 +43,7 @@ from saferhub.ingest.runrecords import (
     combined_sha256,
     create_files,
     display_name,
+    new_change,
     progress_writer,
     record_failure,
     record_files,
@@ -142,7 +143,8 @@ def run_import(
             if txn is not None:
                 txn.hold()
             tick(1, 1, "Ready to confirm")
-            return ImportOutcome(import_run, stage, compare, preview, awaiting_confirmation=True)
+            counts = {k: v for k, v in preview.items() if k != "changes"}
+            return ImportOutcome(import_run, stage, compare, counts, awaiting_confirmation=True)
         written = _commit(import_run, store, txn, stage, compare, values, files, user=user)
         tick(1, 1, "Imported")
         return ImportOutcome(import_run, stage, compare, written)
@@ -250,19 +252,23 @@ def _compare(store: RecordStore, txn: StoreTransaction | None) -> dict[str, int]
     return counts
 
 
-def _preview_values(values: list[IndicatorRows]) -> dict[str, int]:
-    """What confirming would do to indicator values: new, changed and unchanged, without writing."""
+def _preview_values(values: list[IndicatorRows]) -> dict[str, Any]:
+    """What confirming would do to indicator values, without writing: how many are new, changed and
+    unchanged, and each new or changed figure with its old and new value (``changes``; the import's
+    page shows them, old → new, to the contributor before they confirm)."""
 
-    totals = {"new": 0, "changed": 0, "unchanged": 0}
+    totals: dict[str, Any] = {"new": 0, "changed": 0, "unchanged": 0, "changes": []}
     for item in values:
         indicator = Indicator.objects.filter(slug=item.spec.slug).first()
         if indicator is None:
             totals["new"] += len(item.rows)
+            totals["changes"] += [new_change(item.spec.slug, row) for row in item.rows]
             continue
         summary = indicator_values_write(indicator=indicator, rows=item.rows, dry_run=True)
         totals["new"] += summary.created
         totals["changed"] += summary.updated
         totals["unchanged"] += summary.unchanged
+        totals["changes"] += [{**change, "indicator": item.spec.slug} for change in summary.changes]
     return totals
 
 
@@ -296,6 +302,7 @@ def _commit(
 ) -> dict[str, int]:
 
     written = {"new": 0, "changed": 0, "unchanged": 0}
+    changed: dict[str, set[str]] = {}  # indicator slug → codes of the areas whose figures changed
     with store.lock():
         if txn is not None:
             txn.prepare()
@@ -311,13 +318,17 @@ def _commit(
                     written["new"] += summary.created
                     written["changed"] += summary.updated
                     written["unchanged"] += summary.unchanged
+                    for change in summary.changes:  # a figure whose value changed (not only its note)
+                        if change["change"] == "new" or change["old"] != change["new"]:
+                            changed.setdefault(item.spec.slug, set()).add(str(change["area"]))
                 _checkpoint("values-written")
+                changed_areas = {slug: sorted(codes) for slug, codes in sorted(changed.items())}
                 import_run.status = Import.Status.COMMITTED
                 import_run.finished_at = timezone.now()
                 import_run.rows_read = stage.rows_read
                 import_run.rows_accepted = stage.rows_accepted
                 import_run.rows_rejected = 0
-                import_run.summary = run_summary(stage, compare, written)
+                import_run.summary = run_summary(stage, compare, {**written, "changed_areas": changed_areas})
                 import_run.error = ""
                 import_run.save()
                 if not ImportFile.objects.filter(import_run=import_run).exists():

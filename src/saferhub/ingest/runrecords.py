@@ -84,7 +84,7 @@ def progress_writer(import_run: Import, progress: Progress | None) -> Progress:
     return tick
 
 
-def run_summary(stage: StageResult, compare: dict[str, int], values: dict[str, int]) -> dict[str, Any]:
+def run_summary(stage: StageResult, compare: dict[str, int], values: dict[str, Any]) -> dict[str, Any]:
     return {
         "files": stage.files,
         "partitions": stage.partitions,
@@ -99,7 +99,7 @@ def save_staged(
     import_run: Import,
     stage: StageResult,
     compare: dict[str, int],
-    preview: dict[str, int],
+    preview: dict[str, Any],
     values: list[IndicatorRows],
     importer_options: dict[str, Any],
 ) -> None:
@@ -114,6 +114,20 @@ def save_staged(
     ]
     import_run.summary = summary
     import_run.save(update_fields=["rows_read", "rows_accepted", "summary"])
+
+
+def new_change(slug: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A figure of an indicator the hub does not hold yet, as the preview lists it (old → new)."""
+    area = row.get("area")
+    return {
+        "indicator": slug,
+        "change": "new",
+        "area": str(getattr(area, "code", area)),
+        "period": str(row.get("period") or ""),
+        "breakdown": str(row.get("breakdown") or ""),
+        "old": None,
+        "new": row.get("value"),
+    }
 
 
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from saferhub.core.errors import NotFound
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import CSP_AREA_TYPES, Area
 from saferhub.geography.selectors import csp_areas_in
+from saferhub.ingest.indicators import POLICE_UK_NOTE, STATS19_NOTE
 from saferhub.ingest.models import Import
 from saferhub.ingest.sources.returns import returns_template_csv, returns_template_xlsx
 
@@ -40,6 +41,43 @@ def template_areas(*, partnership: Any = None) -> list[Any]:
     if partnership is not None and partnership.area_id is not None:
         return [partnership.area, *csp_areas_in(area=partnership.area)]
     return list(Area.objects.filter(area_type__in=CSP_AREA_TYPES).order_by("name"))
+
+
+#: How each frequency's periods are written in a return, in words and as an example.
+PERIOD_FORMATS = {
+    "monthly": ("a month: year, dash, month number", "2024-03"),
+    "quarterly": ("a calendar quarter: year, dash, Q and the quarter", "2024-Q1"),
+    "annual": ("a calendar year", "2023"),
+    "financial_year": ("a financial year (April to March): first year, slash, last two digits", "2023/24"),
+    "biennial": ("the first calendar year of the two", "2023"),
+    "ad_hoc": ("a month, quarter, year or financial year", "2024-03, 2024-Q1, 2023 or 2023/24"),
+}
+#: The importers' notes on the indicators they compute from records (these have no return).
+COMPUTED_SOURCES = (POLICE_UK_NOTE, STATS19_NOTE)
+
+
+def return_indicators() -> list[dict[str, Any]]:
+    """The indicators fed by partner returns (not computed from imported records), by title, each with
+    the period format its return expects, in words and as an example."""
+    found = (
+        Indicator.objects.filter(status=Indicator.Status.ACTIVE, computed={})
+        .exclude(data_source__in=COMPUTED_SOURCES)
+        .order_by("title")
+        .values("slug", "title", "frequency")
+    )
+    return [
+        {
+            **row,
+            "period_words": PERIOD_FORMATS.get(row["frequency"], PERIOD_FORMATS["ad_hoc"])[0],
+            "period_example": PERIOD_FORMATS.get(row["frequency"], PERIOD_FORMATS["ad_hoc"])[1],
+        }
+        for row in found
+    ]
+
+
+def is_return_indicator(indicator: Any) -> bool:
+    """Whether an indicator's figures come from partner returns (it has a return template)."""
+    return not indicator.computed and indicator.data_source not in COMPUTED_SOURCES
 
 
 def returns_template(*, indicator_slug: str, partnership: Any = None, fmt: str = "csv") -> tuple[str | bytes, str]:

@@ -18,8 +18,9 @@ from saferhub.accounts.models import Partnership, Role
 from saferhub.core.errors import NotFound, ValidationProblem
 from saferhub.core.forms import FormErrors, form_problem_add
 from saferhub.ingest import recovery
+from saferhub.ingest.changes import changed_pages, preview_changes
 from saferhub.ingest.models import Import
-from saferhub.ingest.selectors import imports_for_partnerships, returns_template
+from saferhub.ingest.selectors import imports_for_partnerships, return_indicators, returns_template
 from saferhub.ingest.services import import_discard, import_rejections_csv
 from saferhub.ingest.uploads import import_confirm_start, import_upload
 
@@ -57,8 +58,10 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     if not partnerships:
         raise PermissionDenied("You need the contributor role in a partnership to upload data.")
     errors = FormErrors()
+    chosen = request.GET.get("indicator", "")  # from an indicator page's "upload it" link
+    templates = return_indicators()
     values: dict[str, Any] = {
-        "source": request.POST.get("source", ""),
+        "source": request.POST.get("source", "returns" if chosen else ""),
         # A contributor of one partnership has nothing to choose: it is chosen for them.
         "partnership": request.POST.get("partnership", partnerships[0].slug if len(partnerships) == 1 else ""),
     }
@@ -94,7 +97,14 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ingest/import_upload.html",
-        {"partnerships": partnerships, "sources": SOURCE_CHOICES, "errors": errors, "values": values},
+        {
+            "partnerships": partnerships,
+            "sources": SOURCE_CHOICES,
+            "errors": errors,
+            "values": values,
+            "templates": templates,
+            "chosen": next((t for t in templates if t["slug"] == chosen), None),
+        },
         status=400 if errors else 200,
     )
 
@@ -107,6 +117,7 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
         run.refresh_from_db()
     running = run.status == Import.Status.STAGED and not summary.get("awaiting_confirmation")
     rejections = list(run.rejections.order_by("id")[:50])
+    awaiting = run.status == Import.Status.STAGED and summary.get("awaiting_confirmation")
     return render(
         request,
         "ingest/import_detail.html",
@@ -114,7 +125,9 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
             "run": run,
             "summary": summary,
             "running": running,
-            "awaiting": run.status == Import.Status.STAGED and summary.get("awaiting_confirmation"),
+            "awaiting": awaiting,
+            "preview": preview_changes(summary=summary, user=request.user) if awaiting else None,
+            "pages": changed_pages(summary=summary, user=request.user) if run.status == Import.Status.COMMITTED else {},
             "rejections": rejections,
             "more_rejections": max(0, run.rejections.count() - len(rejections)),
             "totals": summary.get("totals", {}),

@@ -104,7 +104,7 @@ def _module_import(django_db_setup, django_db_blocker, tmp_path_factory):
             transcribed = IndicatorValue.objects.filter(source_import__isnull=True).count()
             files = [SHARED_DATA / "police-uk" / m / f"{m}-essex-street.csv" for m in MONTHS]
             police_uk_import(paths=files)
-            yield {"files": files, "transcribed": transcribed}
+            yield {"files": files, "transcribed": transcribed, "store": settings.SAFERHUB_RECORD_STORE}
             transaction.set_rollback(True)
     finally:
         settings.SAFERHUB_RECORD_STORE, settings.SAFERHUB_VAR_DIR = store, var
@@ -185,3 +185,29 @@ def test_a_computed_indicator_says_how_it_is_computed(client, imported):
     assert "How this is computed" in page
     assert "whose category is Burglary, Robbery or Vehicle crime" in page
     assert "burglary of other buildings" in page  # the proxy note
+
+
+def test_the_why_page_says_which_types_moved_a_computed_indicator(client, imported, settings):
+    """Serious acquisitive crime counts three police.uk types: "What moved" lists just those, and their
+    counts add up to the figure counted from the published files. Its latest period on the page is
+    the partial 2024/25 (April only), set against 2023/24 (January to March) on the page."""
+    from django.core.cache import cache
+
+    from saferhub.performance.pages.why_moved import what_moved
+    from tests.factories import PASSWORD, UserFactory, sign_in
+
+    cache.clear()
+    settings.SAFERHUB_RECORD_STORE = imported["store"]  # the module's import, not this test's empty store
+    indicator = Indicator.objects.get(slug="serious-acquisitive-crime")
+    county = Area.objects.get(code=COUNTY)
+    expected = _independent(imported["files"])[("serious-acquisitive-crime", COUNTY, "2023/24")]
+    moved = what_moved(indicator=indicator, area=county, latest_label="2023/24", public=False)
+    rows = {r["name"]: int(r["latest"].replace(",", "")) for r in moved["types"]["rows"]}
+    assert set(rows) == {"Burglary", "Robbery", "Vehicle crime"} and sum(rows.values()) == expected > 0
+    assert moved["rate_note"] and moved["missing"] == ["April 2022 to March 2023"]
+    performance_refresh(indicator=indicator)
+    admin = UserFactory(is_superuser=True)
+    sign_in(client, admin.username, PASSWORD)
+    page = client.get(f"/performance/why/serious-acquisitive-crime/{COUNTY}/").content.decode()
+    latest = _independent(imported["files"])[("serious-acquisitive-crime", COUNTY, "2024/25")]
+    assert f"Records counted in April 2024 to March 2025: {latest:,}, against {expected:,} a year before" in page

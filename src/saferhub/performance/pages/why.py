@@ -13,11 +13,13 @@ from saferhub.performance import labels, selectors
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.indicator import headline
 from saferhub.performance.pages.masks import reader_detail
+from saferhub.performance.pages.why_moved import what_moved
 
 
 def why_context(*, indicator: Indicator, area: Area, today: dt.date, public: bool = False) -> dict[str, Any]:
-    """Values, intervals, the benchmarks with their reasons, the SPC rule that fired, the trend test
-    and the forecast (small numbers suppressed when ``public``)."""
+    """Values, intervals, the benchmarks with their reasons, the SPC rule that fired, the trend test,
+    the forecast, and what moved (by type and by smaller area, for figures counted from records);
+    small numbers suppressed when ``public``."""
     summary = selectors.indicator_summary(indicator=indicator, area=area)
     ctx: dict[str, Any] = {"indicator": indicator, "area": area, "summary": summary, "help": NO_VALUES_HELP}
     if summary is None:
@@ -26,6 +28,18 @@ def why_context(*, indicator: Indicator, area: Area, today: dt.date, public: boo
     detail = reader_detail(summary.detail, indicator=indicator, code=area.code, hidden=hidden, public=public)
     ctx.update(headline(indicator=indicator, area=area, summary=summary, today=today, detail=detail))
     ctx["detail"] = detail
+    moved = what_moved(indicator=indicator, area=area, latest_label=summary.latest_period_label, public=public)
+    ctx["moved"] = moved
+    ctx["moved_tables"] = [
+        (moved.get("types"), f"Records by type, {area.name}", "Type"),
+        (
+            moved.get("areas"),
+            f"The neighbourhoods (LSOAs) of {area.name} that moved most"
+            if moved.get("areas_are_lsoas")
+            else f"Records by area within {area.name}",
+            "Neighbourhood (LSOA)" if moved.get("areas_are_lsoas") else "Area",
+        ),
+    ]
     latest = detail.get("latest") or {}
     masked = bool(latest.get("suppressed"))
     ctx["suppression_note"] = disclosure.EXPLANATION if masked else ""
