@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from saferhub.core import disclosure
 from saferhub.core.charts import number
-from saferhub.core.codes import parse_period
+from saferhub.core.codes import parse_period, period_words
 from saferhub.core.errors import SaferhubError
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import CSP_AREA_TYPES, Area
@@ -117,6 +117,14 @@ def _words(months: list[str]) -> str:
     first = date.fromisoformat(months[0] + "-01")
     last = date.fromisoformat(months[-1] + "-01")
     return f"{first:%B %Y}" if len(months) == 1 else f"{first:%B %Y} to {last:%B %Y}"
+
+
+def _listed(months: list[str]) -> str:
+    """Months in words: a run as "April 2024 to June 2024", months apart one by one."""
+    indices = [_month_index(date.fromisoformat(m + "-01")) for m in months]
+    if indices == list(range(indices[0], indices[0] + len(indices))):
+        return _words(months)
+    return ", ".join(f"{date.fromisoformat(m + '-01'):%B %Y}" for m in months)
 
 
 def windows(latest_label: str) -> dict[str, dict[str, Any]]:
@@ -291,9 +299,26 @@ def what_moved(*, indicator: Indicator, area: Area, latest_label: str, public: b
     if not within:
         return {"cannot": "The hub holds no smaller areas within this one to break its figures down by."}
     where = {"area_code": within}
-    types = _by_window(
-        basis, _grouped(basis, by=["category"], months=all_months, where=where), ["category"], month_window
-    )
+    type_rows = _grouped(basis, by=["category"], months=all_months, where=where)
+    partial = ""
+    latest_months = spans["latest"]["months"]
+    held = sorted({str(r[0]) for r in type_rows} & set(latest_months))
+    if held and len(held) < len(latest_months):
+        # Like with like: the earlier windows keep only the months the latest one holds.
+        offsets = [latest_months.index(m) for m in held]
+        partial = (
+            f"The hub holds {len(held)} of the {len(latest_months)} months of {period_words(latest_label)}, "
+            "so each comparison uses the same months of the earlier periods."
+        )
+        for name in WINDOWS:
+            months = [spans[name]["months"][i] for i in offsets]
+            spans[name] = {**spans[name], "months": months, "words": _listed(months)}
+        month_window = {}
+        for name in reversed(WINDOWS):
+            month_window.update(dict.fromkeys(spans[name]["months"], name))
+        month_window.update(dict.fromkeys(spans["latest"]["months"], "latest"))
+        same = spans["previous"]["months"] == spans["year_before"]["months"]
+    types = _by_window(basis, type_rows, ["category"], month_window)
     total = {w: sum(c[w] for c in types.values()) for w in WINDOWS}
     if total["latest"] == 0:
         return {"cannot": NO_RECORDS, "spans": spans}
@@ -333,6 +358,7 @@ def what_moved(*, indicator: Indicator, area: Area, latest_label: str, public: b
     shown_total.update(dict.fromkeys(absent, "no records"))
     return {
         "spans": spans,
+        "partial": partial,
         "same_previous": same,
         "missing": missing,
         "total": shown_total,
