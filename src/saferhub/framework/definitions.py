@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.framework.fileformat import Node
-from saferhub.measures.definitions import as_json, describe, parse_definition
+from saferhub.measures.definitions import IMPORTER_SOURCES, as_json, describe, parse_definition
 
 
 class _Reports(Protocol):
@@ -29,8 +29,12 @@ def computed_definition(check: _Reports, node: Node) -> dict[str, Any]:
 
 
 def how_computed(indicator: Any) -> str:
-    """The "how this is computed" note of an indicator with a computable definition, else ``""``."""
+    """The "how this is computed" note of an indicator with a computable definition, or of one an
+    importer writes from open records (police.uk, STATS19), else ``""``."""
     if not indicator.computed:
+        if indicator.data_source in IMPORTER_SOURCES:
+            what = f" {indicator.definition.rstrip('.')}." if indicator.definition else ""
+            return f"Counted by the hub from {indicator.data_source} records as they are imported.{what}"
         return ""
     try:
         return describe(parse_definition(indicator.computed, where=f"indicator {indicator.slug}"))

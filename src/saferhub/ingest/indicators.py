@@ -28,6 +28,7 @@ from saferhub.geography.models import CSP_AREA_TYPES, Area, AreaType, Population
 from saferhub.incidents.store import Manifest, PartitionKey, sql_literal
 from saferhub.ingest.staging import slugify
 from saferhub.ingest.types import Context, IndicatorRows, IndicatorSpec, StageResult
+from saferhub.measures.definitions import POLICE_UK_NOTE, STATS19_NOTE
 
 LOW_VOLUME_RATIO = 0.85
 LOW_VOLUME_WINDOW_MONTHS = 12
@@ -51,8 +52,6 @@ CURRENT_CRIME_TYPES = (
 )
 # Rates per 1,000 are written for the headline counts; each crime type has its count only.
 RATE_SLUGS = {"all-crime", "anti-social-behaviour", "road-casualties", "ksi-casualties", "slight-casualties"}
-POLICE_UK_NOTE = "police.uk street-level crime and anti-social behaviour (Open Government Licence v3.0)"
-STATS19_NOTE = "DfT STATS19 road casualty statistics (Open Government Licence v3.0)"
 
 
 def crime_type_slug(category: str) -> str:

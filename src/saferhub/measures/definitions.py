@@ -25,6 +25,12 @@ from typing import Any
 from saferhub.core.codes import parse_period
 from saferhub.core.errors import ValidationProblem
 
+# The sources the importers write indicators from (an indicator's ``data_source``): open records,
+# counted by the hub, never a partner's return.
+POLICE_UK_NOTE = "police.uk street-level crime and anti-social behaviour (Open Government Licence v3.0)"
+STATS19_NOTE = "DfT STATS19 road casualty statistics (Open Government Licence v3.0)"
+IMPORTER_SOURCES = (POLICE_UK_NOTE, STATS19_NOTE)
+
 # source → dataset → the record kinds it holds
 DATASETS: dict[str, dict[str, tuple[str, ...]]] = {
     "police-uk": {"street": ("crime", "asb"), "outcomes": ("outcome",)},

@@ -69,9 +69,12 @@ def test_an_indicator_an_importer_made_from_open_records_is_open_with_its_small_
     """Issue 21: police.uk's crime types answered "You cannot see this page" even to an analyst, though the
     same figures are open on the performance pages. Open to all; counts of 1 to 4 hidden from the public."""
     from saferhub.geography.models import Area
+    from saferhub.measures.definitions import POLICE_UK_NOTE
     from saferhub.measures.services import indicator_values_write
 
-    made = Indicator.objects.create(slug="crime-robbery", title="Robbery", value_type="count")
+    made = Indicator.objects.create(
+        slug="crime-robbery", title="Robbery", value_type="count", data_source=POLICE_UK_NOTE
+    )
     indicator_values_write(
         indicator=made,
         rows=[
@@ -84,6 +87,13 @@ def test_an_indicator_an_importer_made_from_open_records_is_open_with_its_small_
     assert page.status_code == 200
     text = page.content.decode()
     assert "17" in text and "fewer than 5" in text  # the small count is hidden from a signed-out reader
+    # counted from open records by the hub: said so, and no partner's return template is offered
+    assert "Counted by the hub from police.uk street-level crime" in text
+    analyst = PartnershipRoleFactory(partnership=essex_partnerships["safer-essex"], role=Role.ANALYST).user
+    client.force_login(analyst)
+    signed_in = client.get("/indicators/crime-robbery/?area=E07000073").content.decode()
+    assert "Counted by the hub" in signed_in and "return template" not in signed_in
+    client.logout()
     # A partnership's own indicator stays closed to a reader the partnership has not published it to.
     owned = Indicator.objects.create(slug="owned-closed", title="Owned", owner=essex_partnerships["safer-essex"])
     essex_partnerships["safer-essex"].publishes_performance = False
