@@ -139,7 +139,7 @@ def matrix_weights(request: HttpRequest, code: str) -> HttpResponse:
         try:
             weights_set(user=request.user, partnership=partnership, weights={c: int(v) for c, v in posted.items()})
         except ValidationProblem as problem:
-            errors[problem.field or "volume"] = _message(problem)
+            errors[problem.field if problem.field in CRITERIA else "volume"] = _message(problem)
     if errors:
         return _render(request, area, partnership, errors=errors, posted=posted)
     return _back(code, request.POST.get("year", ""))

@@ -21,6 +21,7 @@ from saferhub.assessment.document import EDIT_ROLE, Document, document_build, ow
 from saferhub.assessment.models import NarrativeSection
 from saferhub.assessment.narrative import narrative_errors, narrative_history, narrative_save
 from saferhub.assessment.views import _guarded, _reader
+from saferhub.core.errors import ValidationProblem
 from saferhub.core.pdf import pdf_layout
 from saferhub.geography.models import CSP_AREA_TYPES, Area
 from saferhub.sharing.audit import sharing_read_note
@@ -95,10 +96,17 @@ def narrative_edit(request: HttpRequest, code: str, year: int, key: str) -> Http
     if request.method == "POST":
         text, publication, errors = narrative_errors(request.POST)
         if not errors:
-            narrative_save(
-                user=request.user, partnership=partnership, year=year, key=key, text=text, publication=publication
-            )
-            return redirect(reverse("assessment:document", args=[area.code, year]) + f"?saved={key}#narrative-{key}")
+            try:
+                narrative_save(
+                    user=request.user, partnership=partnership, year=year, key=key, text=text, publication=publication
+                )
+            except ValidationProblem as problem:  # the service's refusal lands on the field it names
+                field = problem.field if problem.field in ("text", "publication") else "text"
+                errors[field] = problem.message[:1].upper() + problem.message[1:]
+            else:
+                return redirect(
+                    reverse("assessment:document", args=[area.code, year]) + f"?saved={key}#narrative-{key}"
+                )
     context = {
         "area": area,
         "year": year,

@@ -31,6 +31,7 @@ from tests.factories import (
     ActionFactory,
     ActionPlanFactory,
     AgendaItemFactory,
+    AreaFactory,
     BudgetLineFactory,
     BudgetTableFactory,
     CommissionedServiceFactory,
@@ -642,6 +643,24 @@ CASES = [
         {"source": "source", "upload": "file", "mapping_upload": "mapping"},
         {"user", "partnership"},
     ),
+    Case(
+        "priority matrix weights",
+        "assessment/matrix.html",
+        lambda c: reverse("assessment:matrix_weights", args=[c["district"].code]),
+        lambda c: dict.fromkeys(("volume", "seriousness", "performance", "concern", "repeat"), "1"),
+        "saferhub.assessment.matrix_views.weights_set",
+        {"weights": "volume"},
+        {"user", "partnership"},
+    ),
+    Case(
+        "strategic assessment narrative",
+        "assessment/narrative_edit.html",
+        lambda c: reverse("assessment:narrative_edit", args=[c["district"].code, 2024, "summary"]),
+        lambda c: {"text": "Burglary fell in the town centre.", "publication": "members"},
+        "saferhub.assessment.views_document.narrative_save",
+        {"text": "text", "publication": "publication"},
+        {"user", "partnership", "year", "key"},
+    ),
 ]
 
 # Pages with a POST form that is not a service's form: a button that confirms or withdraws one
@@ -678,7 +697,15 @@ def world(db):
     service_return_submit(
         service=service, quarter="2013-14-q2", cost="1000", values={str(measure.pk): "4"}, submitted_by=user
     )
+    # a partnership with an area of its own: its priority matrix and strategic assessment are by area
+    district = AreaFactory(code="E07999980", name="Case district")
+    PartnershipRoleFactory(
+        user=user,
+        partnership=PartnershipFactory(slug="area-board", name="Area Board", area=district),
+        role=Role.ADMINISTRATOR,
+    )
     return {
+        "district": district,
         "user": user,
         "board": board,
         "council": council,
