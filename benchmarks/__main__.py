@@ -37,6 +37,7 @@ QUICK = {
     "hotspots": ["--repeat", "1"],
     "money": ["--lines", "100", "1000", "--repeat", "1"],
     "pack": ["--months", "1", "--repeat", "1"],
+    "assessment": ["--months", "1", "--repeat", "1"],
     "stats": ["--rows", "100000", "--series", "1000", "--repeat", "1"],
     "soak": ["--minutes", "1", "--clients", "5", "--months", "1"],
 }
