@@ -20,18 +20,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.core.cache import cache
-
 from saferhub.assessment.deprivation import PER, SII_REFERENCE, Gradient, gradient, match_deciles
 from saferhub.assessment.deprivation_data import area_deprivation
 from saferhub.assessment.forms import Query
 from saferhub.assessment.publication import lsoas_hidden
 from saferhub.assessment.records import lsoa_month_counts
-from saferhub.assessment.spatial import CACHE_SECONDS, NO_RECORDS_HELP, _key, _period, record_store
+from saferhub.assessment.spatial import _period, cached_over_store
 from saferhub.core import charts as c
 from saferhub.core import disclosure
 from saferhub.core.charts import Chart, ChartTable, number
-from saferhub.core.errors import SaferhubError
 from saferhub.geography.models import Area
 from saferhub.geography.selectors import csp_areas_in
 from saferhub.incidents.store import RecordStore
@@ -62,19 +59,11 @@ def _months_between(start: str, end: str) -> list[str]:
 
 def deprivation_context(*, query: Query, area: Area, public: bool) -> dict[str, Any]:
     """Everything the deprivation page (and the document's section) shows for one question."""
-    store = record_store()
-    try:
-        stamp = store.stamp()
-    except SaferhubError as exc:
-        return {"missing": str(exc)}
-    if not stamp:
-        return {"missing": NO_RECORDS_HELP}
-    key = _key("deprivation", (str(store.root), stamp, area.code, query.key(), public))
-    found = cache.get(key)
-    if found is None:
-        found = _deprivation(store=store, query=query, area=area, public=public)
-        cache.set(key, found, CACHE_SECONDS)
-    return dict(found)
+    return cached_over_store(
+        "deprivation",
+        (area.code, query.key(), public),
+        lambda store: _deprivation(store=store, query=query, area=area, public=public),
+    )
 
 
 def _deprivation(*, store: RecordStore, query: Query, area: Area, public: bool) -> dict[str, Any]:

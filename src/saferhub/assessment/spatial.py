@@ -7,7 +7,7 @@ commit or a boundary load, so a page is computed once per question.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -140,8 +140,11 @@ def _populations(codes: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def hotspot_context(*, query: Query, area: Area, public: bool) -> dict[str, Any]:
-    """Everything the hot spot page shows for one question (cached until the data change)."""
+def cached_over_store(
+    kind: str, parts: tuple[Any, ...], compute: Callable[[RecordStore], dict[str, Any]]
+) -> dict[str, Any]:
+    """What ``compute`` makes of the record store, cached until the store's next commit (its stamp is
+    part of the key); ``{"missing": …}`` when the store cannot be read or holds nothing yet."""
     store = record_store()
     try:
         stamp = store.stamp()
@@ -149,12 +152,21 @@ def hotspot_context(*, query: Query, area: Area, public: bool) -> dict[str, Any]
         return {"missing": str(exc)}
     if not stamp:
         return {"missing": NO_RECORDS_HELP}
-    key = _key("hotspots", (str(store.root), stamp, generation(GENERATION), area.code, query.key(), public))
+    key = _key(kind, (str(store.root), stamp, *parts))
     found = cache.get(key)
     if found is None:
-        found = _hotspots(store=store, query=query, area=area, public=public)
+        found = compute(store)
         cache.set(key, found, CACHE_SECONDS)
     return dict(found)
+
+
+def hotspot_context(*, query: Query, area: Area, public: bool) -> dict[str, Any]:
+    """Everything the hot spot page shows for one question (cached until the data change)."""
+    return cached_over_store(
+        "hotspots",
+        (generation(GENERATION), area.code, query.key(), public),
+        lambda store: _hotspots(store=store, query=query, area=area, public=public),
+    )
 
 
 def _hotspots(*, store: RecordStore, query: Query, area: Area, public: bool) -> dict[str, Any]:
