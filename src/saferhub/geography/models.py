@@ -202,3 +202,20 @@ class AreaCharacteristic(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.area.code} {self.name} = {self.value:g}"
+
+
+class PostcodeDistrict(TimeStampedModel):
+    """One district a postcode district (outward code, e.g. CM20) covers, with how many of its
+    postcodes lie there: from ONS's postcode directory, summed by outward code and district."""
+
+    district = models.CharField("postcode district", max_length=4, db_index=True)
+    lad_code = models.CharField("local authority district code", max_length=9)
+    postcodes = models.PositiveIntegerField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["district", "-postcodes", "lad_code"]
+        constraints = [models.UniqueConstraint(fields=["district", "lad_code"], name="postcode_district_lad")]
+
+    def __str__(self) -> str:
+        return f"{self.district} → {self.lad_code} ({self.postcodes})"

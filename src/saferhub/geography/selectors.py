@@ -7,7 +7,16 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from saferhub.geography.models import CSP_AREA_TYPES, Area, AreaType, Boundary, ComparatorGroup, LsoaChange, Population
+from saferhub.geography.models import (
+    CSP_AREA_TYPES,
+    Area,
+    AreaType,
+    Boundary,
+    ComparatorGroup,
+    LsoaChange,
+    Population,
+    PostcodeDistrict,
+)
 
 Kind, Basis = ComparatorGroup.Kind, ComparatorGroup.Basis
 
@@ -127,3 +136,12 @@ def lsoa_lookup(*, codes: Iterable[str], to: str) -> dict[str, list[tuple[str, s
 def lsoa_lookup_method() -> str:
     """How the lookup in the hub was made ("ONS lookup" or the derivation), for the page to say."""
     return LsoaChange.objects.values_list("method", flat=True).first() or ""
+
+
+def postcode_district_shares(*, district: str) -> list[tuple[str, int]]:
+    """The districts (codes) a postcode district covers with each one's count of postcodes, most first."""
+    return list(PostcodeDistrict.objects.filter(district=district).values_list("lad_code", "postcodes"))
+
+
+def postcode_lookup_loaded() -> bool:
+    return PostcodeDistrict.objects.exists()

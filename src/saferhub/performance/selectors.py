@@ -214,7 +214,7 @@ def profile_areas() -> QuerySet[Area]:
 
 def profile_areas_matching(*, query: str) -> QuerySet[Area]:
     """The profile areas whose name contains ``query`` or whose ONS code starts with it (any case).
-    There is no postcode lookup in the hub, so a postcode finds nothing."""
+    Postcodes are read by ``area_search``."""
     words = query.strip()
     if not words:
         return profile_areas()

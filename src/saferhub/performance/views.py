@@ -30,6 +30,7 @@ from saferhub.geography.models import Area
 from saferhub.geography.selectors import area_by_code
 from saferhub.measures.selectors import value_sources
 from saferhub.performance import fragments, links, selectors
+from saferhub.performance.area_search import area_search
 from saferhub.performance.pages import NO_FRAMEWORK_HELP
 from saferhub.performance.pages.compare import (
     EXPORT_HEADER as COMPARE_EXPORT_HEADER,
@@ -263,10 +264,11 @@ def why(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @_guarded
 def areas(request: HttpRequest) -> HttpResponse:
-    """Every community safety partnership area, each with its profile; ``q`` searches by name or code."""
+    """Every community safety partnership area, each with its profile; ``q`` searches by name, code,
+    postcode district or postcode."""
     query = request.GET.get("q", "").strip()[:100]
-    found = list(selectors.profile_areas_matching(query=query))
-    return render(request, "performance/areas.html", {"areas": found, "query": query})
+    search = area_search(query=query)
+    return render(request, "performance/areas.html", {"areas": search.areas, "search": search, "query": query})
 
 
 @_guarded
