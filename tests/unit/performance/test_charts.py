@@ -46,6 +46,34 @@ def test_time_axes_label_every_tick_with_month_and_year_and_lines_stop_at_a_gap(
 def test_annual_series_are_labelled_by_year():
     from saferhub.performance.charts.common import time_axis
 
-    assert time_axis(["2022", "2023"])["axis"]["format"] == "%Y"
-    assert time_axis(["2022/23", "2023/24"])["axis"]["format"] == "%b %Y"  # April to March: not "2022"
     assert time_axis(["2024-01", "2024-02"])["axis"]["format"] == "%b %Y"
+    assert time_axis(["2024-Q1", "2024-Q2"])["axis"]["format"] == "%b %Y"
+
+
+def _ticks(labels: list[str]) -> list[str]:
+    """The x-axis tick labels of a turn-the-curve chart of ``labels``, as rendered to SVG."""
+    import re
+
+    from saferhub.performance.charts.curve import turn_the_curve
+
+    svg = turn_the_curve(title="Crime", series=_series(labels), forecast=None, targets=[], unit="crimes").svg
+    return re.findall(r">(\d{4}(?:/\d{2})?|[A-Z][a-z]{2} \d{4})<", svg)
+
+
+def test_financial_year_ticks_read_as_financial_years():
+    """Yearly financial-year series read "Jan 2010" at each tick; a tick says its period, "2009/10"."""
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(2009, 2019)]
+    ticks = _ticks(years)
+    assert ticks, ticks
+    assert set(ticks) <= set(years), ticks  # every tick is one of the periods, none "Jan 2010"
+    assert "2009/10" in ticks and ticks == sorted(ticks)
+
+
+def test_a_financial_year_ending_a_century_reads_with_two_digits():
+    assert _ticks(["1998/99", "1999/00", "2000/01"]) == ["1998/99", "1999/00", "2000/01"]
+
+
+def test_calendar_year_ticks_read_as_years_once_each():
+    ticks = _ticks([str(y) for y in range(2015, 2025)])
+    assert ticks and set(ticks) <= {str(y) for y in range(2015, 2025)}
+    assert len(ticks) == len(set(ticks)), ticks  # no "2015" twice for January and July

@@ -57,15 +57,23 @@ def with_stretches(rows: list[dict[str, Any]], *, field: str = "period") -> list
     return out
 
 
+# A financial year's tick (at 1 April) reads "2009/10"; a calendar year's reads "2009". In UTC, as
+# the dates are (ISO dates), so no reader's time zone moves a tick into the year before.
+_FINANCIAL_YEAR_LABEL = "utcyear(datum.value) + '/' + slice('' + (utcyear(datum.value) + 1), 2)"
+_YEAR_LABEL = "'' + utcyear(datum.value)"
+
+
 def time_axis(labels: Sequence[str]) -> dict[str, Any]:
     """The x encoding of a time series: every tick says its month and year ("Jan 2024") for monthly
-    and quarterly data, the year for annual data; labels never overlap."""
-    # Calendar years by their year; anything else (a financial year starts in April) by month and year.
-    kinds = {parse_period(label).kind for label in labels}
-    fmt = "%Y" if kinds == {"year"} else "%b %Y"
-    return {
-        "field": "date",
-        "type": "temporal",
-        "title": None,
-        "axis": {"format": fmt, "labelOverlap": "greedy", "labelAngle": 0, "labelFlush": True},
-    }
+    and quarterly data; a yearly series has one tick per period, at its start, labelled as the
+    period is ("2009" for a calendar year, "2009/10" for a financial year); labels never overlap."""
+    periods = [parse_period(label) for label in labels]
+    kinds = {p.kind for p in periods}
+    axis: dict[str, Any] = {"labelOverlap": "greedy", "labelAngle": 0, "labelFlush": True}
+    if kinds in ({"year"}, {"financial_year"}):
+        starts = sorted({p.start for p in periods})
+        axis["values"] = [{"year": d.year, "month": d.month, "date": d.day, "utc": True} for d in starts]
+        axis["labelExpr"] = _YEAR_LABEL if kinds == {"year"} else _FINANCIAL_YEAR_LABEL
+    else:
+        axis["format"] = "%b %Y"
+    return {"field": "date", "type": "temporal", "title": None, "axis": axis}
