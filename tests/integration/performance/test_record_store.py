@@ -136,3 +136,20 @@ def test_the_public_district_profile_and_lsoa_map_hide_counts_of_one_to_four(cli
     for code, n in lsoas:
         if 1 <= n <= 4:
             assert f'<td class="govuk-table__cell">{code}</td>{numeric}{SMALL_TEXT}</td>' in map_html
+    # The table's CSV link holds the same rows: every small LSOA "fewer than 5", no count of 1 to 4.
+    import csv
+    import html as html_lib
+    import io
+    from urllib.parse import unquote
+
+    href = re.search(r'download="records-by-lsoa-E07000073-2024-01\.csv" href="(data:text/csv[^"]+)"', map_html)
+    assert href, "the LSOA table has its CSV link"
+    header, *rows = list(csv.reader(io.StringIO(unquote(html_lib.unescape(href.group(1)).split(",", 1)[1]))))
+    assert header == ["LSOA", "Code", "Records"]
+    by_code = {code: n for _, code, n in rows}
+    for code, n in lsoas:
+        if 1 <= n <= 4:
+            assert by_code[code] == SMALL_TEXT
+        elif code in by_code:
+            assert by_code[code] in (str(n), SMALL_TEXT)  # a larger one hidden only to protect the total
+    assert not {"1", "2", "3", "4"} & set(by_code.values())

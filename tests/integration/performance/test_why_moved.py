@@ -179,3 +179,39 @@ def test_a_return_fed_indicator_says_the_data_cannot_say(client, imported):
     _as(client, UserFactory(is_superuser=True))
     page = _why(client, HARLOW, slug="hate-incidents")
     assert "The hub cannot say what moved" in page and "Records by type" not in page
+
+
+def _csv_links(page: str) -> dict[str, list[list[str]]]:
+    """Each "Download this table as a CSV file" link of the page: its file name → the CSV's rows."""
+    import csv
+    import html
+    import io
+    from urllib.parse import unquote
+
+    out = {}
+    for name, href in re.findall(r'<a class="govuk-link" download="([^"]+)" href="(data:text/csv[^"]+)">', page):
+        text = unquote(html.unescape(href).split(",", 1)[1])
+        out[name] = list(csv.reader(io.StringIO(text)))
+    return out
+
+
+def test_a_signed_out_reader_s_what_moved_csv_holds_only_what_the_page_shows(client, imported):
+    expected = _independent(imported["files"])["by_type"]
+    maldon = Area.objects.get(name="Maldon").code
+    small = {t for (c, m, t), n in expected.items() if c == maldon and m == "2024-03" and 0 < n < 5}
+    _as(client)
+    page = _why(client, maldon)
+    links = _csv_links(page)
+    assert set(links) == {f"what-moved-types-{maldon}.csv", f"what-moved-areas-{maldon}.csv"}
+    for name, caption in (("types", "Records by type, Maldon"), ("areas", "The neighbourhoods (LSOAs) of Maldon")):
+        header, *rows = links[f"what-moved-{name}-{maldon}.csv"]
+        assert header[1:4] == ["March 2024", "March 2023", "Change on a year before"]
+        shown = _table(page, caption)
+        # the same rows in the same order, each cell as the page shows it ("1,234" → 1234, "+5" → 5)
+        assert [r[0] for r in rows] == list(shown)
+        for row in rows:
+            assert row[1:] == [c.replace(",", "").removeprefix("+") for c in shown[row[0]]]
+        counts = {c for r in rows for i, c in enumerate(r) if i in (1, 2, 4)}  # not the changes
+        assert not {"1", "2", "3", "4"} & counts
+    types = {r[0]: r[1:] for r in links[f"what-moved-types-{maldon}.csv"][1:]}
+    assert small and all(types[t][0] == "fewer than 5" and types[t][4] == "not shown" for t in small)

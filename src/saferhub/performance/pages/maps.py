@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from saferhub.core import disclosure
-from saferhub.core.charts import number
+from saferhub.core.charts import ChartTable, number
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import Area
 from saferhub.performance import charts, labels, selectors
@@ -113,6 +113,12 @@ def lsoa_incident_map(*, area: Area, month: str = "", public: bool = False) -> d
     out["unmatched_text"] = "Some" if unmatched_hidden else str(unmatched)
     ordered = sorted(((code, name, n) for code, (name, n) in counts.items()), key=lambda r: -r[2])
     out["table"] = [(code, name, disclosure.SMALL_TEXT if code in hidden else n) for code, name, n in ordered]
+    out["table_csv"] = ChartTable(
+        caption=f"Records by LSOA, {month}",
+        columns=["LSOA", "Code", "Records"],
+        rows=[[name, code, n] for code, name, n in out["table"]],
+        numeric={2},
+    )
     out["suppression_note"] = disclosure.EXPLANATION if hidden else ""
     if not features:
         out["missing_boundaries"] = NO_BOUNDARIES_HELP

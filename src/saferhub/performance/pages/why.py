@@ -13,7 +13,7 @@ from saferhub.performance import labels, selectors
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.indicator import headline
 from saferhub.performance.pages.masks import reader_detail
-from saferhub.performance.pages.why_moved import what_moved
+from saferhub.performance.pages.why_moved import moved_csv, what_moved
 
 
 def why_context(*, indicator: Indicator, area: Area, today: dt.date, public: bool = False) -> dict[str, Any]:
@@ -30,15 +30,22 @@ def why_context(*, indicator: Indicator, area: Area, today: dt.date, public: boo
     ctx["detail"] = detail
     moved = what_moved(indicator=indicator, area=area, latest_label=summary.latest_period_label, public=public)
     ctx["moved"] = moved
-    ctx["moved_tables"] = [
-        (moved.get("types"), f"Records by type, {area.name}", "Type"),
+    tables = [
+        (moved.get("types"), f"Records by type, {area.name}", "Type", "types"),
         (
             moved.get("areas"),
             f"The neighbourhoods (LSOAs) of {area.name} that moved most"
             if moved.get("areas_are_lsoas")
             else f"Records by area within {area.name}",
             "Neighbourhood (LSOA)" if moved.get("areas_are_lsoas") else "Area",
+            "areas",
         ),
+    ]
+    ctx["moved_tables"] = [
+        (table, caption, first, moved_csv(table, caption, first, moved["spans"]), f"what-moved-{name}-{area.code}")
+        if table
+        else (None, caption, first, None, "")
+        for table, caption, first, name in tables
     ]
     latest = detail.get("latest") or {}
     masked = bool(latest.get("suppressed"))

@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.utils.text import slugify
 
 from saferhub.core import disclosure
-from saferhub.core.charts import number
+from saferhub.core.charts import ChartTable, number
 from saferhub.core.codes import parse_period, period_words
 from saferhub.core.errors import SaferhubError
 from saferhub.framework.models import Indicator
@@ -377,3 +377,21 @@ def what_moved(*, indicator: Indicator, area: Area, latest_label: str, public: b
         "suppression_note": disclosure.EXPLANATION if (type_hidden or sub_hidden) else "",
         "rate_note": indicator.value_type != "count",
     }
+
+
+def moved_csv(table: dict[str, Any], caption: str, first: str, spans: dict[str, Any]) -> ChartTable:
+    """A "What moved" table as the page shows it (hidden counts as "fewer than 5", hidden changes
+    "not shown"), for its CSV link."""
+    columns = [first, spans["latest"]["words"], spans["year_before"]["words"], "Change on a year before"]
+    keys = ["name", "latest", "year_before", "year_change"]
+    if table["compare_previous"]:
+        columns += [spans["previous"]["words"], "Change on the period before"]
+        keys += ["previous", "previous_change"]
+    rows = [[_csv_cell(r[k]) for k in keys] for r in table["rows"]]
+    return ChartTable(caption=caption, columns=columns, rows=rows, numeric=set(range(1, len(columns))))
+
+
+def _csv_cell(cell: Any) -> Any:
+    """A shown count or change ("1,234", "+12") as a number for a spreadsheet; words as they are."""
+    text = str(cell).replace(",", "")
+    return int(text) if text.lstrip("+-").isdigit() else cell
