@@ -136,7 +136,7 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     screenshot(page, "journey-public-answer")
     assert_accessible(page, "journey-public-indicator")
 
-    # The Areas page also finds an area by part of its name (there is no postcode lookup to search).
+    # The Areas page also finds an area by part of its name, and by postcode (any case and spacing).
     page.goto(live_server.url + "/areas/")
     page.get_by_label("Find an area").fill("harl")
     page.get_by_role("button", name="Search").click()
@@ -144,6 +144,20 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     assert page.locator("#results").inner_text() == "1 area matches ‘harl’."
     assert page.get_by_role("link", name="Harlow", exact=True).is_visible()
     assert_accessible(page, "journey-public-area-search")
+    from saferhub.geography.loaders.postcodes import geography_postcodes_load
+
+    geography_postcodes_load()
+    page.get_by_label("Find an area").fill("cm20 1ab")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state("networkidle")
+    assert (
+        page.locator("#results")
+        .inner_text()
+        .startswith("CM20 1AB is in postcode district CM20. CM20 is mostly in Harlow (97%)")
+    )
+    assert page.get_by_role("link", name="Harlow", exact=True).is_visible()
+    screenshot(page, "journey-public-postcode-search")
+    assert_accessible(page, "journey-public-postcode-search")
     context.close()
 
 
