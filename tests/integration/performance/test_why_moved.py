@@ -117,6 +117,9 @@ def test_a_county_s_types_and_districts_agree_with_a_count_of_the_published_file
     page = _why(client, COUNTY)
     assert "What moved" in page and "March 2024" in page and "February 2024" in page
     assert "no records for March 2023" in page  # the year before was never imported: said, not zero
+    # so the tables are ordered by the change on February, and the page says so (not "a year before")
+    assert "With no records for a year before, the biggest changes against the period before come first." in page
+    assert "The biggest changes against a year before come first." not in page
     types = _table(page, "Records by type, Essex")
     for crime_type in ("Violence and sexual offences", "Shoplifting", "Burglary"):
         march = sum(n for (c, m, t), n in expected.items() if c in essex and m == "2024-03" and t == crime_type)

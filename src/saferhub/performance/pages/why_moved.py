@@ -267,7 +267,7 @@ def _table(
     visible = sorted((r for r in rows if r["_order"] is not None), key=lambda r: (-abs(r["_order"]), r["name"]))
     rest = sorted((r for r in rows if r["_order"] is None), key=lambda r: r["name"])
     if limit is not None:
-        listed = visible[:limit]
+        listed = (visible or rest)[:limit]  # no change to order by: the first by name, as the note says
         return {"rows": listed, "not_listed": len(rows) - len(listed), "compare_previous": compare_previous}
     return {"rows": visible + rest, "not_listed": 0, "compare_previous": compare_previous}
 
@@ -374,6 +374,7 @@ def what_moved(*, indicator: Indicator, area: Area, latest_label: str, public: b
             missing=absent,
         ),
         "areas_are_lsoas": area.area_type in CSP_AREA_TYPES,
+        "sort_note": _sort_note(absent, same=same),
         "suppression_note": disclosure.EXPLANATION if (type_hidden or sub_hidden) else "",
         "rate_note": indicator.value_type != "count",
     }
@@ -395,3 +396,13 @@ def _csv_cell(cell: Any) -> Any:
     """A shown count or change ("1,234", "+12") as a number for a spreadsheet; words as they are."""
     text = str(cell).replace(",", "")
     return int(text) if text.lstrip("+-").isdigit() else cell
+
+
+def _sort_note(absent: frozenset[str], *, same: bool) -> str:
+    """How the tables are ordered, as ``_table`` orders them: by the change on a year before, else
+    (no records a year before) by the change on the period before, else by name."""
+    if "year_before" not in absent:
+        return "The biggest changes against a year before come first."
+    if not same and "previous" not in absent:
+        return "With no records for a year before, the biggest changes against the period before come first."
+    return "With no earlier records to compare with, the rows are in alphabetical order."
