@@ -139,7 +139,7 @@ def test_the_profile_shows_the_most_similar_groups_spread_and_says_why_england_h
     assert row["per_1000"] is True
     # England has no value: only two of its three forces' records are loaded.
     assert row["england_raw"] is None
-    assert row["england_note"] == "No England value: only 2 of 3 forces' records are loaded."
+    assert row["england_note"] == "No England value for police.uk figures: only 2 of 3 forces' records are loaded."
     assert ctx["spine"] is not None and "crime-burglary" not in ctx["spine"].summary
     # Lower is better: the highest rate is the worst end.
     assert row["worst"] == f"{hi:.2f}" and row["best"] == f"{lo:.2f}"
@@ -158,7 +158,7 @@ def test_a_group_with_too_few_values_says_how_many_it_has(nation):
     )
     performance_refresh(indicator=ind)
     row = next(r for r in area_profile_context(area=nation["areas"][TARGET])["rows"] if r["slug"] == "crime-robbery")
-    assert row["group_note"] == "Too few values to compare: 2 of 6 have a value."
+    assert row["group_note"] == "Too few to compare: 2 of 6 have a value"
     assert "spread" not in row
 
 
@@ -261,4 +261,4 @@ def test_the_profile_page_names_the_group_and_the_england_gap(client, nation, bu
     assert response.status_code == 200
     html = response.content.decode()
     assert "most similar group" in html
-    assert "No England value: only 2 of 3 forces&#x27; records are loaded." in html
+    assert "No England value for police.uk figures: only 2 of 3 forces&#x27; records are loaded." in html

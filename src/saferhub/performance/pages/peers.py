@@ -27,7 +27,8 @@ from saferhub.measures.peer_values import RATES, MemberValue, suppress_members
 from saferhub.performance.formatting import value_text
 from saferhub.stats import intervals
 
-# Fewer visible values than this and the group's spread is not drawn: the page says how many have one.
+# The group's spread is drawn from at least this many values, and from at least half its members
+# (a spread of 3 of 11 describes the three, not the group): else the page says how many have one.
 MIN_SPREAD_VALUES = 3
 PER = 1000.0
 Kind, Level = ComparatorGroup.Kind, ComparatorGroup.Level
@@ -119,8 +120,8 @@ def peer_comparison(
             f" ({total - len(visible)} not shown)" if total > len(visible) else ""
         )
         row["per_1000"] = is_count
-        if len(visible) < MIN_SPREAD_VALUES:
-            row["group_note"] = f"Too few values to compare: {row['group_count']}."
+        if len(visible) < max(MIN_SPREAD_VALUES, (len(members) + 1) // 2):
+            row["group_note"] = f"Too few to compare: {row['group_count']}"
             continue
         vals = np.array([r.value for r in visible], dtype=float)
         lo, q1, q3, hi = (float(x) for x in np.percentile(vals, [0, 25, 75, 100]))
@@ -178,10 +179,12 @@ def _england(
         ):
             return {"england_value": disclosure.SMALL_TEXT, "england_raw": None, "england_note": ""}
         return {"england_value": value_text(value), "england_raw": value, "england_note": ""}
-    note = f"No {country.name} value for this period."
+    note = f"No {country.name} value for the other indicators: none is loaded for their periods."
     if ind.data_source == POLICE_UK_NOTE and forces:
         loaded = sum(1 for f in forces if (ind.pk, f.pk, period) in found)
-        note = f"No {country.name} value: only {loaded} of {len(forces)} forces' records are loaded."
+        note = (
+            f"No {country.name} value for police.uk figures: only {loaded} of {len(forces)} forces' records are loaded."
+        )
     return {"england_value": "–", "england_raw": None, "england_note": note}
 
 

@@ -99,7 +99,8 @@ def area_profile_context(
     ctx["group"], ctx["country"], ctx["group_members"] = compared["group"], compared["country"], compared["members"]
     ctx["rows"] = table
     ctx["headline"] = headline(table)
-    ctx["benchmark_name"] = compared["group"].name if compared["group"] else ""
+    ctx["england_notes"] = sorted({r["england_note"] for r in table if r.get("england_note")})
+    ctx["benchmark_name"] = "its most similar group"
     ctx["spine"] = (
         charts.spine_chart(rows=spine_rows, area_name=area.name, benchmark_name=ctx["benchmark_name"])
         if spine_rows
@@ -129,9 +130,13 @@ EXPORT_HEADER = [
     "Benchmark",
     "Benchmark value",
     "Compared with benchmark",
+    "Most similar group value",
+    "Most similar group: areas with a value",
     "Worst or lowest",
     "Middle half",
     "Best or highest",
+    "Compared per 1,000 people",
+    "England or Wales",
 ]
 
 
@@ -147,9 +152,13 @@ def profile_export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
             r["benchmark_name"],
             r["benchmark_raw"],
             r["outcome_label"],
+            (r.get("spread") or {}).get("pooled"),
+            r.get("group_count", ""),
             "" if r["worst"] == "–" else r["worst"],
             "" if r["range"] == "–" else r["range"],
             "" if r["best"] == "–" else r["best"],
+            "yes" if r.get("per_1000") else "",
+            r.get("england_raw"),
         ]
         for r in rows
     ]
