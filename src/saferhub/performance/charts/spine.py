@@ -46,13 +46,13 @@ def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: s
                     "color": {
                         "field": "outcome_label",
                         "type": "nominal",
-                        "title": "Compared with its benchmark",
+                        "title": "Against benchmark",
                         "scale": {"domain": labels, "range": colours},
                     },
                     "shape": {
                         "field": "outcome_label",
                         "type": "nominal",
-                        "title": "Compared with its benchmark",
+                        "title": "Against benchmark",
                         "scale": {"domain": labels, "range": shapes},
                     },
                     "tooltip": [{"field": "indicator"}, {"field": "outcome_label", "title": "Compared"}],
