@@ -1,7 +1,8 @@
 """Region and country totals of police.uk counts: the sum of their CSP areas, or nothing.
 
 A region's (or England's, or Wales's) count for a month is the sum of its current district and
-unitary areas' counts, written only when every one of them has data for that month. With some
+unitary areas' counts (the members of its fixed "everyone in the region/country" group, built by
+the national geography load), written only when every one of them has data for that month. With some
 forces' records missing the unit gets no value at all: a partial sum is never passed off as the
 whole (docs/ingestion.md, "Aggregation"). The sums run over the aggregated counts (areas × months
 × types), never over records.
@@ -11,9 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from saferhub.geography.models import CSP_AREA_TYPES, Area, AreaType
-
-ROLLUP_TYPES = (AreaType.REGION, AreaType.COUNTRY)
+from saferhub.geography.models import ComparatorGroup
 
 # month → area code → low volume?; (area code, month) → indicator slug → count
 Covered = dict[str, dict[str, bool]]
@@ -21,17 +20,19 @@ Counts = dict[tuple[str, str], dict[str, int]]
 
 
 def rollup_members() -> dict[str, frozenset[str]]:
-    """Region and country code → the codes of the current CSP areas that lie in it."""
-    units = dict(Area.objects.filter(area_type__in=ROLLUP_TYPES).values_list("pk", "code"))
-    parent = dict(Area.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+    """Region and country code → the codes of the CSP areas in it, from the fixed comparator groups
+    the national geography builds ("everyone in the region / country"). A hub that knows only some
+    of a country's districts (the built-in Essex geography) has no such groups, so no totals: the
+    sum of the districts it knows is not the country's."""
     members: dict[str, set[str]] = defaultdict(set)
-    for pk, code in Area.objects.filter(area_type__in=CSP_AREA_TYPES, successor__isnull=True).values_list("pk", "code"):
-        seen, current = {pk}, parent.get(pk)
-        while current is not None and current not in seen:
-            seen.add(current)
-            if current in units:
-                members[units[current]].add(code)
-            current = parent.get(current)
+    for unit, code in ComparatorGroup.objects.filter(
+        kind__in=[ComparatorGroup.Kind.REGION, ComparatorGroup.Kind.COUNTRY],
+        basis=ComparatorGroup.Basis.FIXED,
+        level=ComparatorGroup.Level.CSP,
+        defined_by__isnull=False,
+    ).values_list("defined_by__code", "members__code"):
+        if code:
+            members[unit].add(code)
     return {unit: frozenset(codes) for unit, codes in members.items()}
 
 

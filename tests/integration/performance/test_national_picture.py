@@ -75,6 +75,16 @@ def nation(db):
             slug=slug, name="Everyone in England", kind=Kind.COUNTRY, basis=Basis.FIXED, level=level, defined_by=england
         )
         g.members.set(list(members))
+    for region, codes in ((east, ESSEX), (south_east, KENT)):
+        g = ComparatorGroup.objects.create(
+            slug=f"csps-{region.code.lower()}",
+            name=f"Everyone in {region.name}",
+            kind=Kind.REGION,
+            basis=Basis.FIXED,
+            level=Level.CSP,
+            defined_by=region,
+        )
+        g.members.set([areas[c] for c in codes])
     msg = ComparatorGroup.objects.create(
         slug=f"msg-{TARGET.lower()}",
         name=f"Most similar to {areas[TARGET].name}",
@@ -216,6 +226,17 @@ def test_a_partial_month_gives_no_value_rather_than_a_partial_sum(nation):
     assert counts[("E12000006", MONTH)]["crime-burglary"] == sum(BURGLARY[c] for c in ESSEX)
     assert ("E12000008", MONTH) not in counts and ("E92000001", MONTH) not in counts
     assert "E12000008" not in covered[MONTH] and "E92000001" not in covered[MONTH]
+
+
+def test_without_the_national_geographys_groups_no_total_is_made_from_the_districts_the_hub_knows(nation):
+    # The built-in Essex geography knows England and the East but only Essex's districts: their sum
+    # is not England's, so without the national "everyone in" groups nothing is written.
+    ComparatorGroup.objects.filter(kind__in=[Kind.REGION, Kind.COUNTRY]).delete()
+    covered = {MONTH: dict.fromkeys(ESSEX + KENT, False)}
+    counts = _counts(ESSEX + KENT)
+    add_region_and_country_totals(covered=covered, counts=counts)
+    assert set(covered[MONTH]) == set(ESSEX + KENT)
+    assert not any(code.startswith(("E12", "E92")) for code, _ in counts)
 
 
 # --- the funnel plot of every CSP area --------------------------------------------------------------
