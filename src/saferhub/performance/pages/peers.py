@@ -24,6 +24,7 @@ from saferhub.geography.selectors import area_most_similar_group
 from saferhub.measures.definitions import POLICE_UK_NOTE
 from saferhub.measures.models import IndicatorValue
 from saferhub.measures.peer_values import RATES, MemberValue, suppress_members
+from saferhub.performance import selectors
 from saferhub.performance.formatting import value_text
 from saferhub.stats import intervals
 
@@ -78,8 +79,7 @@ def peer_comparison(
     """Add to each profile row (which carries ``indicator_id``, ``period``, ``value`` and ``hidden``)
     its most similar group's spread and England's value; return the group and the rows the spine
     chart can place."""
-    group = area_most_similar_group(area=area)
-    members = list(group.members.order_by("name")) if group else []
+    group, members = _group(area)
     country, forces = _country_and_forces(area)
     wanted = {a.pk: a for a in [*members, *forces, *([country] if country else [])]}
     ids = sorted({r["indicator_id"] for r in rows})
@@ -96,9 +96,6 @@ def peer_comparison(
         ind = indicators[row["indicator_id"]]
         period = row["period"]
         row.update(_england(ind, period, country, forces, found, public=public, decided=decided))
-        if group is None:
-            row["group_note"] = "No most similar group: load the national geography and build the groups."
-            continue
         is_count = ind.pk in counts
         mvals = []
         for m in members:
@@ -143,6 +140,23 @@ def peer_comparison(
             row.update(_positions(row["spread"], polarity=ind.polarity))
             placed.append(row)
     return {"group": group, "country": country, "members": members, "spine_rows": placed}
+
+
+def _group(area: Area) -> tuple[dict[str, Any], list[Area]]:
+    """The areas the profile sets ``area`` among: its most similar group, else (a hub without the
+    national geography) the other areas of its county or force area, as the page says."""
+    msg = area_most_similar_group(area=area)
+    if msg is not None:
+        label = {"name": "its most similar group", "description": msg.description, "most_similar": True}
+        return label, list(msg.members.order_by("name"))
+    members = list(selectors.peer_areas(area=area).filter(successor__isnull=True).order_by("name"))
+    place = area.parent if area.parent_id and area.area_type == "district" else area.force_area
+    name = f"the areas of {place.name}" if place else "the other areas"
+    description = (
+        "No most similar group is loaded (the national geography load builds one for every area), "
+        f"so {area.name} is set among {name}."
+    )
+    return {"name": name, "description": description, "most_similar": False}, members
 
 
 def _pooled(mvals: list[MemberValue], ind: Indicator, is_count: bool) -> float | None:

@@ -100,7 +100,7 @@ def area_profile_context(
     ctx["rows"] = table
     ctx["headline"] = headline(table)
     ctx["england_notes"] = sorted({r["england_note"] for r in table if r.get("england_note")})
-    ctx["benchmark_name"] = "its most similar group"
+    ctx["benchmark_name"] = compared["group"]["name"]
     ctx["spine"] = (
         charts.spine_chart(rows=spine_rows, area_name=area.name, benchmark_name=ctx["benchmark_name"])
         if spine_rows
