@@ -8,7 +8,8 @@ Rules (docs/ingestion.md, "Aggregation"):
   ``scope``): then a month with no records of a type is a true zero. Missing is never written as 0.
 * Districts and unitaries count the records assigned to them; a county counts its districts and
   only when every one of them has data for the month; a police force area counts every record its
-  force published (including those with no location or outside its districts), as police.uk does.
+  force published (including those with no location or outside its districts), as police.uk does;
+  a region or country sums its districts and unitaries only when all of them have the month (rollup.py).
 * A partition far below its force's usual volume (below 85% of the median of the same force's other
   months within 12 months, with at least three to compare) flags every value it feeds ``low_volume``.
 * Rates per 1,000 use the mid-year population for the period's year, or the nearest earlier year.
@@ -26,6 +27,7 @@ from typing import Any
 
 from saferhub.geography.models import CSP_AREA_TYPES, Area, AreaType, Population
 from saferhub.incidents.store import Manifest, PartitionKey, sql_literal
+from saferhub.ingest.rollup import add_region_and_country_totals
 from saferhub.ingest.staging import slugify
 from saferhub.ingest.types import Context, IndicatorRows, IndicatorSpec, StageResult
 from saferhub.measures.definitions import POLICE_UK_NOTE, STATS19_NOTE
@@ -231,6 +233,7 @@ def crime_indicator_rows(*, ctx: Context, stage: StageResult, view: Manifest) ->
                 for district in districts:
                     for slug, n in counts.get((district, month), {}).items():
                         total[slug] += n
+    add_region_and_country_totals(covered=covered, counts=counts)
     categories = sorted(set(CURRENT_CRIME_TYPES) | {c for _, _, kind, c, _ in area_counts if kind == "crime" and c})
     specs = crime_specs(categories)
     seen_categories = {

@@ -105,7 +105,7 @@ def comparator_group_values(
     pooled, pooled_note = _pooled(rows, indicator)
     pooled_hidden = False
     if not sees_small_numbers:
-        pooled_hidden = _suppress(rows, count=count)
+        pooled_hidden = suppress_members(rows, count=count)
         if any(r.suppressed for r in rows):
             out.suppression_note = disclosure.EXPLANATION
     if pooled_hidden:
@@ -132,7 +132,7 @@ def comparator_group_values(
     return out
 
 
-def _suppress(rows: list[MemberValue], *, count: bool) -> bool:
+def suppress_members(rows: list[MemberValue], *, count: bool) -> bool:
     """Hide members resting on a count of 1 to 4 and, since the pooled figure is their total, the
     next smallest where one alone would be given away. True when the pooled figure must go too."""
     cells = [[r.numerator if r.numerator is not None else (r.value if count else None)] for r in rows]

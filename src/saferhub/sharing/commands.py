@@ -78,13 +78,13 @@ def reads(dataset_slug: str | None, exports: bool, limit: int) -> None:
 def purge(dry_run: bool) -> None:
     """Remove records past the retention of the agreements covering their dataset (audited)."""
     setup_django()
-    from django.conf import settings
     from django.utils import timezone
 
-    from saferhub.incidents.store import RecordStore
+    from saferhub.ingest.types import record_store
     from saferhub.sharing.retention import records_purge
 
-    plan = records_purge(store=RecordStore(settings.SAFERHUB_RECORD_STORE), today=timezone.localdate(), dry_run=dry_run)
+    # The storage-URL aware store (a folder or s3://), with the lock every machine shares.
+    plan = records_purge(store=record_store(), today=timezone.localdate(), dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     for item in plan:
         click.echo(

@@ -250,18 +250,24 @@ def test_a_new_framework_without_values_says_how_to_add_them(client, essex_partn
     assert client.get("/performance/why/all-crime/E07000073/").status_code == 200
 
 
-def test_a_count_is_listed_on_the_district_profile_but_not_placed_on_the_spine(crime_framework):
+def test_a_count_is_placed_on_the_spine_per_1000_people(crime_framework):
     from saferhub.framework.models import ValueType
-    from saferhub.geography.models import Area
+    from saferhub.geography.models import Area, Population
     from saferhub.performance.pages.profile import area_profile_context
 
     counted = builders.make_indicator("recorded-crimes", title="Recorded crimes", value_type=ValueType.COUNT)
-    builders.write_monthly(counted, base=600)
+    counts = builders.write_monthly(counted, base=600)
     performance_refresh()
-    ctx = area_profile_context(area=Area.objects.get(code="E07000073"))
-    assert "Recorded crimes" in [r["indicator"] for r in ctx["rows"]]
+    harlow = Area.objects.get(code="E07000073")
+    ctx = area_profile_context(area=harlow)
+    # No most similar group in the built-in Essex geography: the county's areas, as the page says.
+    assert ctx["group"]["name"] == "the areas of Essex" and not ctx["group"]["most_similar"]
+    row = next(r for r in ctx["rows"] if r["indicator"] == "Recorded crimes")
+    latest = max(counts["E07000073"])
+    population = Population.objects.filter(area=harlow, year__lte=int(latest[:4])).order_by("-year").first()
+    assert row["spread"]["area"] == pytest.approx(counts["E07000073"][latest] / population.value * 1000)
     spine_names = [row[0] for row in ctx["spine"].table.rows]
-    assert "All crime" in spine_names and "Recorded crimes" not in spine_names
+    assert "All crime" in spine_names and "Recorded crimes (per 1,000 people)" in spine_names
 
 
 def test_a_bulk_update_outside_any_service_cannot_leave_a_stale_page(client, crime_framework):

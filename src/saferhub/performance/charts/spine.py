@@ -10,11 +10,13 @@ from saferhub.performance.charts.common import scale
 
 
 def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: str) -> Chart:
-    """Fingertips-style: each indicator's range across the areas, centred on the benchmark, worse to
-    the left and better to the right (lowest to highest where there is no judgement)."""
+    """Fingertips-style: each indicator's range across the most similar group (``benchmark_name``),
+    centred on the group's value, worse to the left and better to the right (lowest to highest where
+    there is no judgement); the marker's colour is the area against its own benchmark."""
     data = []
     for r in rows:
-        data.append({k: r[k] for k in ("indicator", "x_min", "x_q1", "x_q3", "x_max", "x_area", "outcome_label")})
+        item = {k: r[k] for k in ("indicator", "x_min", "x_q1", "x_q3", "x_max", "x_area", "outcome_label")}
+        data.append({**item, "indicator": r["indicator"] + (" per 1,000" if r["per_1000"] else "")})
     labels, colours, shapes = scale(c.OUTCOME_STYLE, [r["outcome"] for r in rows])
     y = {"field": "indicator", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 260}}
     xs = {"type": "quantitative", "scale": {"domain": [0, 1]}, "axis": None}
@@ -44,13 +46,13 @@ def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: s
                     "color": {
                         "field": "outcome_label",
                         "type": "nominal",
-                        "title": f"Compared with {benchmark_name}",
+                        "title": "Against benchmark",
                         "scale": {"domain": labels, "range": colours},
                     },
                     "shape": {
                         "field": "outcome_label",
                         "type": "nominal",
-                        "title": f"Compared with {benchmark_name}",
+                        "title": "Against benchmark",
                         "scale": {"domain": labels, "range": shapes},
                     },
                     "tooltip": [{"field": "indicator"}, {"field": "outcome_label", "title": "Compared"}],
@@ -60,10 +62,11 @@ def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: s
     }
     table_rows = [
         [
-            r["indicator"],
+            r["indicator"] + (" (per 1,000 people)" if r["per_1000"] else ""),
             r["period"],
-            r["area_value"],
-            r["benchmark_value"],
+            r["area_compared"],
+            r["group_value"],
+            r.get("england_value", "–"),
             r["outcome_label"],
             r["worst"],
             r["range"],
@@ -75,8 +78,9 @@ def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: s
     for r in rows:
         counts[r["outcome_label"]] = counts.get(r["outcome_label"], 0) + 1
     summary = (
-        f"{area_name} on {len(rows)} indicators against {benchmark_name} (the centre line). Grey bars show the "
-        "range across the areas (dark: the middle half); worse is to the left, better to the right. "
+        f"{area_name} on {len(rows)} indicators against {benchmark_name}: the centre line is the group's value, "
+        "grey bars show the range across its areas (dark: the middle half); worse is to the left, better to "
+        "the right. Counts are compared per 1,000 people. "
         + ", ".join(f"{n} {k.lower()}" for k, n in counts.items())
         + "."
     )
@@ -86,18 +90,19 @@ def spine_chart(*, rows: list[dict[str, Any]], area_name: str, benchmark_name: s
         spec=spec,
         summary=summary,
         table=ChartTable(
-            "Each indicator for the area, the benchmark and the range across areas",
+            "Each indicator for the area, its most similar group's value and range, and England's value",
             [
                 "Indicator",
                 "Period",
                 area_name,
-                benchmark_name,
-                "Compared",
+                "Group value",
+                "England or Wales",
+                "Compared with benchmark",
                 "Worst or lowest",
                 "Middle half",
                 "Best or highest",
             ],
             table_rows,
-            {2, 3, 5, 7},
+            {2, 3, 4, 6, 8},
         ),
     )

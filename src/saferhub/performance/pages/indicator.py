@@ -10,7 +10,7 @@ from typing import Any
 from saferhub.core import disclosure
 from saferhub.core.codes import period_words
 from saferhub.framework.models import Indicator
-from saferhub.geography.models import Area
+from saferhub.geography.models import CSP_AREA_TYPES, Area
 from saferhub.performance import charts, labels, links, selectors
 from saferhub.performance.formatting import interval_text, suppressed_text, value_text
 from saferhub.performance.freshness import freshness
@@ -19,6 +19,7 @@ from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.answer import indicator_answer
 from saferhub.performance.pages.maps import district_map
 from saferhub.performance.pages.masks import reader_detail, reader_districts
+from saferhub.performance.pages.national_funnel import national_funnel
 from saferhub.performance.pages.rolling import rolling_windows
 
 
@@ -121,6 +122,10 @@ def indicator_performance_data(
             )
         ctx["map"] = district_map(indicator=indicator, districts=districts)
     ctx["comparison_charts"] = comparison
+    if area.area_type in CSP_AREA_TYPES and summary.latest_period_label:
+        ctx["national_funnel"] = national_funnel(
+            indicator=indicator, area=area, period=summary.latest_period_label, public=public_rows, decided=hidden
+        )
     ctx["districts"] = districts
     if districts:
         codes = selectors.areas_by_code(codes=[r["code"] for r in districts["rows"]])

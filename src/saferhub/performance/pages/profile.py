@@ -17,11 +17,11 @@ from saferhub.performance.formatting import suppressed_text, value_text
 from saferhub.performance.pages import NO_VALUES_HELP
 from saferhub.performance.pages.crime_table import crime_by_type_and_month
 from saferhub.performance.pages.maps import lsoa_incident_map
+from saferhub.performance.pages.peers import peer_comparison
 from saferhub.performance.pages.profile_period import (
     PeriodError,
     figures_at,
     latest_figures,
-    peer_values,
     period_choices,
 )
 
@@ -53,21 +53,8 @@ def area_profile_context(
     own = [s for s in own if s.indicator_id in figures]
     ctx["summaries"] = own
     decided = selectors.hidden_for(measures=[s.indicator.slug for s in own]) if public else set()
-    slug_of = {s.indicator_id: s.indicator.slug for s in own}
-    peers = selectors.peer_areas(area=area)
-    peer_values_of: dict[int, list[tuple[str, float]]] = {}
     counts = {s.indicator_id for s in own if s.indicator.value_type == "count"}
-    for ind_id, code, at, value, numerator in peer_values(
-        peers=peers, indicator_ids=[s.indicator_id for s in own], period=period
-    ):
-        if public and (
-            disclosure.point_discloses({"value": value, "numerator": numerator}, count=ind_id in counts)
-            or (slug_of[ind_id], code, at, "") in decided
-        ):
-            continue  # a peer's hidden figure would show as the best or worst end of the spine
-        if value is not None:
-            peer_values_of.setdefault(ind_id, []).append((at, value))
-    spine_rows, table = [], []
+    table = []
     for s in own:
         ind = s.indicator
         fig = figures[ind.pk]
@@ -79,11 +66,11 @@ def area_profile_context(
         bench_code = str(bench.get("key", "")).removeprefix("area:")
         if public and (ind.slug, bench_code, fig.period, "") in decided:
             bench["benchmark"] = None  # the county's figure would give a district's small count away
-        values = [v for at, v in peer_values_of.get(ind.pk, []) if at == fig.period]
         label = labels.BENCHMARK.get(fig.outcome, labels.BENCHMARK[""])
         row = {
             "indicator": ind.title,
             "slug": ind.slug,
+            "indicator_id": ind.pk,
             "period": fig.period,
             "area_value": suppressed_text(ind) if hidden else value_text(fig.value),
             "value": None if hidden else fig.value,
@@ -99,27 +86,21 @@ def area_profile_context(
             "worst": "–",
             "range": "–",
             "best": "–",
-            "peers": len(values),
             # The why page explains the latest comparison only.
             "why": links.why_url(ind, area, "benchmark") if fig.period == s.latest_period_label else "",
             "url": links.indicator_url(ind, area),
         }
-        # A count is not placed against a county's count (areas differ in size): the table says so.
-        comparable = ind.pk not in counts
-        if (
-            comparable
-            and not hidden
-            and bench.get("benchmark") is not None
-            and fig.value is not None
-            and len(values) >= 2
-        ):
-            row.update(spine_position(values, fig.value, bench["benchmark"], ind.polarity))
-            spine_rows.append(row)
         table.append(row)
+    # The most similar group's spread and England's value (pages/peers.py).
+    compared = peer_comparison(
+        area=area, rows=table, indicators={s.indicator_id: s.indicator for s in own}, public=public, decided=decided
+    )
+    spine_rows = compared["spine_rows"]
+    ctx["group"], ctx["country"], ctx["group_members"] = compared["group"], compared["country"], compared["members"]
     ctx["rows"] = table
     ctx["headline"] = headline(table)
-    names = {r["benchmark_name"] for r in spine_rows}
-    ctx["benchmark_name"] = names.pop() if len(names) == 1 else "the benchmark of each indicator"
+    ctx["england_notes"] = sorted({r["england_note"] for r in table if r.get("england_note")})
+    ctx["benchmark_name"] = compared["group"]["name"]
     ctx["spine"] = (
         charts.spine_chart(rows=spine_rows, area_name=area.name, benchmark_name=ctx["benchmark_name"])
         if spine_rows
@@ -149,9 +130,13 @@ EXPORT_HEADER = [
     "Benchmark",
     "Benchmark value",
     "Compared with benchmark",
+    "Most similar group value",
+    "Most similar group: areas with a value",
     "Worst or lowest",
     "Middle half",
     "Best or highest",
+    "Compared per 1,000 people",
+    "England or Wales",
 ]
 
 
@@ -167,9 +152,13 @@ def profile_export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
             r["benchmark_name"],
             r["benchmark_raw"],
             r["outcome_label"],
+            (r.get("spread") or {}).get("pooled"),
+            r.get("group_count", ""),
             "" if r["worst"] == "–" else r["worst"],
             "" if r["range"] == "–" else r["range"],
             "" if r["best"] == "–" else r["best"],
+            "yes" if r.get("per_1000") else "",
+            r.get("england_raw"),
         ]
         for r in rows
     ]
