@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
-from saferhub.core.generations import generation
+from saferhub.core.generations import generations
 
 T = TypeVar("T")
 
@@ -30,7 +30,8 @@ def cache_key(kind: str, parts: Iterable[Any]) -> str:
 
 def cached(kind: str, parts: Iterable[Any], build: Callable[[], T], *, counters: Iterable[str] = ("hub",)) -> T:
     """``build()``'s value for ``parts``, built once per change of the ``counters``."""
-    key = cache_key(kind, [*parts, *(f"{name}={generation(name)}" for name in counters)])
+    counters = list(counters)
+    key = cache_key(kind, [*parts, *counters, *generations(counters)])
     value = cache.get(key)
     if value is None:
         value = build()

@@ -36,7 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from saferhub.core.errors import SaferhubError
-from saferhub.core.generations import generation
+from saferhub.core.generations import generations
 from saferhub.core.hub_generation import GENERATION as HUB
 from saferhub.performance.models import GENERATION as PERFORMANCE
 
@@ -101,8 +101,7 @@ def page_key(request: HttpRequest) -> str:
         request.get_host(),
         request.get_full_path(),
         timezone.localdate(),
-        generation(HUB),
-        generation(PERFORMANCE),
+        *generations([HUB, PERFORMANCE]),
         _record_store_stamp(),
     )
     return "saferhub:public-page:" + hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
