@@ -20,6 +20,17 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Every test starts with an empty cache: a test's rollback rewinds the change counters (and SQLite
+    reuses keys), so a page cached in one test could match another test's key with other data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The real open data beside the repository (../shared/data), used by path, never copied."""

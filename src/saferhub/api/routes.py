@@ -28,7 +28,10 @@ from saferhub.api.schemas import (
 )
 from saferhub.api.security import reader_of
 from saferhub.core.exports import export_response
+from saferhub.core.hub_generation import GENERATION as HUB
+from saferhub.core.page_cache import cached
 from saferhub.geography.models import Area, AreaType
+from saferhub.performance.models import GENERATION as PERFORMANCE
 from saferhub.performance.pages.indicator import VALUES_EXPORT_HEADER, indicator_values_export_rows
 from saferhub.sharing.audit import sharing_read_note
 from saferhub.sharing.models import ReadAudit
@@ -155,6 +158,19 @@ def series(
     away, are null (``suppressed``) unless you are a member of a partnership that owns them: exactly
     as the indicator's page shows them. ``format=csv`` gives the page's own CSV."""
     reader = reader_of(request)
+    if format == "json" and not reader.user.is_authenticated:
+        # Every signed-out reader (no session, no token) reads the published figures: one answer for
+        # all of them, kept until the figures change or the day turns.
+        return cached(
+            "api:series",
+            (slug, area or "", timezone.localdate()),
+            lambda: _series(request, reader, slug=slug, area=area, format=format),
+            counters=(HUB, PERFORMANCE),
+        )
+    return _series(request, reader, slug=slug, area=area, format=format)
+
+
+def _series(request: HttpRequest, reader: Any, *, slug: str, area: str | None, format: str) -> Any:
     try:
         found = reads.indicator_series(user=reader.user, slug=slug, code=area or "", today=timezone.localdate())
     except reads.Refused:

@@ -24,6 +24,7 @@ from saferhub.assessment.matrix_services import matrix_years, partnership_matrix
 from saferhub.assessment.scoring import CRITERIA, CRITERION_LABELS, DEFAULT_WEIGHTS, MAX_WEIGHT, THEMES
 from saferhub.assessment.spatial import NO_RECORDS_HELP, record_store
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.page_cache import cached
 from saferhub.geography.models import Area
 from saferhub.sharing.audit import sharing_read_note
 
@@ -58,7 +59,7 @@ def _render(
     store = record_store()
     years = matrix_years(store)
     year = _year(request, years, errors)
-    matrix = partnership_matrix(store=store, area=area, year=year, partnership=partnership) if year else None
+    matrix = _matrix(store, area=area, year=year, partnership=partnership) if year else None
     if matrix is not None:
         sharing_read_note(
             user=request.user, sources=["police-uk"], what="Priority matrix", areas=[area.code], periods=str(year)
@@ -88,6 +89,16 @@ def _render(
         "help": NO_RECORDS_HELP,
     }
     return render(request, "assessment/matrix.html", context, status=400 if errors else 200)
+
+
+def _matrix(store: Any, *, area: Area, year: int, partnership: Partnership) -> Any:
+    """The matrix, computed once per change of the hub's data or the record store (the same for
+    every member of the partnership, who all read it whole)."""
+    return cached(
+        "assessment:matrix",
+        (area.pk, year, partnership.pk, store.root, store.stamp()),
+        lambda: partnership_matrix(store=store, area=area, year=year, partnership=partnership),
+    )
 
 
 def _member(request: HttpRequest, code: str) -> tuple[Area, Partnership] | HttpResponse:

@@ -15,9 +15,10 @@ from django.utils import timezone
 from saferhub.accounts.access import access_has_role, access_public_read, access_require
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.page_cache import cached
 from saferhub.governance.models import Meeting
 from saferhub.governance.selectors import meeting_get
-from saferhub.reports.documents import pack_render
+from saferhub.reports.documents import RenderedPack, pack_render
 from saferhub.reports.models import PublishedPack
 from saferhub.reports.pack import pack_build
 from saferhub.reports.selectors import published_packs
@@ -38,13 +39,24 @@ def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _live_pack(request: HttpRequest, meeting: Meeting) -> RenderedPack:
+    """The live pack (page body and PDF, laid out once), kept until anything in the hub changes or
+    the day turns. The pack does not depend on its reader (it is read as the public will read it),
+    so every member shares one copy."""
+    today = timezone.localdate()
+    base_url = request.build_absolute_uri("/")
+    return cached(
+        "reports:pack",
+        (meeting.pk, today, base_url),
+        lambda: pack_render(pack_build(meeting=meeting, today=today), base_url=base_url),
+    )
+
+
 @login_required
 def pack(request: HttpRequest, pk: int) -> HttpResponse:
     """The pack as it stands today, from live data, read as the public will read it."""
     meeting = _meeting(request, pk)
-    rendered = pack_render(
-        pack_build(meeting=meeting, today=timezone.localdate()), base_url=request.build_absolute_uri("/")
-    )
+    rendered = _live_pack(request, meeting)
     return render(
         request,
         "reports/pack.html",
@@ -60,9 +72,7 @@ def pack(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    rendered = pack_render(
-        pack_build(meeting=meeting, today=timezone.localdate()), base_url=request.build_absolute_uri("/")
-    )
+    rendered = _live_pack(request, meeting)
     return _pdf_response(rendered.pdf, f"{meeting.partnership.slug}-{meeting.date:%Y-%m-%d}-performance-pack-draft.pdf")
 
 

@@ -1,0 +1,39 @@
+"""Parts of pages kept in Django's cache until the data they show change (ADR 0004).
+
+``cached(kind, parts, build)`` returns what ``build()`` returned for the same ``parts`` while none of
+the named change counters (``saferhub.core.generations``) moved: one small query per counter. The
+caller puts in ``parts`` everything the value depends on besides the counted tables — the day, the
+reader's visibility class (public, sees small numbers, the partnerships they read) — never the
+reader's name, so readers who see the same things share one copy and no reader is shown what
+another may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+
+from saferhub.core.generations import generations
+
+T = TypeVar("T")
+
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def cache_key(kind: str, parts: Iterable[Any]) -> str:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"saferhub:page:{kind}:{digest}"
+
+
+def cached(kind: str, parts: Iterable[Any], build: Callable[[], T], *, counters: Iterable[str] = ("hub",)) -> T:
+    """``build()``'s value for ``parts``, built once per change of the ``counters``."""
+    counters = list(counters)
+    key = cache_key(kind, [*parts, *counters, *generations(counters)])
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

@@ -1,0 +1,169 @@
+"""Public pages rendered once per change of the data, for readers who are not signed in (issue 22).
+
+A signed-out reader's page depends only on its address, the day and the data: every signed-out
+reader reads figures as the public (small numbers suppressed) and nothing on the page is theirs. So
+``PublicPageCacheMiddleware`` keeps the rendered page of the views in ``CACHED_VIEWS`` in Django's
+cache under a key of the address (path and query), the host, the day, the hub's change counters
+(``saferhub.core.hub_generation``, ``saferhub.performance``) and the record store's stamp. A write
+to any table those pages show bumps a counter, so the next reader gets a fresh render.
+
+Never cached: a signed-in reader's page (members may see small numbers, private partnerships and
+edit links; their expensive parts have their own caches keyed by what they may see), anything but
+a GET answered 200 as HTML, a page with messages to show, one that set a cookie or used the CSRF
+token (a form that posts), and one that changed the session. The page's CSP nonce is taken out of
+the stored copy and each reader's own nonce put back, so every response keeps its own nonce.
+
+Compressing a large page costs more than reading it from the cache (about 6 ms for the 220 KB of an
+indicator page), so the stored copy is compressed once too: the parts between the nonces as
+separate deflate blocks (``gzip_parts``), and each response's gzip stream is those blocks with the
+reader's nonce compressed in its own block between them (``gzip_join``): a valid single gzip member,
+and the nonce shares no compression context with the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from saferhub.core.errors import SaferhubError
+from saferhub.core.generations import generations
+from saferhub.core.hub_generation import GENERATION as HUB
+from saferhub.performance.models import GENERATION as PERFORMANCE
+
+# URL names (``namespace:name``) of the public pages kept whole for signed-out readers.
+CACHED_VIEWS = frozenset(
+    {
+        "web:start",
+        "web:indicator",
+        "performance:scorecards",
+        "performance:scorecard",
+        "performance:indicator",
+        "performance:why",
+        "performance:areas",
+        "performance:area",
+        "performance:maps",
+        "governance:meeting",
+        "assessment:county_priorities",
+    }
+)
+CACHE_SECONDS = 6 * 60 * 60
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
+_FINAL_EMPTY_BLOCK = b"\x03\x00"
+
+
+def _deflate_block(data: bytes) -> bytes:
+    """``data`` as raw deflate blocks ending on a byte boundary, none of them final."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def gzip_parts(parts: list[bytes]) -> list[tuple[bytes, bytes]]:
+    """Each part with its deflate blocks, compressed once."""
+    return [(part, _deflate_block(part)) for part in parts]
+
+
+def gzip_join(parts: list[tuple[bytes, bytes]], between: bytes) -> bytes:
+    """One gzip stream of the parts joined by ``between`` (compressed here: it is short)."""
+    middle = _deflate_block(between)
+    crc, size, out = 0, 0, [_GZIP_HEADER]
+    for i, (raw, deflated) in enumerate(parts):
+        if i:
+            out.append(middle)
+            crc, size = zlib.crc32(between, crc), size + len(between)
+        out.append(deflated)
+        crc, size = zlib.crc32(raw, crc), size + len(raw)
+    out += [_FINAL_EMPTY_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+    return b"".join(out)
+
+
+def _record_store_stamp() -> str:
+    from saferhub.incidents.store import RecordStore
+
+    try:
+        return RecordStore(settings.SAFERHUB_RECORD_STORE).stamp()
+    except (SaferhubError, OSError):  # no store (or an unreadable one): no records
+        return ""
+
+
+def page_key(request: HttpRequest) -> str:
+    parts = (
+        request.get_host(),
+        request.get_full_path(),
+        timezone.localdate(),
+        *generations([HUB, PERFORMANCE]),
+        _record_store_stamp(),
+    )
+    return "saferhub:public-page:" + hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+
+
+def _eligible(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return (
+        request.method == "GET"
+        and match is not None
+        and match.view_name in CACHED_VIEWS
+        and not request.user.is_authenticated
+        and len(get_messages(request)) == 0
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serves and stores signed-out readers' copies of ``CACHED_VIEWS`` (after the authentication
+    and messages middleware, so both are known)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        key = getattr(request, "_public_page_key", None)
+        if key is not None:
+            self._store(request, response, key)
+        return response
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        if not _eligible(request):
+            return None
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is None:
+            request._public_page_key = key  # type: ignore[attr-defined]  # stored on the way out
+            return None
+        content_type, charset, parts = stored
+        nonce = str(request.csp_nonce).encode(charset)  # type: ignore[attr-defined]
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(gzip_join(parts, nonce), content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(nonce.join(raw for raw, _ in parts), content_type=content_type)
+        response["Vary"] = "Accept-Encoding"
+        response["X-Saferhub-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def _store(request: HttpRequest, response: HttpResponse, key: str) -> None:
+        content_type = response.get("Content-Type", "")
+        if (
+            response.status_code != 200
+            or response.streaming
+            or not content_type.startswith("text/html")
+            or response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or getattr(getattr(request, "session", None), "modified", False)
+        ):
+            return
+        nonce = getattr(request, "_csp_nonce", None)
+        body = bytes(response.content)
+        parts = body.split(nonce.encode(response.charset)) if isinstance(nonce, str) else [body]
+        cache.set(key, (content_type, response.charset, gzip_parts(parts)), CACHE_SECONDS)
