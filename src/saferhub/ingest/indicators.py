@@ -153,9 +153,6 @@ def affected_months(ctx: Context, *, source: str, dataset: str, view: Manifest) 
 # --- areas and populations ---------------------------------------------------------------------
 
 
-ROLLUP_AREA_TYPES = (AreaType.COUNTY, AreaType.REGION, AreaType.COUNTRY)
-
-
 class AreaBook:
     """The hub's areas and populations, loaded once per aggregation."""
 
@@ -165,18 +162,11 @@ class AreaBook:
         self.parent = {
             a.code: by_pk[a.parent_id].code for a in self.areas.values() if a.parent_id and a.parent_id in by_pk
         }
-        # Areas made whole of districts and unitaries (counties, regions, England, Wales) → those
-        # districts: each gets the sum of its districts' figures for a month every one of them holds.
         self.counties: dict[str, set[str]] = defaultdict(set)
         for a in self.areas.values():
-            if a.area_type not in CSP_AREA_TYPES:
-                continue
-            parent, seen = self.parent.get(a.code), set()
-            while parent and parent not in seen:
-                seen.add(parent)
-                if self.areas[parent].area_type in ROLLUP_AREA_TYPES:
-                    self.counties[parent].add(a.code)
-                parent = self.parent.get(parent)
+            parent = self.parent.get(a.code)
+            if a.area_type in CSP_AREA_TYPES and parent and self.areas[parent].area_type == AreaType.COUNTY:
+                self.counties[parent].add(a.code)
         self.populations: dict[str, dict[int, int]] = defaultdict(dict)
         for code, year, value in Population.objects.values_list("area__code", "year", "value"):
             self.populations[code][year] = value
