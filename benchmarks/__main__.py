@@ -19,7 +19,8 @@ from benchmarks import report
 
 BENCHMARKS = [
     "pages",  # issue 5: scorecard and indicator page latency against /ping
-    "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas; a national year's memory
+    "ingest",  # issue 8: police.uk import against DuckDB's read_csv and pandas
+    "national",  # issue 16: a national year (43 forces, every district) against polars' read + group-by
     "disclosure",  # issue 14: deciding suppression at a refresh against the refresh's summaries
     "hotspots",  # issue 17: Gi* on every Essex LSOA against dense numpy and esda alone
     "money",  # issue 18: budget monitoring summary and quarter entry against plain queries, 100 to 10,000 lines
@@ -32,7 +33,8 @@ BENCHMARKS = [
 # Small sizes for ``--quick`` (``make benchmark QUICK=1``): every benchmark runs, in minutes, not hours.
 QUICK = {
     "pages": ["--requests", "40", "--months", "1"],
-    "ingest": ["--repeat", "1", "--national-rows", "200000"],
+    "ingest": ["--repeat", "1"],
+    "national": ["--rows", "200000", "--no-essex"],
     "disclosure": ["--months", "1"],
     "hotspots": ["--repeat", "1"],
     "money": ["--lines", "100", "1000", "--repeat", "1"],

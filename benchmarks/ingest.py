@@ -1,7 +1,6 @@
 """Import throughput: saferhub's police.uk import against DuckDB's and pandas' own reads, in the same run.
 
-    python -m benchmarks ingest                      (or: python -m benchmarks.ingest [--repeat 3]
-                                                      [--national-rows 6000000] [--no-national])
+    python -m benchmarks ingest                      (or: python -m benchmarks.ingest [--repeat 3])
 
 1. Every police.uk CSV in ../shared/data/police-uk (the monthly files of six forces, the lower-case
    variant and the outcomes samples), each run into a fresh SQLite database and record store:
@@ -10,10 +9,8 @@
    * DuckDB: ``read_csv`` of the same files into a table (the raw scan: every column parsed, no checks);
    * pandas: ``read_csv`` of each file, then the same aggregation (district × month × crime type).
    Prints rows per second and the ratios (goal: saferhub ≥ 0.5 × DuckDB's raw scan, ≥ 5 × pandas).
-2. A synthetic national year (~6 million rows: the real files copied to 12 months × many forces, with
-   the month and force rewritten) imported in a child process; prints its rows per second and the
-   child's peak resident memory (goal: bounded, well under the machine's memory; DuckDB is capped at
-   SAFERHUB_DUCKDB_MEMORY, 1 GB by default).
+
+The national year (43 forces, every district, against polars) is ``python -m benchmarks national``.
 
 Nothing here asserts a time: the figures are printed for people to judge.
 """
@@ -22,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -138,42 +134,9 @@ def pandas_aggregate(files: list[Path]) -> tuple[float, int]:
     return seconds, len(data)
 
 
-def make_national_year(target_rows: int, folder: Path) -> int:
-    """Copy the real street files into 12 months × as many forces as it takes, rewriting month and force."""
-    import duckdb
-
-    sources = sorted(POLICE_UK.glob("20*/*-street.csv"))
-    con = duckdb.connect()
-    sizes = {f: con.execute(f"SELECT count(*) FROM read_csv('{f}')").fetchall()[0][0] for f in sources}
-    per_month = target_rows // 12
-    total = 0
-    for month in range(1, 13):
-        label = f"2023-{month:02d}"
-        (folder / label).mkdir(parents=True, exist_ok=True)
-        rows, force = 0, 0
-        while rows < per_month:
-            source = sources[force % len(sources)]
-            force += 1
-            name = f"Synthetic Force {force:02d}"
-            target = folder / label / f"{label}-synthetic-force-{force:02d}-street.csv"
-            con.execute(
-                f"""COPY (SELECT "Crime ID", '{label}' AS "Month", '{name}' AS "Reported by",
-                    '{name}' AS "Falls within", "Longitude", "Latitude", "Location", "LSOA code", "LSOA name",
-                    "Crime type", "Last outcome category", "Context"
-                    FROM read_csv('{source}', all_varchar = true))
-                    TO '{target}' (HEADER, DELIMITER ',')"""
-            ).fetchall()
-            rows += sizes[source]
-        total += rows
-    con.close()
-    return total
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks ingest")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each measurement; the median is shown.")
-    parser.add_argument("--national-rows", type=int, default=6_000_000)
-    parser.add_argument("--no-national", action="store_true")
     args = parser.parse_args(argv)
     files = police_files()
     if not files:
@@ -234,31 +197,6 @@ def main(argv: list[str]) -> int:
             goal=f"ratio ≥ {GOAL_PANDAS}",
             met=t_pandas / t_ours >= GOAL_PANDAS,
         )
-        if not args.no_national:
-            national = work / "national" / "police-uk"
-            start = time.perf_counter()
-            total = make_national_year(args.national_rows, national)
-            print(
-                f"synthetic national year: {total:,} rows in {sum(1 for _ in national.rglob('*.csv'))} files "
-                f"(made in {time.perf_counter() - start:.0f} s)"
-            )
-            result = run_import(national, work / "national-run")
-            peak_mb = result["maxrss_kb"] / 1024
-            print(
-                f"national year import: {result['seconds']:.1f} s, {total / result['seconds']:,.0f} rows/s; "
-                f"peak memory {peak_mb:,.0f} MB (resident set of the importing process)"
-            )
-            record("ingest", f"national year import ({total:,} rows)", total / result["seconds"], "rows/s")
-            record(
-                "ingest",
-                "national year import, peak memory",
-                peak_mb,
-                "MB",
-                goal="bounded (< 2,048 MB)",
-                met=peak_mb < 2048,
-            )
-            own = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"  (largest child process seen: {own:,.0f} MB)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
