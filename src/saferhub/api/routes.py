@@ -28,7 +28,7 @@ from saferhub.api.schemas import (
 )
 from saferhub.api.security import reader_of
 from saferhub.core.exports import export_response
-from saferhub.core.hub_generation import GENERATION as HUB
+from saferhub.core.hub_generation import HUB_COUNTERS
 from saferhub.core.page_cache import cached
 from saferhub.geography.models import Area, AreaType
 from saferhub.performance.models import GENERATION as PERFORMANCE
@@ -165,7 +165,7 @@ def series(
             "api:series",
             (slug, area or "", timezone.localdate()),
             lambda: _series(request, reader, slug=slug, area=area, format=format),
-            counters=(HUB, PERFORMANCE),
+            counters=(*HUB_COUNTERS, PERFORMANCE),
         )
     return _series(request, reader, slug=slug, area=area, format=format)
 

@@ -1,5 +1,5 @@
-"""The hub's change counter: one counter bumped by a write to any table of the parts whose data the
-composed pages show (partnerships, frameworks, figures, governance, delivery, risks, money, the
+"""The hub's change counters: one counter per part, bumped by a write to any table of that part, for
+the parts whose data the composed pages show (partnerships, frameworks, figures, governance, delivery, risks, money, the
 assessment), so that a page drawn from many parts — a meeting, the board pack, the priority matrix —
 can be cached until anything it might show changes (ADR 0004's triggers, over more tables).
 
@@ -8,6 +8,12 @@ history row is written with its model's row, which bumps already): tables writte
 read (the audit trail; the sharing read audit is in an app not watched) would empty the cache at
 every read, and the counters' own table cannot watch itself. A table added to one of these apps is
 watched from its first migration without a change here.
+
+One counter per part, not one for the hub: on PostgreSQL a counter's row stays locked by the writer
+until its transaction ends, so with a single counter an officer saving a meeting (or anyone signing
+in: ``last_login``) would wait behind an import or a performance refresh that holds the counter for
+minutes. Each part's writers now wait only on writers of the same part; a page reads every counter
+in one query (``HUB_COUNTERS``).
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ from typing import Any
 
 from django.apps import apps
 
-GENERATION = "hub"
 
 WATCHED_APPS = (
     "core",
@@ -33,12 +38,18 @@ WATCHED_APPS = (
     "reports",
 )
 UNWATCHED = frozenset({"core.AuditEvent", "core.ChangeCounter"})
+HUB_COUNTERS = tuple(f"hub_{label}" for label in WATCHED_APPS)
 
 
-def watched_tables() -> list[str]:
-    """The database tables whose writes bump the ``hub`` counter."""
+def counter_of(label: str) -> str:
+    """The name of the change counter a part's writes bump."""
+    return f"hub_{label}"
+
+
+def watched_tables(label: str | None = None) -> list[str]:
+    """The database tables whose writes bump a part's counter (``label``), or any hub counter."""
     tables = []
-    for label in WATCHED_APPS:
+    for label in [label] if label else WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
             history = hasattr(model, "instance_type")  # django-simple-history's Historical… models
             if model._meta.label in UNWATCHED or not model._meta.managed or history:
@@ -48,7 +59,8 @@ def watched_tables() -> list[str]:
 
 
 def install_hub_triggers(*, using: str = "default", **_: Any) -> None:
-    """After every migration: every watched table bumps the hub counter on each write."""
+    """After every migration: every watched table bumps its part's counter on each write."""
     from saferhub.core.generations import install_triggers
 
-    install_triggers(name=GENERATION, tables=watched_tables(), using=using)
+    for label in WATCHED_APPS:
+        install_triggers(name=counter_of(label), tables=watched_tables(label), using=using)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 
 from saferhub.core.generations import generations
+from saferhub.core.hub_generation import HUB_COUNTERS
 
 T = TypeVar("T")
 
@@ -28,7 +29,7 @@ def cache_key(kind: str, parts: Iterable[Any]) -> str:
     return f"saferhub:page:{kind}:{digest}"
 
 
-def cached(kind: str, parts: Iterable[Any], build: Callable[[], T], *, counters: Iterable[str] = ("hub",)) -> T:
+def cached(kind: str, parts: Iterable[Any], build: Callable[[], T], *, counters: Iterable[str] = HUB_COUNTERS) -> T:
     """``build()``'s value for ``parts``, built once per change of the ``counters``."""
     counters = list(counters)
     key = cache_key(kind, [*parts, *counters, *generations(counters)])

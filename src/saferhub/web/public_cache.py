@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from saferhub.core.errors import SaferhubError
 from saferhub.core.generations import generations
-from saferhub.core.hub_generation import GENERATION as HUB
+from saferhub.core.hub_generation import HUB_COUNTERS
 from saferhub.performance.models import GENERATION as PERFORMANCE
 
 # URL names (``namespace:name``) of the public pages kept whole for signed-out readers.
@@ -101,7 +101,7 @@ def page_key(request: HttpRequest) -> str:
         request.get_host(),
         request.get_full_path(),
         timezone.localdate(),
-        *generations([HUB, PERFORMANCE]),
+        *generations([*HUB_COUNTERS, PERFORMANCE]),
         _record_store_stamp(),
     )
     return "saferhub:public-page:" + hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()

@@ -72,3 +72,27 @@ def test_triggers_lost_by_a_table_rebuild_come_back_after_migrate():
 def test_a_counter_name_that_is_not_a_plain_word_is_refused():
     with pytest.raises(ValueError, match="letters, digits and underscores"):
         install_triggers(name="x'; DROP TABLE y; --", tables=[])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks held to the end of a transaction: PostgreSQL")
+def test_writers_of_different_parts_do_not_wait_on_each_others_counters():
+    """An import holding the figures' counters for its whole transaction does not make a sign-in
+    (``last_login``) or a meeting's save wait; a second writer of the figures does wait."""
+    import psycopg
+
+    settings = connection.settings_dict
+    dsn = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"], "port": settings["PORT"]}
+    dsn = {k: v for k, v in dsn.items() if v}
+    figures = apps.get_model("measures.IndicatorValue")._meta.db_table
+    users = apps.get_model("accounts.User")._meta.db_table
+    meetings = apps.get_model("governance.Meeting")._meta.db_table
+    with psycopg.connect(**dsn) as importer, psycopg.connect(**dsn, autocommit=True) as other:
+        with importer.cursor() as cur:
+            cur.execute(f"UPDATE {figures} SET id = id WHERE false")  # noqa: S608 (model table names)
+        other.execute("SET lock_timeout = '2s'")
+        other.execute(f"UPDATE {users} SET last_login = now() WHERE false")  # noqa: S608
+        other.execute(f"UPDATE {meetings} SET id = id WHERE false")  # noqa: S608
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other.execute(f"UPDATE {figures} SET id = id WHERE false")  # noqa: S608
+        importer.rollback()

@@ -11,7 +11,7 @@ import pytest
 
 from saferhub.core.disclosure import SMALL_TEXT
 from saferhub.core.generations import installed_triggers
-from saferhub.core.hub_generation import GENERATION, watched_tables
+from saferhub.core.hub_generation import WATCHED_APPS, counter_of, watched_tables
 from saferhub.framework.models import Indicator
 from tests.integration.performance.test_suppression import district_with_small_latest, member_of, small_counts
 
@@ -74,5 +74,6 @@ def test_each_cached_response_has_its_own_nonce_and_gzip_reads_the_same(client, 
 
 
 def test_every_table_of_the_watched_parts_bumps_the_hub_counter():
-    assert installed_triggers(name=GENERATION) == set(watched_tables())
+    for label in WATCHED_APPS:
+        assert installed_triggers(name=counter_of(label)) == set(watched_tables(label)), label
     assert "core_auditevent" not in watched_tables() and "core_changecounter" not in watched_tables()
