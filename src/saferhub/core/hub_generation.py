@@ -22,7 +22,6 @@ from typing import Any
 
 from django.apps import apps
 
-
 WATCHED_APPS = (
     "core",
     "accounts",
@@ -46,10 +45,10 @@ def counter_of(label: str) -> str:
     return f"hub_{label}"
 
 
-def watched_tables(label: str | None = None) -> list[str]:
-    """The database tables whose writes bump a part's counter (``label``), or any hub counter."""
+def watched_tables(part: str | None = None) -> list[str]:
+    """The database tables whose writes bump a part's counter (``part``), or any hub counter."""
     tables = []
-    for label in [label] if label else WATCHED_APPS:
+    for label in [part] if part else WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
             history = hasattr(model, "instance_type")  # django-simple-history's Historical… models
             if model._meta.label in UNWATCHED or not model._meta.managed or history:
