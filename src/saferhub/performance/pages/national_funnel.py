@@ -71,7 +71,9 @@ def national_funnel(
     if funnel is None:
         return {"note": f"No funnel plot of all areas for {words}: the limits cannot be computed."}
     title = indicator.title + (" per 1,000 people" if is_count else "")
-    chart = charts.funnel_plot(title=f"{title}, every area in England and Wales", funnel=funnel, period=words)
+    chart = charts.funnel_plot(
+        title=f"{title}, every area in England and Wales with a value", funnel=funnel, period=words
+    )
     chart = dataclasses.replace(chart, id="funnel-national", spec=_ringed(chart.spec, funnel, area.code))
     hidden = len(members) - len(shown)
     return {
