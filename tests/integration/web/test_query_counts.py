@@ -50,7 +50,7 @@ PAGES: dict[str, tuple[str, str, int]] = {
     "indicator page (performance)": (f"/performance/indicators/qc-crime/?area={HARLOW}", "anon", 16),
     "why page": (f"/performance/why/qc-crime/{HARLOW}/", "anon", 8),
     "areas list": ("/areas/", "anon", 4),
-    "area profile": (f"/areas/{HARLOW}/", "anon", 12),
+    "area profile": (f"/areas/{HARLOW}/", "anon", 18),
     "maps": ("/maps/?indicator=qc-crime", "anon", 15),
     "API series": (f"/api/indicators/qc-crime/series?area={HARLOW}", "anon", 15),
     "API series (CSV)": (f"/api/indicators/qc-crime/series?area={HARLOW}&format=csv", "anon", 15),
