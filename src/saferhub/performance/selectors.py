@@ -272,17 +272,6 @@ def peer_areas(*, area: Area) -> QuerySet[Area]:
     return peers
 
 
-def peer_latest_values(
-    *, peers: QuerySet[Area], indicator_ids: list[int]
-) -> list[tuple[int, str, str, float | None, float | None]]:
-    """(indicator id, area code, period, value, numerator) of each peer's latest value (one query)."""
-    return list(
-        IndicatorSummary.objects.filter(
-            area__in=peers, indicator__in=indicator_ids, latest_value__isnull=False
-        ).values_list("indicator_id", "area__code", "latest_period_label", "latest_value", "latest_numerator")
-    )
-
-
 def crime_type_values(*, area: Area) -> list[tuple[str, str, str, str, float | None, float | None]]:
     """(slug, title, value type, period, value, numerator) of the area's monthly ``crime-<type>`` and
     anti-social behaviour values."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
 from saferhub.core.codes import period_words
 from saferhub.core.errors import SaferhubError
 from saferhub.geography.models import Area
@@ -116,20 +114,3 @@ def _outcome(
     except SaferhubError:
         polarity = None
     return str(stats_compare.compare_one(lower, upper, benchmark, polarity, value=value, confidence=0.95).outcome.value)
-
-
-def peer_values(
-    *, peers: QuerySet[Area], indicator_ids: list[int], period: str
-) -> list[tuple[int, str, str, float | None, float | None]]:
-    """(indicator id, area code, period, value, numerator) of each peer's value: its latest, or for
-    ``period``."""
-    if not period:
-        return selectors.peer_latest_values(peers=peers, indicator_ids=indicator_ids)
-    codes = list(peers.values_list("code", flat=True))
-    return [
-        (ind, code, period, value, numerator)
-        for ind, code, value, _, _, numerator in selectors.values_at(
-            indicator_ids=indicator_ids, area_codes=codes, period=period
-        )
-        if value is not None
-    ]
