@@ -66,7 +66,8 @@ print(json.dumps({
 """
 
 
-def _child_env(workdir: Path) -> dict[str, str]:
+def child_env(workdir: Path) -> dict[str, str]:
+    """The environment of a benchmark's child process: its own SQLite database and record store."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -90,7 +91,7 @@ def run_import(folder: Path, workdir: Path) -> dict[str, float]:
         [sys.executable, str(script), str(folder)],
         check=False,
         cwd=REPO,
-        env=_child_env(workdir),
+        env=child_env(workdir),
         capture_output=True,
         text=True,
     )

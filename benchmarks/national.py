@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -36,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.ingest import child_env
 from benchmarks.report import record
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,26 +102,18 @@ print(counts["len"].sum())
 """
 
 
-def _env(workdir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-        "SAFERHUB_RECORD_STORE": str(workdir / "records"),
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}",
-        "PYTHONPYCACHEPREFIX": str(workdir.parent / "pycache"),
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def _run(script: str, args: list[str], workdir: Path) -> tuple[str, float]:
     """Run ``script`` in a fresh Python; its last line of output and the wall time of the process."""
     path = workdir / f"script-{abs(hash(script))}.py"
     path.write_text(script)
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, str(path), *args], check=False, cwd=REPO, env=_env(workdir), capture_output=True, text=True
+        [sys.executable, str(path), *args],
+        check=False,
+        cwd=REPO,
+        env=child_env(workdir),
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
