@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 
@@ -35,6 +34,7 @@ from saferhub.core.errors import SaferhubError
 from saferhub.core.generations import generation
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary, Population
 from saferhub.geography.selectors import csp_areas_in
+from saferhub.incidents.configured import record_store
 from saferhub.incidents.store import RecordStore
 from saferhub.performance.models import GENERATION
 
@@ -53,10 +53,6 @@ TYPE_COUNTS_NOTE = (
     "neighbourhood totals and district figures published elsewhere they could give away counts of fewer than 5. "
     "The map and table show which neighbourhoods are hot and cold spots."
 )
-
-
-def record_store() -> RecordStore:
-    return RecordStore(settings.SAFERHUB_RECORD_STORE)
 
 
 def _key(kind: str, parts: Iterable[Any]) -> str:

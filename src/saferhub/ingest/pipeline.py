@@ -30,6 +30,7 @@ from django.utils import timezone
 from saferhub.core.audit import audit_record
 from saferhub.core.errors import SaferhubError
 from saferhub.framework.models import Indicator
+from saferhub.incidents.configured import record_store
 from saferhub.incidents.store import Manifest, PartitionKey, RecordStore, StoreTransaction, remove_tree
 from saferhub.ingest.computed import computed_rows, computed_slugs
 from saferhub.ingest.geo import geography_for_import, register_geography
@@ -60,7 +61,6 @@ from saferhub.ingest.types import (
     Progress,
     StageResult,
     limits,
-    record_store,
 )
 from saferhub.measures.services import indicator_values_write
 from saferhub.performance.services import performance_refresh

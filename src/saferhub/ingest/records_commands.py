@@ -61,18 +61,17 @@ def counts(
 ) -> None:
     """Record counts grouped by area, month, type and more (rows outside any area show as (outside)…)."""
     setup_django()
-    from django.conf import settings
 
     from saferhub.core.errors import ValidationProblem
     from saferhub.core.exports import csv_text
-    from saferhub.incidents.store import RecordStore
+    from saferhub.incidents.configured import record_store
     from saferhub.sharing.audit import sharing_read_note
 
     names = [b.strip() for b in by.split(",") if b.strip()]
     unknown = [n for n in names if n not in GROUPINGS]
     if unknown:
         raise ValidationProblem(f"--by {', '.join(unknown)}: choose from {', '.join(GROUPINGS)}")
-    store = RecordStore(settings.SAFERHUB_RECORD_STORE)
+    store = record_store()
     rows = store.grouped_counts(
         by=[GROUPINGS[n] for n in names],
         sources=list(sources) or None,

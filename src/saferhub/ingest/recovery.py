@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from saferhub.incidents.configured import record_store
 from saferhub.incidents.store import pid_alive
 from saferhub.ingest.models import Import
-from saferhub.ingest.types import record_store
 
 # A staged import nobody confirms is thrown away after this long.
 STAGED_IMPORT_LIFETIME = timedelta(days=7)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from saferhub.accounts.models import User
 from saferhub.core.errors import SaferhubError, ValidationProblem
 from saferhub.core.exports import export_safe_cell
+from saferhub.incidents.configured import record_store
 from saferhub.incidents.store import sql_literal
 from saferhub.ingest.fetch import Fetcher, FetchResult, plan, recent_months
 from saferhub.ingest.models import Import
@@ -31,7 +32,6 @@ from saferhub.ingest.pipeline import (
     Progress,
     confirm_import,
     discard_import,
-    record_store,
     run_import,
 )
 from saferhub.ingest.problems import AlreadyImported

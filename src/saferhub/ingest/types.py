@@ -6,14 +6,12 @@ runs an import, so importers, the pipeline, recovery and services can all depend
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import duckdb
 from django.conf import settings
-from django.db import connection
 
 from saferhub.incidents.store import Manifest, RecordStore, StoreTransaction
 from saferhub.ingest.geo import Geography
@@ -22,34 +20,6 @@ from saferhub.ingest.models import Import
 from saferhub.ingest.problems import Rejections
 
 Progress = Callable[[int, int, str], None]
-
-
-# Any fixed number: the PostgreSQL advisory lock that serialises record-store commits across machines.
-STORE_COMMIT_LOCK = 0x5AFE_4EC0
-
-
-@contextlib.contextmanager
-def database_lock() -> Iterator[None]:
-    """Held while an import commits to a store on object storage, so that web and worker machines
-    sharing one bucket commit one at a time (the store's own file lock covers one machine only)."""
-    if connection.vendor != "postgresql":
-        yield  # SQLite: one machine, and the store's file lock is enough
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [STORE_COMMIT_LOCK])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [STORE_COMMIT_LOCK])
-
-
-def record_store() -> RecordStore:
-    url = str(settings.SAFERHUB_RECORD_STORE)
-    remote = url.startswith("s3://")
-    return RecordStore(
-        url, cache_dir=getattr(settings, "SAFERHUB_RECORD_CACHE", None), lock_factory=database_lock if remote else None
-    )
 
 
 def limits() -> Limits:

@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
@@ -22,7 +21,7 @@ from saferhub.core.suppressions import FigureKey, hidden_figures
 from saferhub.delivery.models import Action
 from saferhub.framework.models import Framework, Indicator, IndicatorMembership, Target
 from saferhub.geography.models import CSP_AREA_TYPES, Area, Boundary
-from saferhub.incidents.store import RecordStore
+from saferhub.incidents.configured import record_store
 from saferhub.measures.models import IndicatorValue
 from saferhub.performance.models import IndicatorSummary
 
@@ -329,7 +328,7 @@ def record_counts(
     """Counts of police.uk street records from the record store; [] when the store has none. Kept in
     the cache until the store's next commit (keyed by the manifest's stamp)."""
     try:
-        store = RecordStore(settings.SAFERHUB_RECORD_STORE)
+        store = record_store()
         stamp = store.stamp()
         if not stamp:
             return []

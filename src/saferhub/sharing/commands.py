@@ -80,7 +80,7 @@ def purge(dry_run: bool) -> None:
     setup_django()
     from django.utils import timezone
 
-    from saferhub.ingest.types import record_store
+    from saferhub.incidents.configured import record_store
     from saferhub.sharing.retention import records_purge
 
     # The storage-URL aware store (a folder or s3://), with the lock every machine shares.

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 
-from saferhub.incidents.store import RecordStore
+from saferhub.incidents.configured import record_store
 
 
 def check_database() -> tuple[bool, str]:
@@ -20,7 +19,7 @@ def check_database() -> tuple[bool, str]:
 
 def check_record_store() -> tuple[bool, str]:
     try:
-        RecordStore(settings.SAFERHUB_RECORD_STORE).check()
+        record_store().check()
     except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}".splitlines()[0]
     return True, "duckdb"

@@ -29,7 +29,6 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +37,7 @@ from django.utils import timezone
 from saferhub.core.errors import SaferhubError
 from saferhub.core.generations import generations
 from saferhub.core.hub_generation import HUB_COUNTERS
+from saferhub.incidents.configured import record_store
 from saferhub.performance.models import GENERATION as PERFORMANCE
 
 # URL names (``namespace:name``) of the public pages kept whole for signed-out readers.
@@ -88,10 +88,8 @@ def gzip_join(parts: list[tuple[bytes, bytes]], between: bytes) -> bytes:
 
 
 def _record_store_stamp() -> str:
-    from saferhub.incidents.store import RecordStore
-
     try:
-        return RecordStore(settings.SAFERHUB_RECORD_STORE).stamp()
+        return record_store().stamp()
     except (SaferhubError, OSError):  # no store (or an unreadable one): no records
         return ""
 

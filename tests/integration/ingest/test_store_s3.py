@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from saferhub.incidents.store import RecordStore
 from saferhub.ingest import pipeline
 from saferhub.ingest.models import Import
+from saferhub.ingest.records_commands import command as records_command
 from saferhub.ingest.services import police_uk_import
+from saferhub.performance.selectors import record_counts
 from tests.integration.ingest.conftest import database_state, street_file, street_row
 from tests.s3server import moto_server, s3_url
 
@@ -75,3 +80,16 @@ def test_an_import_stopped_after_its_database_commit_is_rolled_forward_on_object
     assert Import.objects.latest("id").status == Import.Status.COMMITTED
     assert s3_store.grouped_counts(by=["category"]) == [("Drugs", 1)]
     assert s3_store.staged_tokens() == []
+
+
+def test_the_web_side_reads_the_same_object_storage_the_import_wrote(essex_geography, s3_store, tmp_path, client):
+    """Pages, the health check and the records command open the configured store (a storage URL), not a
+    local folder of that name: after an import to object storage, each of them sees its records."""
+    police_uk_import(paths=[street_file(tmp_path, [street_row(), street_row(crime_type="Drugs")])])
+    health = client.get("/healthz").json()["checks"]["record_store"]
+    assert health["status"] == "ok"
+    assert record_counts(by=["month", "area"]) == [("2024-01", "E07000066", 2)]
+    assert not (tmp_path / "s3:").exists() and not Path("s3:").exists()  # no local folder named after the URL
+    result = CliRunner().invoke(records_command, ["counts", "--by", "category", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "Drugs,1" in result.output.replace(" ", "")

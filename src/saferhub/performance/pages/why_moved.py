@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.text import slugify
 
@@ -33,7 +32,7 @@ from saferhub.core.codes import parse_period, period_words
 from saferhub.core.errors import SaferhubError
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import CSP_AREA_TYPES, Area
-from saferhub.incidents.store import RecordStore
+from saferhub.incidents.configured import record_store
 from saferhub.measures.definitions import parse_definition
 from saferhub.performance import selectors
 
@@ -155,7 +154,7 @@ def _columns(basis: Basis, by: list[str]) -> list[str]:
 def _grouped(basis: Basis, *, by: list[str], months: list[str], where: dict[str, list[str]]) -> list[tuple[Any, ...]]:
     """Record counts grouped in DuckDB by month and ``by``, cached until the store's next commit."""
     try:
-        store = RecordStore(settings.SAFERHUB_RECORD_STORE)
+        store = record_store()
         stamp = store.stamp()
         if not stamp:
             return []
