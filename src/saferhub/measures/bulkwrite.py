@@ -134,7 +134,10 @@ def values_update(columns: Columns, *, now: datetime, user_id: int | None) -> No
     data = _adapted(columns, now=now, stamped=("updated_at",), count=count)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE TEMP TABLE saferhub_value_changes (LIKE {TABLE}) ON COMMIT DROP")
+            cursor.execute(  # the columns' types, none of their constraints
+                f"CREATE TEMP TABLE saferhub_value_changes ON COMMIT DROP AS SELECT {_quoted(names)} FROM {TABLE}"
+                " WITH NO DATA"
+            )
             _copy(cursor, "saferhub_value_changes", names, _rows(data, names))
             sets = ", ".join(f"{connection.ops.quote_name(n)} = c.{connection.ops.quote_name(n)}" for n in UPDATED)
             cursor.execute(f"UPDATE {TABLE} t SET {sets} FROM saferhub_value_changes c WHERE t.id = c.id")
