@@ -52,6 +52,7 @@ CURRENT_CRIME_TYPES = (
     "Vehicle crime",
     "Violence and sexual offences",
 )
+CURRENT_SLUGS = frozenset(f"crime-{slugify(c)}" for c in CURRENT_CRIME_TYPES)
 # Rates per 1,000 are written for the headline counts; each crime type has its count only.
 RATE_SLUGS = {"all-crime", "anti-social-behaviour", "road-casualties", "ksi-casualties", "slight-casualties"}
 
@@ -155,11 +156,17 @@ def affected_months(ctx: Context, *, source: str, dataset: str, view: Manifest) 
 # --- areas and populations ---------------------------------------------------------------------
 
 
+# Areas indicators are counted for; records are assigned to districts and unitaries, never to these.
+SMALL_AREA_TYPES = (AreaType.WARD, AreaType.MSOA, AreaType.LSOA)
+
+
 class AreaBook:
-    """The hub's areas and populations, loaded once per aggregation."""
+    """The hub's areas that indicators are counted for (not its tens of thousands of LSOAs, wards and
+    MSOAs) and their populations, loaded once per aggregation."""
 
     def __init__(self) -> None:
-        self.areas = {a.code: a for a in Area.objects.all().only("code", "area_type", "parent_id", "name")}
+        wanted = Area.objects.exclude(area_type__in=SMALL_AREA_TYPES)
+        self.areas = {a.code: a for a in wanted.only("code", "area_type", "parent_id", "name")}
         by_pk = {a.pk: a for a in self.areas.values()}
         self.parent = {
             a.code: by_pk[a.parent_id].code for a in self.areas.values() if a.parent_id and a.parent_id in by_pk
@@ -170,7 +177,8 @@ class AreaBook:
             if a.area_type in CSP_AREA_TYPES and parent and self.areas[parent].area_type == AreaType.COUNTY:
                 self.counties[parent].add(a.code)
         self.populations: dict[str, dict[int, int]] = defaultdict(dict)
-        for code, year, value in Population.objects.values_list("area__code", "year", "value"):
+        populations = Population.objects.exclude(area__area_type__in=SMALL_AREA_TYPES)
+        for code, year, value in populations.values_list("area__code", "year", "value"):
             self.populations[code][year] = value
 
     def population(self, code: str, year: int) -> int | None:
@@ -239,18 +247,14 @@ def crime_indicator_rows(*, ctx: Context, stage: StageResult, view: Manifest) ->
     seen_categories = {
         crime_type_slug(c) for _, _, kind, c, _ in [*area_counts, *force_counts] if kind == "crime" and c
     }
+    # Every current type has a count (0 in a month with data but none of it); an old type only where seen.
+    written = [s for s in specs if not s.startswith("crime-") or s in seen_categories or s in CURRENT_SLUGS]
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for month, areas in sorted(covered.items()):
         year = int(month[:4])
         for code, low in sorted(areas.items()):
             values = counts.get((code, month), {})
-            for slug in specs:
-                if (
-                    slug.startswith("crime-")
-                    and slug not in seen_categories
-                    and slug not in {crime_type_slug(c) for c in CURRENT_CRIME_TYPES}
-                ):
-                    continue
+            for slug in written:
                 n = int(values.get(slug, 0))
                 row = {
                     "area": code,

@@ -4,6 +4,7 @@ page, map, export and report shows the same figures (compute once, render many).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from saferhub.core.audit import audit_record
 from saferhub.core.codes import parse_period
 from saferhub.core.errors import ValidationProblem
 from saferhub.framework.models import Indicator, ValueType
 from saferhub.geography.models import Area
+from saferhub.measures.bulkwrite import Columns, values_insert, values_update
 from saferhub.measures.models import IndicatorValue
 from saferhub.stats import intervals
 
@@ -121,7 +122,6 @@ def value_with_interval(
 
 _RATE_TYPES = (ValueType.RATE_PER_1000, ValueType.RATE_PER_100000)
 _LIMITS = ("lower_95", "upper_95", "lower_998", "upper_998")
-BATCH = 2000  # rows per INSERT or UPDATE statement (SQLite's own limit on parameters may lower it)
 
 
 def _column(values: list[float | None]) -> NDArray[np.float64]:
@@ -216,8 +216,8 @@ def indicator_values_write(
     written and the summary says what would change (the preview before an upload is confirmed).
 
     Set-based: intervals are worked out a column at a time, the stored values are read in one query,
-    and new and changed values are written, with their history, in batches
-    (``bulk_create_with_history`` / ``bulk_update_with_history``). The first refused row is named as
+    and new and changed values are written, with their history, straight from columns
+    (``measures.bulkwrite``: ``executemany`` on SQLite, ``COPY`` on PostgreSQL). The first refused row is named as
     a row-by-row write would name it.
     """
     codes = {r["area"] for r in rows if isinstance(r.get("area"), str)}
@@ -285,8 +285,9 @@ def indicator_values_write(
             "pk", "area_id", "period_label", "breakdown", *_COMPARED_FIELDS
         )
     }
-    new: list[IndicatorValue] = []
-    updates: dict[int, dict[str, Any]] = {}  # pk → the fields that change
+    new: Columns = defaultdict(list)  # one list per column of the rows to insert
+    updates: Columns = defaultdict(list)  # … and of the stored rows to overwrite, by id
+    import_id = getattr(source_import, "pk", source_import)
     for i, ((area, period, breakdown), row) in enumerate(zip(keys, rows, strict=False)):
         values = {name: column[i] for name, column in fields.items()}
         values.update(
@@ -302,55 +303,35 @@ def indicator_values_write(
         if current is None:
             summary.created += 1
             summary.changes.append({"change": "new", **change, "old": None})
-            if not dry_run:
-                new.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        area=area,
-                        period_label=period.label,
-                        breakdown=breakdown,
-                        source_import=source_import,
-                        **values,
-                    )
-                )
-            continue
-        changed = {f: values[f] for f in _COMPARED_FIELDS if current[f] != values[f]}
-        if not changed:
+            target = new
+            for name, value in (
+                ("indicator_id", indicator.pk),
+                ("area_id", area.pk),
+                ("period_label", period.label),
+                ("breakdown", breakdown),
+            ):
+                new[name].append(value)
+        elif any(current[f] != values[f] for f in _COMPARED_FIELDS):
+            summary.updated += 1
+            summary.changes.append({"change": "changed", **change, "old": current["value"]})
+            target = updates
+            updates["id"].append(current["pk"])
+        else:
             summary.unchanged += 1
             continue
-        summary.updated += 1
-        summary.changes.append({"change": "changed", **change, "old": current["value"]})
-        updates[current["pk"]] = changed
+        target["source_import_id"].append(import_id)
+        for name in _COMPARED_FIELDS:
+            target[name].append(values[name])
     if not dry_run and (new or updates):
-        _write(new, updates, source_import=source_import)
-        audit_record(
-            actor=actor,
-            action="indicator_values.write",
-            obj=indicator,
-            created=summary.created,
-            updated=summary.updated,
-        )
-    return summary
-
-
-def _write(new: list[IndicatorValue], updates: dict[int, dict[str, Any]], *, source_import: Any) -> None:
-    """Insert ``new`` and apply ``updates`` (pk → changed fields), each with its history rows."""
-    user = _history_user()
-    with transaction.atomic():
-        if new:
-            bulk_create_with_history(new, IndicatorValue, batch_size=BATCH, default_user=user)
-        if updates:
-            now = timezone.now()
-            objects = IndicatorValue.objects.in_bulk(list(updates))
-            changed_fields: set[str] = set()
-            for pk, changed in updates.items():
-                obj = objects[pk]
-                for name, value in changed.items():
-                    setattr(obj, name, value)
-                obj.source_import = source_import
-                obj.updated_at = now
-                changed_fields.update(changed)
-            fields = [f for f in _COMPARED_FIELDS if f in changed_fields] + ["source_import", "updated_at"]
-            bulk_update_with_history(
-                list(objects.values()), IndicatorValue, fields, batch_size=BATCH, default_user=user
+        with transaction.atomic():
+            now, user = timezone.now(), _history_user()
+            values_insert(new, now=now, user_id=getattr(user, "pk", None))
+            values_update(updates, now=now, user_id=getattr(user, "pk", None))
+            audit_record(
+                actor=actor,
+                action="indicator_values.write",
+                obj=indicator,
+                created=summary.created,
+                updated=summary.updated,
             )
+    return summary
