@@ -151,12 +151,13 @@ def matrix(request: HttpRequest, code: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     area, partnership = found
+    stamp = record_store().stamp()  # before the years are read: a page is never kept under a newer stamp
     errors: dict[str, str] = {}
     store, years, year = _shown(request, errors)
     _note_read(request, area, year)
     return member_page(
         request,
-        audience=(partnership.pk, access_role(request.user, partnership), store.root, store.stamp()),
+        audience=(partnership.pk, access_role(request.user, partnership), store.root, stamp),
         build=lambda token: _page(
             request, area, partnership, store=store, years=years, year=year, errors=errors, csrf_token=token
         ),

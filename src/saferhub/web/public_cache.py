@@ -8,7 +8,8 @@ cache under a key of the address (path and query), the host, the day, the hub's 
 to any table those pages show bumps a counter, so the next reader gets a fresh render.
 
 Never cached: a signed-in reader's page (members may see small numbers, private partnerships and
-edit links; their expensive parts have their own caches keyed by what they may see), anything but
+edit links; the priority matrix and the board pack are kept per partnership and role by
+``saferhub.core.member_page``, other pages' expensive parts by what the reader may see), anything but
 a GET answered 200 as HTML, a page with messages to show, one that set a cookie or used the CSRF
 token (a form that posts), and one that changed the session. The page's CSP nonce is taken out of
 the stored copy and each reader's own nonce put back, so every response keeps its own nonce.
