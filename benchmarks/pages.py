@@ -176,14 +176,14 @@ def serve(env: dict[str, str], workers: int):
             proc.kill()
 
 
-def fetch(url: str, cookie: str = "") -> tuple[float, int]:
+def fetch(url: str, cookie: str = "", timeout: float = 60) -> tuple[float, int]:
     """One GET as a browser sends it (gzip accepted; the member's session cookie if given)."""
     headers = {"Accept-Encoding": "gzip"}
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout) as response:
             response.read()
             status = response.status
     except urllib.error.HTTPError as exc:
@@ -364,8 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         results = {}
         with serve(env, args.workers) as base:
             for url, who in pages.values():  # warm each worker's caches and connections
-                for _ in range(4 * args.workers):
-                    fetch(base + url, cookie if who == "member" else "")
+                for _ in range(4 * args.workers):  # (a first render may take minutes on a loaded machine)
+                    fetch(base + url, cookie if who == "member" else "", timeout=600)
             for name, (url, who) in pages.items():
                 results[name] = measure(
                     base + url, requests=args.requests, clients=args.clients, cookie=cookie if who == "member" else ""

@@ -17,15 +17,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from saferhub.accounts.access import access_has_role, access_require
+from saferhub.accounts.access import access_has_role, access_require, access_role
 from saferhub.accounts.models import Partnership, Role
 from saferhub.assessment.matrix_decisions import DECIDES, priorities_decide, weights_set
 from saferhub.assessment.matrix_services import matrix_years, partnership_matrix, theme_labels
 from saferhub.assessment.scoring import CRITERIA, CRITERION_LABELS, DEFAULT_WEIGHTS, MAX_WEIGHT, THEMES
 from saferhub.assessment.spatial import NO_RECORDS_HELP, record_store
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.member_page import member_page
 from saferhub.core.page_cache import cached
 from saferhub.geography.models import Area
+from saferhub.incidents.store import RecordStore
 from saferhub.sharing.audit import sharing_read_note
 
 
@@ -47,6 +49,21 @@ def _year(request: HttpRequest, years: list[int], errors: dict[str, str]) -> int
     return int(raw)
 
 
+def _shown(request: HttpRequest, errors: dict[str, str]) -> tuple[RecordStore, list[int], int | None]:
+    """The record store, its years and the year asked for (an error in ``errors`` if it has none)."""
+    store = record_store()
+    years = matrix_years(store)
+    return store, years, _year(request, years, errors)
+
+
+def _note_read(request: HttpRequest, area: Area, year: int | None) -> None:
+    """Every view of a year's matrix is a read of the police.uk records, audited on every request."""
+    if year:
+        sharing_read_note(
+            user=request.user, sources=["police-uk"], what="Priority matrix", areas=[area.code], periods=str(year)
+        )
+
+
 def _render(
     request: HttpRequest,
     area: Area,
@@ -55,15 +72,26 @@ def _render(
     errors: dict[str, str] | None = None,
     posted: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The page again after a form's error (not kept: it shows what was posted)."""
     errors = dict(errors or {})
-    store = record_store()
-    years = matrix_years(store)
-    year = _year(request, years, errors)
+    store, years, year = _shown(request, errors)
+    _note_read(request, area, year)
+    return _page(request, area, partnership, store=store, years=years, year=year, errors=errors, posted=posted)
+
+
+def _page(
+    request: HttpRequest,
+    area: Area,
+    partnership: Partnership,
+    *,
+    store: RecordStore,
+    years: list[int],
+    year: int | None,
+    errors: dict[str, str],
+    posted: dict[str, Any] | None = None,
+    csrf_token: str | None = None,
+) -> HttpResponse:
     matrix = _matrix(store, area=area, year=year, partnership=partnership) if year else None
-    if matrix is not None:
-        sharing_read_note(
-            user=request.user, sources=["police-uk"], what="Priority matrix", areas=[area.code], periods=str(year)
-        )
     current = matrix.decision.priorities if matrix and matrix.decision else (matrix.proposed if matrix else [])
     context = {
         "area": area,
@@ -88,6 +116,8 @@ def _render(
         "decided_labels": theme_labels(matrix.decision.priorities) if matrix and matrix.decision else [],
         "help": NO_RECORDS_HELP,
     }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     return render(request, "assessment/matrix.html", context, status=400 if errors else 200)
 
 
@@ -112,11 +142,26 @@ def _member(request: HttpRequest, code: str) -> tuple[Area, Partnership] | HttpR
 
 
 def matrix(request: HttpRequest, code: str) -> HttpResponse:
-    """The partnership's priority matrix for a year: every theme's five scores with their inputs."""
+    """The partnership's priority matrix for a year: every theme's five scores with their inputs.
+
+    Access and the read audit are decided on every request; the page itself is rendered once per
+    change of the data (the hub's counters and the record store's stamp) for each role in the
+    partnership, and sent with the reader's own CSRF token (``member_page``)."""
     found = _member(request, code)
     if isinstance(found, HttpResponse):
         return found
-    return _render(request, *found)
+    area, partnership = found
+    stamp = record_store().stamp()  # before the years are read: a page is never kept under a newer stamp
+    errors: dict[str, str] = {}
+    store, years, year = _shown(request, errors)
+    _note_read(request, area, year)
+    return member_page(
+        request,
+        audience=(partnership.pk, access_role(request.user, partnership), store.root, stamp),
+        build=lambda token: _page(
+            request, area, partnership, store=store, years=years, year=year, errors=errors, csrf_token=token
+        ),
+    )
 
 
 def _writer(request: HttpRequest, code: str) -> tuple[Area, Partnership] | HttpResponse:

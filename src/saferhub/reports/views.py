@@ -12,9 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from saferhub.accounts.access import access_has_role, access_public_read, access_require
+from saferhub.accounts.access import access_has_role, access_public_read, access_require, access_role
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.member_page import member_page
 from saferhub.core.page_cache import cached
 from saferhub.governance.models import Meeting
 from saferhub.governance.selectors import meeting_get
@@ -54,18 +55,27 @@ def _live_pack(request: HttpRequest, meeting: Meeting) -> RenderedPack:
 
 @login_required
 def pack(request: HttpRequest, pk: int) -> HttpResponse:
-    """The pack as it stands today, from live data, read as the public will read it."""
+    """The pack as it stands today, from live data, read as the public will read it.
+
+    Access is decided on every request; the page (128 KB of pack, compressed once) is rendered once
+    per change of the data for each role in the partnership, and sent with the reader's own CSRF
+    token (``member_page``)."""
     meeting = _meeting(request, pk)
-    rendered = _live_pack(request, meeting)
-    return render(
+    partnership = meeting.partnership
+    return member_page(
         request,
-        "reports/pack.html",
-        {
-            "meeting": meeting,
-            "body": rendered.html,
-            "published": published_packs(meeting=meeting),
-            "can_publish": access_has_role(request.user, meeting.partnership, Role.ADMINISTRATOR),
-        },
+        audience=(partnership.pk, access_role(request.user, partnership)),
+        build=lambda token: render(
+            request,
+            "reports/pack.html",
+            {
+                "meeting": meeting,
+                "body": _live_pack(request, meeting).html,
+                "published": published_packs(meeting=meeting),
+                "can_publish": access_has_role(request.user, partnership, Role.ADMINISTRATOR),
+                "csrf_token": token,
+            },
+        ),
     )
 
 

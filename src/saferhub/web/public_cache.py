@@ -8,24 +8,19 @@ cache under a key of the address (path and query), the host, the day, the hub's 
 to any table those pages show bumps a counter, so the next reader gets a fresh render.
 
 Never cached: a signed-in reader's page (members may see small numbers, private partnerships and
-edit links; their expensive parts have their own caches keyed by what they may see), anything but
+edit links; the priority matrix and the board pack are kept per partnership and role by
+``saferhub.core.member_page``, other pages' expensive parts by what the reader may see), anything but
 a GET answered 200 as HTML, a page with messages to show, one that set a cookie or used the CSRF
 token (a form that posts), and one that changed the session. The page's CSP nonce is taken out of
 the stored copy and each reader's own nonce put back, so every response keeps its own nonce.
 
-Compressing a large page costs more than reading it from the cache (about 6 ms for the 220 KB of an
-indicator page), so the stored copy is compressed once too: the parts between the nonces as
-separate deflate blocks (``gzip_parts``), and each response's gzip stream is those blocks with the
-reader's nonce compressed in its own block between them (``gzip_join``): a valid single gzip member,
-and the nonce shares no compression context with the page.
+The stored copy is also compressed once (``saferhub.core.stored_page``): the parts between the nonces
+as separate deflate blocks, joined for each response with the reader's nonce in its own block.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import struct
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +32,7 @@ from django.utils import timezone
 from saferhub.core.errors import SaferhubError
 from saferhub.core.generations import generations
 from saferhub.core.hub_generation import HUB_COUNTERS
+from saferhub.core.stored_page import StoredPage
 from saferhub.incidents.configured import record_store
 from saferhub.performance.models import GENERATION as PERFORMANCE
 
@@ -57,34 +53,6 @@ CACHED_VIEWS = frozenset(
     }
 )
 CACHE_SECONDS = 6 * 60 * 60
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
-_FINAL_EMPTY_BLOCK = b"\x03\x00"
-
-
-def _deflate_block(data: bytes) -> bytes:
-    """``data`` as raw deflate blocks ending on a byte boundary, none of them final."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-
-
-def gzip_parts(parts: list[bytes]) -> list[tuple[bytes, bytes]]:
-    """Each part with its deflate blocks, compressed once."""
-    return [(part, _deflate_block(part)) for part in parts]
-
-
-def gzip_join(parts: list[tuple[bytes, bytes]], between: bytes) -> bytes:
-    """One gzip stream of the parts joined by ``between`` (compressed here: it is short)."""
-    middle = _deflate_block(between)
-    crc, size, out = 0, 0, [_GZIP_HEADER]
-    for i, (raw, deflated) in enumerate(parts):
-        if i:
-            out.append(middle)
-            crc, size = zlib.crc32(between, crc), size + len(between)
-        out.append(deflated)
-        crc, size = zlib.crc32(raw, crc), size + len(raw)
-    out += [_FINAL_EMPTY_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
-    return b"".join(out)
 
 
 def _record_store_stamp() -> str:
@@ -102,7 +70,7 @@ def page_key(request: HttpRequest) -> str:
         *generations([*HUB_COUNTERS, PERFORMANCE]),
         _record_store_stamp(),
     )
-    return "saferhub:public-page:" + hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    return "saferhub:public-page:v2:" + hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
 
 
 def _eligible(request: HttpRequest) -> bool:
@@ -138,14 +106,8 @@ class PublicPageCacheMiddleware:
         if stored is None:
             request._public_page_key = key  # type: ignore[attr-defined]  # stored on the way out
             return None
-        content_type, charset, parts = stored
-        nonce = str(request.csp_nonce).encode(charset)  # type: ignore[attr-defined]
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            response = HttpResponse(gzip_join(parts, nonce), content_type=content_type)
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(nonce.join(raw for raw, _ in parts), content_type=content_type)
-        response["Vary"] = "Accept-Encoding"
+        nonce = str(request.csp_nonce)  # type: ignore[attr-defined]
+        response = stored.response({"nonce": nonce}, accept_encoding=request.headers.get("Accept-Encoding", ""))
         response["X-Saferhub-Page-Cache"] = "hit"
         return response
 
@@ -162,6 +124,5 @@ class PublicPageCacheMiddleware:
         ):
             return
         nonce = getattr(request, "_csp_nonce", None)
-        body = bytes(response.content)
-        parts = body.split(nonce.encode(response.charset)) if isinstance(nonce, str) else [body]
-        cache.set(key, (content_type, response.charset, gzip_parts(parts)), CACHE_SECONDS)
+        stored = StoredPage.of(response, {"nonce": nonce} if isinstance(nonce, str) else {})
+        cache.set(key, stored, CACHE_SECONDS)

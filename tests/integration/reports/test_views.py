@@ -4,14 +4,17 @@ figures (signed out too), never with a small count."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 from django.urls import reverse
 
 from saferhub.accounts.models import Role
 from saferhub.core.disclosure import is_small
+from saferhub.core.member_page import HIT, HIT_HEADER
 from saferhub.reports.models import PublishedPack
 from saferhub.reports.services import pack_publish
 from tests.factories import PartnershipFactory, PartnershipRoleFactory, sign_in
@@ -94,3 +97,48 @@ def test_a_private_partnerships_published_pack_is_for_its_members(client, pack_w
     member(partnership, Role.VIEWER, "reader")
     assert sign_in(client, "reader")
     assert client.get(url).status_code == 200
+
+
+def _tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+
+
+def test_the_live_pack_page_is_kept_per_role_with_each_readers_own_token(pack_world):
+    """The page is rendered once per change of the data for each partnership and role
+    (saferhub.core.member_page): a second administrator reads the kept page with their own token, a
+    viewer never gets the publish button, another partnership's member is refused, and publishing
+    (a write) empties it."""
+    meeting = pack_world["meeting"]
+    url = reverse("reports:pack", args=[meeting.pk])
+    # Every reader signs in first: a sign-in is a write (last_login), which empties the kept pages.
+    first, second, viewer, outsider = (Client(enforce_csrf_checks=True) for _ in range(4))
+    first.force_login(member(pack_world["partnership"], Role.ADMINISTRATOR, "secretary"))
+    second.force_login(member(pack_world["partnership"], Role.ADMINISTRATOR, "chair"))
+    viewer.force_login(member(pack_world["partnership"], Role.VIEWER, "reader"))
+    outsider.force_login(member(PartnershipFactory(slug="elsewhere"), Role.ADMINISTRATOR, "outsider"))
+    page = first.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert page.status_code == 200 and HIT_HEADER not in page.headers
+    html = gzip.decompress(page.content).decode()
+    assert "Publish the pack" in html and len(_tokens(html)) == 1
+
+    kept = second.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert kept.headers[HIT_HEADER] == HIT and kept.headers["Content-Encoding"] == "gzip"
+    kept_html = gzip.decompress(kept.content).decode()
+    assert "Publish the pack" in kept_html and len(_tokens(kept_html)) == 1
+    assert _tokens(kept_html).isdisjoint(_tokens(html))
+    stolen = second.post(reverse("reports:publish", args=[meeting.pk]), {"csrfmiddlewaretoken": _tokens(html).pop()})
+    assert stolen.status_code == 403 and not PublishedPack.objects.exists()
+
+    seen = viewer.get(url).content.decode()
+    assert "Publish the pack" not in seen and _tokens(seen).isdisjoint(_tokens(html) | _tokens(kept_html))
+
+    refused = outsider.get(url)
+    assert refused.status_code == 403 and HIT_HEADER not in refused.headers
+    assert Client().get(url).status_code == 302  # signed out: sign in
+
+    published = second.post(
+        reverse("reports:publish", args=[meeting.pk]), {"csrfmiddlewaretoken": _tokens(kept_html).pop()}
+    )
+    assert published.status_code == 302 and PublishedPack.objects.count() == 1
+    fresh = first.get(url)  # (the publisher has a message waiting: their page is never a kept one)
+    assert HIT_HEADER not in fresh.headers and "Version 1" in fresh.content.decode()

@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from saferhub.accounts.models import Role
+from saferhub.core.member_page import HIT, HIT_HEADER
 from saferhub.framework.models import IndicatorMembership, Theme, ValueType
 from saferhub.governance.models import Decision, Meeting
 from saferhub.performance.services import performance_refresh
@@ -96,6 +97,23 @@ def _counts(clients: dict[str, Client], meeting_pk: int) -> dict[str, tuple[int,
     return out
 
 
+# Members' pages kept whole per partnership and role (saferhub.core.member_page): the queries of a
+# kept page (session, user, the page's partnership, the reader's roles, the change counters and any
+# read audit), at most.
+KEPT: dict[str, int] = {"board pack page": 7, "assessment matrix": 7}
+
+
+def _kept_counts(clients: dict[str, Client], meeting_pk: int) -> dict[str, tuple[int, str]]:
+    out = {}
+    for name in KEPT:
+        url, who, _bound = PAGES[name]
+        clients[who].get(url.format(meeting=meeting_pk))  # renders and keeps the page
+        with CaptureQueriesContext(connection) as queries:
+            response = clients[who].get(url.format(meeting=meeting_pk))
+        out[name] = (len(queries), response.headers.get(HIT_HEADER, ""))
+    return out
+
+
 @pytest.fixture(scope="module")
 def counts(django_db_setup, django_db_blocker):
     """Each page's (queries, status) with small data and after the data grew."""
@@ -137,7 +155,7 @@ def counts(django_db_setup, django_db_blocker):
         _meeting_business(partnership, meeting, register, items=10, first_order=3)
         performance_refresh()
         large = _counts(clients, meeting.pk)
-        yield {"small": small, "large": large}
+        yield {"small": small, "large": large, "kept": _kept_counts(clients, meeting.pk)}
         transaction.set_rollback(True)
 
 
@@ -148,3 +166,10 @@ def test_the_pages_queries_do_not_grow_with_the_data(counts, page):
     assert (small_status, large_status) == (200, 200), f"{page}: status {small_status}, then {large_status}"
     assert large <= small, f"{page}: {small} queries with small data, {large} after the data grew"
     assert large <= bound, f"{page}: {large} queries, more than its bound of {bound}"
+
+
+@pytest.mark.parametrize("page", list(KEPT))
+def test_a_kept_members_page_costs_only_the_readers_own_queries(counts, page):
+    queries, hit = counts["kept"][page]
+    assert hit == HIT, f"{page}: not served from the kept copy"
+    assert queries <= KEPT[page], f"{page}: {queries} queries when kept, more than its bound of {KEPT[page]}"
