@@ -33,6 +33,7 @@ from saferhub.core import disclosure
 from saferhub.core.errors import SaferhubError
 from saferhub.geography.models import Area
 from saferhub.geography.selectors import csp_areas_in
+from saferhub.incidents.configured import record_store
 from saferhub.performance.pages.crime_table import crime_by_type_and_month
 
 #: (anchor, heading) in order; the contents list and the PDF's page numbers use these.
@@ -106,7 +107,7 @@ def priority_matrix_section(
                 for label in theme_labels(latest.priorities)
             ],
         }
-    matrix = partnership_matrix(store=spatial.record_store(), area=area, year=year, partnership=partnership)
+    matrix = partnership_matrix(store=record_store(), area=area, year=year, partnership=partnership)
     if not matrix.results:
         return None
     chosen = set(matrix.decision.priorities if matrix.decision else matrix.proposed)
@@ -170,7 +171,7 @@ def _costs(*, area: Area, months: list[str], public: bool) -> dict[str, Any]:
     if not sets:
         return {"missing": "No published unit costs with fatal, serious and slight casualties are loaded."}
     chosen = max(sets, key=lambda s: (s.price_year, s.slug))
-    store = spatial.record_store()
+    store = record_store()
     try:
         rows = store.grouped_counts(
             by=["severity"],
@@ -201,7 +202,7 @@ def document_build(*, area: Area, year: int, user: Any, public: bool) -> Documen
     """Everything the document shows for one partnership area and year, read as ``user`` may read it
     (``public``: small numbers suppressed, as the hub's pages)."""
     partnership = own_partnership(area)
-    store = spatial.record_store()
+    store = record_store()
     try:
         months = sorted(m for m in street_months(store) if m.startswith(f"{year}-"))
     except SaferhubError:

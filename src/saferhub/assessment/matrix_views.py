@@ -22,11 +22,12 @@ from saferhub.accounts.models import Partnership, Role
 from saferhub.assessment.matrix_decisions import DECIDES, priorities_decide, weights_set
 from saferhub.assessment.matrix_services import matrix_years, partnership_matrix, theme_labels
 from saferhub.assessment.scoring import CRITERIA, CRITERION_LABELS, DEFAULT_WEIGHTS, MAX_WEIGHT, THEMES
-from saferhub.assessment.spatial import NO_RECORDS_HELP, record_store
+from saferhub.assessment.spatial import NO_RECORDS_HELP
 from saferhub.core.errors import ValidationProblem
 from saferhub.core.member_page import member_page
 from saferhub.core.page_cache import cached
 from saferhub.geography.models import Area
+from saferhub.incidents.configured import record_store
 from saferhub.incidents.store import RecordStore
 from saferhub.sharing.audit import sharing_read_note
 

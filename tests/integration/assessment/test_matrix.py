@@ -21,9 +21,9 @@ from saferhub.assessment.matrix_services import partnership_matrix
 from saferhub.assessment.models import HarmIndex, HarmWeight, PriorityDecision, PriorityMatrix
 from saferhub.assessment.scoring import CRITERIA, THEMES_BY_KEY
 from saferhub.assessment.selectors import county_comparison, matrix_table, recomputed_for
-from saferhub.assessment.spatial import record_store
 from saferhub.core.errors import ValidationProblem
 from saferhub.geography.models import Area
+from saferhub.incidents.configured import record_store
 from tests.factories import PartnershipRoleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -15,9 +15,9 @@ from saferhub.accounts.models import Organisation, Partnership, Role
 from saferhub.assessment.matrix_decisions import priorities_decide
 from saferhub.assessment.matrix_services import partnership_matrix
 from saferhub.assessment.scoring import CRITERIA
-from saferhub.assessment.spatial import record_store as the_store
 from saferhub.core.member_page import HIT, HIT_HEADER
 from saferhub.geography.models import Area
+from saferhub.incidents.configured import record_store as the_store
 from saferhub.ingest.services import police_uk_import
 from saferhub.sharing.models import Disclosure, ReadAudit
 from saferhub.sharing.services import dataset_upsert
