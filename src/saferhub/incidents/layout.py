@@ -23,7 +23,7 @@ import os
 import shutil
 import socket
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,16 @@ class Partition:
             meta=dict(data.get("meta") or {}),
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """As ``dataclasses.asdict`` gives it, without its deep copy (manifests list thousands of these)."""
+        return {
+            "files": list(self.files),
+            "rows": self.rows,
+            "import_id": self.import_id,
+            "fingerprint": self.fingerprint,
+            "meta": self.meta,
+        }
+
 
 @dataclass
 class Manifest:
@@ -135,7 +145,7 @@ class Manifest:
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
-            "partitions": {k: asdict(v) for k, v in sorted(self.partitions.items())},
+            "partitions": {k: v.to_json() for k, v in sorted(self.partitions.items())},
         }
 
     @classmethod

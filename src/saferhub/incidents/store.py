@@ -22,7 +22,6 @@ import shutil
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from saferhub.incidents.layout import (
     sql_literal,
 )
 from saferhub.incidents.objects import files_for
+from saferhub.incidents.partition_files import write_partition_files
 
 __all__ = [  # the store's shape (saferhub.incidents.layout), imported through this one door
     "COLUMN_NAMES",
@@ -325,7 +325,7 @@ class StoreTransaction:
             "updated": time.time(),
             "written": self.written,
             "batches": self.batches,
-            "changes": {k: (asdict(v) if v is not None else None) for k, v in sorted(self.changes.items())},
+            "changes": {k: (v.to_json() if v is not None else None) for k, v in sorted(self.changes.items())},
         }
         self.store.files.write_bytes(self.store._marker_name(self.token), json.dumps(data, indent=1).encode("utf-8"))
 
@@ -377,7 +377,7 @@ class StoreTransaction:
         table: str,
         partitions: dict[tuple[str, str], tuple[int, str, dict[str, Any]]],
     ) -> None:
-        """Write many partitions of ``table`` in one pass (``COPY … PARTITION_BY (month, part)``).
+        """Write many partitions of ``table`` in one pass (grouped in Arrow, written a few at a time).
 
         ``partitions`` maps each (month, part) in the table to its rows, fingerprint and facts; the
         caller computes them in the same query that checks the table, so nothing is read twice.
@@ -389,34 +389,21 @@ class StoreTransaction:
             if key.id in self.changes:
                 raise RecordStoreError(f"record store: partition {key.id} was written twice by one import")
         self.batches += 1
-        work = self.store.root / "staging" / f"{self.token}-{self.batches}"
-        work.parent.mkdir(parents=True, exist_ok=True)
         targets = {pair: self._file_for(key) for pair, key in keys.items()}
         self.written.extend(targets.values())
         self._save()  # name the files before they exist, so recovery can remove them
         columns = ", ".join(COLUMN_NAMES)
-        con.execute(
-            f"COPY (SELECT {columns} FROM {table}) TO {sql_literal(str(work))} "
-            "(FORMAT parquet, COMPRESSION snappy, PARTITION_BY (month, part), WRITE_PARTITION_COLUMNS true, "
-            "FILENAME_PATTERN 'data_{i}')"
-        ).fetchall()
-        try:
-            for pair, relative in targets.items():
-                produced = sorted((work / f"month={pair[0]}" / f"part={pair[1]}").glob("*.parquet"))
-                if len(produced) != 1:
-                    raise RecordStoreError(
-                        f"record store: expected one file for partition {keys[pair].id}, found {len(produced)}"
-                    )
-                target = self.store.root / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                produced[0].replace(target)
-                self.store.files.publish(relative)
-                rows, fingerprint, meta = partitions[pair]
-                self.changes[keys[pair].id] = Partition(
-                    files=[relative], rows=rows, import_id=self.import_id, fingerprint=fingerprint, meta=meta
-                )
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        rows = con.sql(f"SELECT {columns} FROM {table}").to_arrow_table()
+        write_partition_files(
+            rows,
+            {pair: self.store.root / relative for pair, relative in targets.items()},
+            written=lambda pair: self.store.files.publish(targets[pair]),
+        )
+        for pair, relative in targets.items():
+            count, fingerprint, meta = partitions[pair]
+            self.changes[keys[pair].id] = Partition(
+                files=[relative], rows=count, import_id=self.import_id, fingerprint=fingerprint, meta=meta
+            )
         self._save()
 
     def hold(self) -> None:

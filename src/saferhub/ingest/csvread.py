@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -231,14 +232,14 @@ def read_rows(csvfile: CsvFile, *, file_index: int) -> tuple[pa.Table, list[Reje
     if table is None:
         table, problems = _read_careful(csvfile, wanted)
     else:
-        table = table.append_column("_row", pa.array(range(2, table.num_rows + 2), type=pa.int64()))
+        table = table.append_column("_row", pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64)))
         table = _drop_blank_rows(table)
     if table.num_rows == 0 and not problems:
         raise ImportRefused(
             "has a header row but no records; a month with no records is not imported as zero",
             where=csvfile.input.name,
         )
-    table = table.append_column("_file", pa.array([file_index] * table.num_rows, type=pa.int32()))
+    table = table.append_column("_file", pa.array(np.full(table.num_rows, file_index, dtype=np.int32)))
     return table, problems
 
 
@@ -248,12 +249,17 @@ def _drop_blank_rows(table: pa.Table) -> pa.Table:
     columns = [table.column(n) for n in table.column_names if not n.startswith("_")]
     if not columns:
         return table
-    blank = pc.equal(columns[0], "")
-    for column in columns[1:]:
-        blank = pc.and_(blank, pc.equal(column, ""))
-    if not pc.any(blank).as_py():
-        return table
+    blank = None
+    for column in columns:  # column by column, stopping as soon as no row is still blank in every one
+        empty = pc.equal(column, "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return table
+    assert blank is not None
     return table.filter(pc.invert(blank))
+
+
+READ_BLOCK_BYTES = 8 << 20
 
 
 def _read_fast(csvfile: CsvFile, wanted: list[tuple[str, int]]) -> tuple[pa.Table, bool]:
@@ -268,7 +274,14 @@ def _read_fast(csvfile: CsvFile, wanted: list[tuple[str, int]]) -> tuple[pa.Tabl
     try:
         table = pacsv.read_csv(
             pa.BufferReader(csvfile.data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=8 << 20),
+            # A file of one block is read on the caller's thread (files are read several at a time);
+            # a bigger one uses Arrow's threads for its blocks.
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                block_size=READ_BLOCK_BYTES,
+                use_threads=len(csvfile.data) > READ_BLOCK_BYTES,
+            ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
             ),

@@ -75,7 +75,7 @@ def geography_for_import(*, partnership: Any = None) -> Geography:
     """The areas records are assigned to: the partnership's own areas when the import is for one,
     otherwise each police force's areas (for a force with none, the districts and unitaries no
     force is recorded as policing)."""
-    areas = {a.code: a for a in Area.objects.filter(area_type__in=CSP_AREA_TYPES)}
+    areas = {a.code: a for a in Area.objects.filter(area_type__in=CSP_AREA_TYPES).select_related("force_area")}
     forces = {
         name_key(a.name): a.code for a in Area.objects.filter(area_type=AreaType.POLICE_FORCE_AREA).only("code", "name")
     }

@@ -28,6 +28,7 @@ from saferhub.ingest.indicators import crime_indicator_rows
 from saferhub.ingest.intake import InputFile
 from saferhub.ingest.staging import (
     Check,
+    Trimmed,
     batches,
     length_checks,
     register_batch,
@@ -89,54 +90,59 @@ OUTCOMES = Layout(
     marker="outcome_type",
 )
 
-_MONTH_OK = "regexp_full_match(trim(month), '[0-9]{4}-(0[1-9]|1[0-2])')"
+
+def _month_ok(t: Trimmed) -> str:
+    return f"regexp_full_match({t('month')}, '[0-9]{{4}}-(0[1-9]|1[0-2])')"
 
 
-def _checks(layout: Layout) -> list[Check]:
+def _checks(layout: Layout, t: Trimmed) -> list[Check]:
+    month_ok = _month_ok(t)
     this_month = date.today().strftime("%Y-%m")
     checks = [
-        Check("month", f"NOT {_MONTH_OK}", "'is not a month: expected YYYY-MM, such as 2024-01'"),
+        Check("month", f"NOT {month_ok}", "'is not a month: expected YYYY-MM, such as 2024-01'"),
         Check(
             "month",
-            f"{_MONTH_OK} AND (trim(month) > '{this_month}' OR trim(month) < '2000-01')",
+            f"{month_ok} AND ({t('month')} > '{this_month}' OR {t('month')} < '2000-01')",
             f"'is not a possible month: expected a month from 2000-01 to {this_month}'",
         ),
         Check(
             "month",
-            f"{_MONTH_OK} AND f.name_month IS NOT NULL AND trim(month) <> f.name_month",
-            "'is ' || trim(month) || ' but the file name says ' || f.name_month || "
+            f"{month_ok} AND f.name_month IS NOT NULL AND {t('month')} <> f.name_month",
+            f"'is ' || {t('month')} || ' but the file name says ' || f.name_month || "
             "'; expected every row to be for the month the file is for'",
         ),
-        Check("falls_within", "trim(falls_within) = ''", "'is empty: expected the police force, such as Essex Police'"),
-        Check("reported_by", "trim(reported_by) = ''", "'is empty: expected the police force, such as Essex Police'"),
+        Check(
+            "falls_within", f"{t('falls_within')} = ''", "'is empty: expected the police force, such as Essex Police'"
+        ),
+        Check("reported_by", f"{t('reported_by')} = ''", "'is empty: expected the police force, such as Essex Police'"),
         Check(
             "longitude",
-            "trim(longitude) <> '' AND TRY_CAST(trim(longitude) AS DOUBLE) IS NULL",
+            f"{t('longitude')} <> '' AND TRY_CAST({t('longitude')} AS DOUBLE) IS NULL",
             "'is not a number: expected a longitude in decimal degrees, such as 0.471'",
         ),
         Check(
             "longitude",
-            "NOT TRY_CAST(trim(longitude) AS DOUBLE) BETWEEN -180 AND 180",
+            f"NOT TRY_CAST({t('longitude')} AS DOUBLE) BETWEEN -180 AND 180",
             "'is outside -180 to 180: expected a longitude in decimal degrees'",
         ),
         Check(
             "latitude",
-            "trim(latitude) <> '' AND TRY_CAST(trim(latitude) AS DOUBLE) IS NULL",
+            f"{t('latitude')} <> '' AND TRY_CAST({t('latitude')} AS DOUBLE) IS NULL",
             "'is not a number: expected a latitude in decimal degrees, such as 51.73'",
         ),
         Check(
             "latitude",
-            "NOT TRY_CAST(trim(latitude) AS DOUBLE) BETWEEN -90 AND 90",
+            f"NOT TRY_CAST({t('latitude')} AS DOUBLE) BETWEEN -90 AND 90",
             "'is outside -90 to 90: expected a latitude in decimal degrees'",
         ),
         Check(
             "latitude",
-            "(trim(longitude) = '') <> (trim(latitude) = '')",
+            f"({t('longitude')} = '') <> ({t('latitude')} = '')",
             "'expected both a longitude and a latitude, or neither (a row with no location)'",
         ),
         Check(
             "lsoa_code",
-            "trim(lsoa_code) <> '' AND NOT regexp_full_match(trim(lsoa_code), '[EW]01[0-9]{6}')",
+            f"{t('lsoa_code')} <> '' AND NOT regexp_full_match({t('lsoa_code')}, '[EW]01[0-9]{{6}}')",
             "'is not an LSOA code: expected E01 or W01 and six digits, such as E01021237'",
         ),
         *length_checks(layout),
@@ -145,19 +151,19 @@ def _checks(layout: Layout) -> list[Check]:
         listed = ", ".join(CRIME_TYPES[:14])
         checks += [
             Check(
-                "crime_type", "trim(crime_type) = ''", "'is empty: expected a police.uk crime type, such as Burglary'"
+                "crime_type", f"{t('crime_type')} = ''", "'is empty: expected a police.uk crime type, such as Burglary'"
             ),
             Check(
                 "crime_type",
-                "trim(crime_type) <> '' AND lower(trim(crime_type)) NOT IN (SELECT key FROM crime_types)",
+                f"{t('crime_type')} <> '' AND lower({t('crime_type')}) NOT IN (SELECT key FROM crime_types)",
                 f"'is not a police.uk crime type: expected one of {listed}'",
             ),
         ]
     else:
         checks += [
-            Check("crime_id", "trim(crime_id) = ''", "'is empty: an outcome needs the Crime ID it belongs to'"),
+            Check("crime_id", f"{t('crime_id')} = ''", "'is empty: an outcome needs the Crime ID it belongs to'"),
             Check(
-                "outcome_type", "trim(outcome_type) = ''", "'is empty: expected the outcome, such as Offender fined'"
+                "outcome_type", f"{t('outcome_type')} = ''", "'is empty: expected the outcome, such as Offender fined'"
             ),
         ]
     return checks
@@ -167,7 +173,7 @@ def _checks(layout: Layout) -> list[Check]:
 RECORD_RULES_VERSION = "police-uk/1"
 
 
-def _staged_sql(layout: Layout, import_id: int) -> str:
+def _staged_sql(layout: Layout, import_id: int, t: Trimmed) -> str:
     """SQL that turns the checked rows of ``raw`` into records in ``staged``.
 
     Places (LSOA, LSOA name, force) and crime types are worked out once per distinct value, not once
@@ -175,16 +181,17 @@ def _staged_sql(layout: Layout, import_id: int) -> str:
     """
     if layout is STREET:
         types = f"""CREATE OR REPLACE TEMP TABLE types AS
-            SELECT DISTINCT raw.crime_type AS raw_type, ct.label AS category,
-                   CASE WHEN lower(trim(raw.crime_type)) = '{ASB.lower()}' THEN 'asb' ELSE 'crime' END AS kind
-            FROM raw LEFT JOIN crime_types ct ON ct.key = lower(trim(raw.crime_type));"""
+            SELECT r.crime_type AS raw_type, ct.label AS category,
+                   CASE WHEN lower(trim(r.crime_type)) = '{ASB.lower()}' THEN 'asb' ELSE 'crime' END AS kind
+            FROM (SELECT DISTINCT crime_type FROM raw) r
+            LEFT JOIN crime_types ct ON ct.key = lower(trim(r.crime_type));"""
         kind, category = "ty.kind", "ty.category"
-        outcome = "nullif(trim(last_outcome_category), '')"
+        outcome = f"nullif({t('last_outcome_category')}, '')"
         join_types = "JOIN types ty ON ty.raw_type = raw.crime_type"
     else:
         types = ""
         kind, category = "'outcome'", "NULL::VARCHAR"
-        outcome = "nullif(trim(outcome_type), '')"
+        outcome = f"nullif({t('outcome_type')}, '')"
         join_types = ""
     status = assign_sql(lsoa="lsoa", lsoa_name="lsoa_nm", district="district", force="force_name")
     # 2011 LSOA codes run to E01033768 (England) and W01001958 (Wales); higher codes are 2021 LSOAs.
@@ -214,20 +221,20 @@ def _staged_sql(layout: Layout, import_id: int) -> str:
     SELECT
         '{SOURCE}' AS source,
         {kind} AS kind,
-        nullif(trim(crime_id), '') AS record_id,
+        nullif({t("crime_id")}, '') AS record_id,
         NULL::VARCHAR AS parent_id,
         pl.force_name AS force,
         pl.force_code,
-        trim(month) AS month,
+        {t("month")} AS month,
         NULL::DATE AS date,
         {category} AS category,
         {outcome} AS outcome,
         NULL::VARCHAR AS severity,
         NULL::VARCHAR AS road_user,
         NULL::SMALLINT AS age,
-        TRY_CAST(nullif(trim(longitude), '') AS DOUBLE) AS longitude,
-        TRY_CAST(nullif(trim(latitude), '') AS DOUBLE) AS latitude,
-        nullif(trim(location), '') AS location,
+        TRY_CAST(nullif({t("longitude")}, '') AS DOUBLE) AS longitude,
+        TRY_CAST(nullif({t("latitude")}, '') AS DOUBLE) AS latitude,
+        nullif({t("location")}, '') AS location,
         pl.lsoa AS lsoa_code,
         pl.lsoa_nm AS lsoa_name,
         CASE WHEN pl.lsoa IS NULL THEN NULL ELSE pl.vintage END AS lsoa_vintage,
@@ -292,9 +299,10 @@ class PoliceUkImporter:
             if table.num_rows == 0:
                 continue
             register_batch(ctx, batch, table, wanted)
-            if run_checks(ctx, batch, _checks(batch.layout), result) or result.rejections:
+            trimmed = Trimmed(table)
+            if run_checks(ctx, batch, _checks(batch.layout, trimmed), result) or result.rejections:
                 continue  # keep checking the other files, but stage nothing once a problem is found
-            ctx.con.execute(_staged_sql(batch.layout, ctx.import_id)).fetchall()
+            ctx.con.execute(_staged_sql(batch.layout, ctx.import_id, trimmed)).fetchall()
             assert ctx.geography is not None
             meta_for = partial(partition_meta, ctx.geography)
             write_partitions(
