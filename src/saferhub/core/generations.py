@@ -58,9 +58,14 @@ def trigger_name(name: str, table: str) -> str:
     return f"saferhub_gen_{name}_{table}"[:63]
 
 
-def install_triggers(*, name: str, tables: Iterable[str], using: str = "default") -> None:
+def install_triggers(
+    *, name: str, tables: Iterable[str], using: str = "default", quiet: dict[str, Iterable[str]] | None = None
+) -> None:
     """Make every insert, update and delete on ``tables`` bump the counter ``name``. Idempotent: run
-    after every migration (a table that SQLite rebuilt loses its triggers, and gets them back here)."""
+    after every migration (a table that SQLite rebuilt loses its triggers, and gets them back here).
+
+    ``quiet`` names, per table, columns whose update alone is not a change (a user's ``last_login``,
+    written at every sign-in): an update that sets only those does not bump; any other does."""
     conn = connections[using]
     if not name.replace("_", "").isalnum():
         raise ValueError(f"a change counter's name is letters, digits and underscores: {name!r}")
@@ -78,23 +83,40 @@ def install_triggers(*, name: str, tables: Iterable[str], using: str = "default"
                 f"ON CONFLICT (name) DO UPDATE SET value = {counters}.value + 1; RETURN NULL; END $$"
             )
         for table in tables:
-            _install(conn, cursor, name=name, table=table, upsert=upsert)
+            quiet_columns = set((quiet or {}).get(table, ()))
+            watched = None
+            if quiet_columns:
+                columns = [c.name for c in conn.introspection.get_table_description(cursor, table)]
+                watched = [c for c in columns if c not in quiet_columns]
+            _install(conn, cursor, name=name, table=table, upsert=upsert, watched=watched)
 
 
-def _install(conn: BaseDatabaseWrapper, cursor: object, *, name: str, table: str, upsert: str) -> None:
+def _install(
+    conn: BaseDatabaseWrapper, cursor: object, *, name: str, table: str, upsert: str, watched: list[str] | None
+) -> None:
+    """One table's triggers; with ``watched``, an update bumps only when it sets one of those columns."""
     quoted = conn.ops.quote_name(table)
     execute = cursor.execute  # type: ignore[attr-defined]
+    trigger = trigger_name(name, table)
+    update_trigger = f"{trigger[:59]}_upd"
+    of_columns = f" OF {', '.join(conn.ops.quote_name(c) for c in watched)}" if watched else ""
     if conn.vendor == "postgresql":
-        trigger = trigger_name(name, table)
         execute(f"DROP TRIGGER IF EXISTS {trigger} ON {quoted}")
-        execute(
-            f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {quoted} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_FUNCTION}('{name}')"
-        )
+        execute(f"DROP TRIGGER IF EXISTS {update_trigger} ON {quoted}")
+        bump_it = f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_FUNCTION}('{name}')"
+        if watched is None:
+            execute(f"CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {quoted} {bump_it}")
+        else:
+            execute(f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE OR TRUNCATE ON {quoted} {bump_it}")
+            execute(f"CREATE TRIGGER {update_trigger} AFTER UPDATE{of_columns} ON {quoted} {bump_it}")
     elif conn.vendor == "sqlite":
         for event in ("INSERT", "UPDATE", "DELETE"):
-            trigger = f"{trigger_name(name, table)}_{event.lower()}"
-            execute(f"CREATE TRIGGER IF NOT EXISTS {trigger} AFTER {event} ON {quoted} BEGIN {upsert}; END")
+            named = f"{trigger}_{event.lower()}"
+            if event == "UPDATE":  # replaced, not kept: which columns it watches may have changed
+                execute(f"DROP TRIGGER IF EXISTS {named}")
+                execute(f"CREATE TRIGGER {named} AFTER UPDATE{of_columns} ON {quoted} BEGIN {upsert}; END")
+            else:
+                execute(f"CREATE TRIGGER IF NOT EXISTS {named} AFTER {event} ON {quoted} BEGIN {upsert}; END")
     else:  # pragma: no cover - the hub runs on PostgreSQL and SQLite only (ADR 0002)
         raise NotImplementedError(f"change counter triggers are not written for {conn.vendor}")
 

@@ -18,6 +18,7 @@ in one query (``HUB_COUNTERS``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
@@ -37,6 +38,9 @@ WATCHED_APPS = (
     "reports",
 )
 UNWATCHED = frozenset({"core.AuditEvent", "core.ChangeCounter"})
+# Columns whose update alone is not a change a page could show: a sign-in writes ``last_login``, and
+# were it a change, every sign-in would empty every kept page (public pages included).
+QUIET_COLUMNS: dict[str, tuple[str, ...]] = {"accounts.User": ("last_login",)}
 HUB_COUNTERS = tuple(f"hub_{label}" for label in WATCHED_APPS)
 
 
@@ -61,5 +65,8 @@ def install_hub_triggers(*, using: str = "default", **_: Any) -> None:
     """After every migration: every watched table bumps its part's counter on each write."""
     from saferhub.core.generations import install_triggers
 
+    quiet: dict[str, Iterable[str]] = {
+        apps.get_model(model)._meta.db_table: columns for model, columns in QUIET_COLUMNS.items()
+    }
     for label in WATCHED_APPS:
-        install_triggers(name=counter_of(label), tables=watched_tables(label), using=using)
+        install_triggers(name=counter_of(label), tables=watched_tables(label), using=using, quiet=quiet)

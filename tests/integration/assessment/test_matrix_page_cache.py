@@ -85,7 +85,7 @@ def _client(user) -> Client:
 
 def test_each_member_gets_their_own_page_token_and_forms(matrices):
     harlow, epping = matrices["harlow"], matrices["epping"]
-    # Every reader signs in first: a sign-in is a write (last_login), which empties the kept pages.
+    # Every reader signs in first, as a reader would.
     first = _client(matrices["analyst"])
     second = _client(PartnershipRoleFactory(partnership=harlow, role=Role.ANALYST).user)
     viewer = _client(PartnershipRoleFactory(partnership=harlow, role=Role.VIEWER).user)

@@ -76,19 +76,35 @@ def test_a_counter_name_that_is_not_a_plain_word_is_refused():
 
 
 def test_a_write_bumps_only_its_own_parts_counter(essex_geography):
-    """A sign-in (``last_login``) moves the accounts counter, never the figures' or governance's, so
-    it never needs their rows (on PostgreSQL: never waits behind an import holding them)."""
+    """A change to a user moves the accounts counter, never the figures' or governance's, so it never
+    needs their rows (on PostgreSQL: never waits behind an import holding them)."""
     from saferhub.accounts.models import User
     from saferhub.core.generations import generations
     from saferhub.core.hub_generation import counter_of
 
     names = [counter_of("accounts"), counter_of("measures"), counter_of("governance")]
-    User.objects.create_user(username="signs-in", password="A-long-pass-2026!")
+    User.objects.create_user(username="renamed", password="A-long-pass-2026!")
     before = generations(names)
-    User.objects.filter(username="signs-in").update(last_login=timezone.now())
+    User.objects.filter(username="renamed").update(first_name="Renamed")
     after = generations(names)
     assert after[0] > before[0]
     assert after[1:] == before[1:]
+
+
+def test_a_sign_in_moves_no_counter_and_keeps_every_kept_page(essex_geography, client):
+    """Signing in writes ``last_login`` only: no counter moves, so kept pages (public and members') stay
+    kept. A sign-in that also changed something else (here the name, in the same update) does move it."""
+    from saferhub.accounts.models import User
+    from saferhub.core.generations import generations
+    from saferhub.core.hub_generation import HUB_COUNTERS
+
+    user = User.objects.create_user(username="signs-in", password="A-long-pass-2026!")
+    before = generations(HUB_COUNTERS)
+    client.force_login(user)  # Django's login(): the user_logged_in signal writes last_login
+    assert User.objects.get(username="signs-in").last_login is not None
+    assert generations(HUB_COUNTERS) == before
+    User.objects.filter(username="signs-in").update(last_login=timezone.now(), first_name="Signs")
+    assert generations(HUB_COUNTERS) != before
 
 
 # Row locks held to the end of a transaction are PostgreSQL's (SQLite has one writer at a time for the

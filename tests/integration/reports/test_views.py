@@ -110,7 +110,7 @@ def test_the_live_pack_page_is_kept_per_role_with_each_readers_own_token(pack_wo
     (a write) empties it."""
     meeting = pack_world["meeting"]
     url = reverse("reports:pack", args=[meeting.pk])
-    # Every reader signs in first: a sign-in is a write (last_login), which empties the kept pages.
+    # Every reader signs in first, as a reader would.
     first, second, viewer, outsider = (Client(enforce_csrf_checks=True) for _ in range(4))
     first.force_login(member(pack_world["partnership"], Role.ADMINISTRATOR, "secretary"))
     second.force_login(member(pack_world["partnership"], Role.ADMINISTRATOR, "chair"))
