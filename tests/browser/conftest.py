@@ -54,6 +54,31 @@ def page(browser):
     context.close()
 
 
+# Every chart the page can draw with vega-embed is drawn (or the page has no vega-embed).
+_CHARTS_DRAWN = """() => document.readyState === "complete" && (typeof window.vegaEmbed !== "function" ||
+  [...document.querySelectorAll("[data-saferhub-chart]")].every(h =>
+    !document.getElementById(h.getAttribute("data-saferhub-chart"))
+    || h.hasAttribute("data-saferhub-chart-enhanced")))"""
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until the page has loaded and its charts are drawn: what a reader waits for.
+
+    Not Playwright's "networkidle" (discouraged by Playwright: it waits for 500 ms of silence on
+    the network, which a busy machine can miss with nothing wrong); a page that never draws its
+    charts still fails here, naming the charts left undrawn.
+    """
+    page.wait_for_load_state("load", timeout=timeout)
+    try:
+        page.wait_for_function(_CHARTS_DRAWN, timeout=timeout)
+    except Exception as error:
+        undrawn = page.evaluate(
+            """() => [...document.querySelectorAll("[data-saferhub-chart]:not([data-saferhub-chart-enhanced])")]
+                 .map(h => h.getAttribute("data-saferhub-chart"))"""
+        )
+        raise AssertionError(f"{page.url}: charts not drawn after {timeout / 1000:.0f} s: {undrawn}") from error
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

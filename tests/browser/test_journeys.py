@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, axe_violations, screenshot
+from tests.browser.conftest import assert_accessible, axe_violations, screenshot, settle
 from tests.integration.performance import builders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ def _click(page, locator, clicks: list[str]) -> None:
     """Follow a link as a reader would, and count it."""
     clicks.append(locator.inner_text().strip())
     locator.click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def test_board_member_finds_the_three_indicators_most_off_track_in_two_clicks(page, live_server, board_figures):
@@ -96,7 +96,7 @@ def test_board_member_finds_the_three_indicators_most_off_track_in_two_clicks(pa
     # Filtering by status works without JavaScript: a GET form with a submit button.
     page.select_option("#status", "on_track")
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "status=on_track" in page.url
     assert [r.locator("th a").first.inner_text() for r in page.locator("table.saferhub-scorecard tbody tr").all()] == [
         "Criminal damage"
@@ -106,7 +106,7 @@ def test_board_member_finds_the_three_indicators_most_off_track_in_two_clicks(pa
     # A row's "Why" link opens how its statuses are worked out.
     page.goto(live_server.url + "/scorecards/essex-safer-communities/")
     page.locator("table.saferhub-scorecard tbody tr").first.get_by_role("link", name=re.compile(r"^Why\W+how")).click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("h1").inner_text() == "How each status is worked out"
 
 
@@ -140,7 +140,7 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     page.goto(live_server.url + "/areas/")
     page.get_by_label("Find an area").fill("harl")
     page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("#results").inner_text() == "1 area matches ‘harl’."
     assert page.get_by_role("link", name="Harlow", exact=True).is_visible()
     assert_accessible(page, "journey-public-area-search")
@@ -149,7 +149,7 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     geography_postcodes_load()
     page.get_by_label("Find an area").fill("cm20 1ab")
     page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert (
         page.locator("#results")
         .inner_text()
@@ -253,7 +253,7 @@ def test_no_page_scrolls_sideways_at_320_pixels_and_axe_passes(browser, live_ser
     page.get_by_label("Username").fill(hub_at_320.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     widths, statuses, culprits, problems = {}, {}, {}, {}
     for name, url in pages.items():
         response = page.goto(live_server.url + url)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, settle
 from tests.integration.performance import builders
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ def _visit(page, url):
     page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.on("console", lambda m: errors.append(m.text) if "Content-Security-Policy" in m.text else None)
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     return failed, errors
 
 
@@ -71,7 +71,7 @@ def test_scorecard(page, live_server, essex_with_figures):
     assert_accessible(page, "performance-scorecard")
     # Every tag is one click from its reason.
     page.locator("table.saferhub-scorecard a.saferhub-tag-link").first.click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("h1").inner_text() == "How each status is worked out"
     assert_accessible(page, "performance-why")
 
