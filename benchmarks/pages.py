@@ -306,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, help="keep the record store here; skip loading if already loaded")
     parser.add_argument("--in-process", type=int, default=20, help="in-process renders per page (0: none)")
     parser.add_argument("--only", nargs="*", help="measure only pages whose name contains one of these")
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="SAFERHUB_CACHE_URL for the served hub, as the runbook sets it in production (e.g. "
+        "redis://127.0.0.1:6379/14; emptied first); default: a cache per process, as `make run`",
+    )
     args = parser.parse_args(argv)
 
     months = sorted(p for p in (SHARED / "police-uk").iterdir() if p.is_dir() and p.name[:2] in {"19", "20"})
@@ -326,10 +332,16 @@ def main(argv: list[str] | None = None) -> int:
             # One address sends every request: the API's public throttle (60 a minute) would refuse most.
             "SAFERHUB_API_RATE_PUBLIC": "1000000/m",
             "SAFERHUB_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",  # testserver: the in-process client
+            "SAFERHUB_CACHE_URL": args.cache_url,
         }
+        if args.cache_url:
+            import redis
+
+            redis.Redis.from_url(args.cache_url).flushdb()  # nothing kept from another run or commit
         print(
             f"pages benchmark: database {args.database}{' (reused)' if reused else ''}, {len(months)} police.uk "
-            f"months, {args.clients} clients, {args.requests} requests per page",
+            f"months, {args.clients} clients, {args.requests} requests per page, "
+            f"cache: {args.cache_url or 'one per process'}",
             flush=True,
         )
         if not reused:

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # GET and HEAD requests read the hub's change counters once (a kept member's page asks three times).
+    "saferhub.core.request_generations.RequestGenerationsMiddleware",
     # Compressed responses for clients that ask (pages carry 55–230 KB of tables, charts and GeoJSON).
     # BREACH: Django's GZipMiddleware pads each response with random bytes (Heal The Breach), and the
     # CSRF token is masked anew on every response; docs/performance.md records the decision.
@@ -197,6 +199,10 @@ else:
 SAFERHUB_CACHE_URL = env_str("SAFERHUB_CACHE_URL", "")
 if SAFERHUB_CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SAFERHUB_CACHE_URL}}
+    # Sessions read through the shared cache (written to both): a signed-in page costs no session
+    # query. Only with a shared cache: with one cache per process, a sign-out in one process would
+    # leave the session alive in another's cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif SAFERHUB_CACHE_URL:
     from django.core.exceptions import ImproperlyConfigured
 

@@ -13,7 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from saferhub.accounts.models import Partnership, PartnershipRole, Role
+from saferhub.core.hub_generation import counter_of
 from saferhub.core.models import Publication
+from saferhub.core.page_cache import cached
 
 
 def _authenticated(user: Any) -> bool:
@@ -26,12 +28,25 @@ def access_role(user: Any, partnership: Partnership) -> Role | None:
         return None
     if user.is_superuser:
         return Role.ADMINISTRATOR
-    cache: dict[int, int] = getattr(user, "_saferhub_roles", None) or {}
-    if not cache:
-        cache = dict(PartnershipRole.objects.filter(user=user).values_list("partnership_id", "role"))
-        user._saferhub_roles = cache
-    value = cache.get(partnership.pk)
+    value = _roles(user).get(partnership.pk)
     return Role(value) if value is not None else None
+
+
+def _roles(user: Any) -> dict[int, int]:
+    """The user's roles by partnership: kept on the user object for the request, and in the cache
+    until anything in accounts changes (a role given or taken bumps the accounts counter)."""
+    roles: dict[int, int] | None = getattr(user, "_saferhub_roles", None)
+    if not roles:
+        roles = cached(
+            "accounts:roles",
+            (user.pk,),
+            lambda: dict(PartnershipRole.objects.filter(user=user).values_list("partnership_id", "role")),
+            counters=[counter_of("accounts")],
+            once_per_request=True,
+        )
+        if roles:  # no roles: asked again, as a role given during the request must count
+            user._saferhub_roles = roles
+    return roles
 
 
 def access_has_role(user: Any, partnership: Partnership, minimum: Role) -> bool:

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from saferhub.accounts.access import access_has_role, access_require, access_role
 from saferhub.accounts.models import Partnership, Role
+from saferhub.assessment.document import own_partnership
 from saferhub.assessment.matrix_decisions import DECIDES, priorities_decide, weights_set
 from saferhub.assessment.matrix_services import matrix_years, partnership_matrix, theme_labels
 from saferhub.assessment.scoring import CRITERIA, CRITERION_LABELS, DEFAULT_WEIGHTS, MAX_WEIGHT, THEMES
 from saferhub.assessment.spatial import NO_RECORDS_HELP
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.hub_generation import counter_of
 from saferhub.core.member_page import member_page
 from saferhub.core.page_cache import cached
 from saferhub.geography.models import Area
@@ -32,11 +34,23 @@ from saferhub.incidents.store import RecordStore
 from saferhub.sharing.audit import sharing_read_note
 
 
-def _partnership(area: Area) -> Partnership:
-    found = Partnership.objects.filter(area=area).order_by("kind", "name").first()
-    if found is None:
-        raise Http404(f"{area.name} has no partnership in the hub, so it has no priority matrix.")
-    return found
+def _place(code: str) -> tuple[Area, Partnership]:
+    """The area and its partnership, kept until areas or partnerships change (read on every request)."""
+
+    def find() -> tuple[Area, Partnership]:
+        area = get_object_or_404(Area, code=code)
+        partnership = own_partnership(area)
+        if partnership is None:
+            raise Http404(f"{area.name} has no partnership in the hub, so it has no priority matrix.")
+        return area, partnership
+
+    return cached(
+        "assessment:place",
+        (code,),
+        find,
+        counters=[counter_of("geography"), counter_of("accounts")],
+        once_per_request=True,
+    )
 
 
 def _year(request: HttpRequest, years: list[int], errors: dict[str, str]) -> int | None:
@@ -133,8 +147,7 @@ def _matrix(store: Any, *, area: Area, year: int, partnership: Partnership) -> A
 
 
 def _member(request: HttpRequest, code: str) -> tuple[Area, Partnership] | HttpResponse:
-    area = get_object_or_404(Area, code=code)
-    partnership = _partnership(area)
+    area, partnership = _place(code)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not access_has_role(request.user, partnership, Role.VIEWER):

@@ -1,13 +1,14 @@
 """The hub's change counters: one counter per part, bumped by a write to any table of that part, for
-the parts whose data the composed pages show (partnerships, frameworks, figures, governance, delivery, risks, money, the
-assessment), so that a page drawn from many parts — a meeting, the board pack, the priority matrix —
-can be cached until anything it might show changes (ADR 0004's triggers, over more tables).
+the parts whose data the composed pages show (partnerships, frameworks, figures, governance,
+delivery, risks, money, the assessment, the sharing agreements), so that a page drawn from many
+parts — a meeting, the board pack, the priority matrix — can be cached until anything it might show
+changes (ADR 0004's triggers, over more tables).
 
 The tables are every model of ``WATCHED_APPS`` except ``UNWATCHED`` and the history tables (a
 history row is written with its model's row, which bumps already): tables written while a page is
-read (the audit trail; the sharing read audit is in an app not watched) would empty the cache at
-every read, and the counters' own table cannot watch itself. A table added to one of these apps is
-watched from its first migration without a change here.
+read (the audit trail, the sharing read audit) would empty the cache at every read, and the
+counters' own table cannot watch itself. A table added to one of these apps is watched from its
+first migration without a change here.
 
 One counter per part, not one for the hub: on PostgreSQL a counter's row stays locked by the writer
 until its transaction ends, so with a single counter an officer saving a meeting (or anyone signing
@@ -36,8 +37,9 @@ WATCHED_APPS = (
     "governance",
     "assessment",
     "reports",
+    "sharing",
 )
-UNWATCHED = frozenset({"core.AuditEvent", "core.ChangeCounter"})
+UNWATCHED = frozenset({"core.AuditEvent", "core.ChangeCounter", "sharing.ReadAudit"})
 # Columns whose update alone is not a change a page could show: a sign-in writes ``last_login``, and
 # were it a change, every sign-in would empty every kept page (public pages included).
 QUIET_COLUMNS: dict[str, tuple[str, ...]] = {"accounts.User": ("last_login",)}

@@ -29,9 +29,9 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from saferhub.core.generations import generations
 from saferhub.core.hub_generation import HUB_COUNTERS
 from saferhub.core.page_cache import CACHE_SECONDS, cache_key
+from saferhub.core.request_generations import request_generations
 from saferhub.core.stored_page import StoredPage
 
 HIT_HEADER = "X-Saferhub-Page-Cache"
@@ -65,7 +65,7 @@ def member_page(
     counters = list(counters)
     key = cache_key(
         "member-page",
-        [request.build_absolute_uri(), timezone.localdate(), *audience, *counters, *generations(counters)],
+        [request.build_absolute_uri(), timezone.localdate(), *audience, *counters, *request_generations(counters)],
     )
     stored = cache.get(key)
     if stored is not None:

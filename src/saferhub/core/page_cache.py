@@ -18,6 +18,7 @@ from django.core.cache import cache
 
 from saferhub.core.generations import generations
 from saferhub.core.hub_generation import HUB_COUNTERS
+from saferhub.core.request_generations import request_generations
 
 T = TypeVar("T")
 
@@ -29,10 +30,22 @@ def cache_key(kind: str, parts: Iterable[Any]) -> str:
     return f"saferhub:page:{kind}:{digest}"
 
 
-def cached(kind: str, parts: Iterable[Any], build: Callable[[], T], *, counters: Iterable[str] = HUB_COUNTERS) -> T:
-    """``build()``'s value for ``parts``, built once per change of the ``counters``."""
+def cached(
+    kind: str,
+    parts: Iterable[Any],
+    build: Callable[[], T],
+    *,
+    counters: Iterable[str] = HUB_COUNTERS,
+    once_per_request: bool = False,
+) -> T:
+    """``build()``'s value for ``parts``, built once per change of the ``counters``.
+
+    ``once_per_request``: the counters as this GET request first read them
+    (``saferhub.core.request_generations``), for the small lookups a page makes before anything else
+    (the reader's roles, the page's partnership), so that they share one read of the counters."""
     counters = list(counters)
-    key = cache_key(kind, [*parts, *counters, *generations(counters)])
+    read = request_generations if once_per_request else generations
+    key = cache_key(kind, [*parts, *counters, *read(counters)])
     value = cache.get(key)
     if value is None:
         value = build()

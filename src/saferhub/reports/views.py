@@ -15,6 +15,7 @@ from django.utils import timezone
 from saferhub.accounts.access import access_has_role, access_public_read, access_require, access_role
 from saferhub.accounts.models import Role
 from saferhub.core.errors import ValidationProblem
+from saferhub.core.hub_generation import counter_of
 from saferhub.core.member_page import member_page
 from saferhub.core.page_cache import cached
 from saferhub.governance.models import Meeting
@@ -27,7 +28,15 @@ from saferhub.reports.services import pack_publish
 
 
 def _meeting(request: HttpRequest, pk: int, minimum: Role = Role.VIEWER) -> Meeting:
-    meeting = meeting_get(pk)
+    """The meeting (with its partnership), kept until meetings or partnerships change (a meeting
+    not found is asked again)."""
+    meeting = cached(
+        "reports:meeting",
+        (pk,),
+        lambda: meeting_get(pk),
+        counters=[counter_of("governance"), counter_of("accounts")],
+        once_per_request=True,
+    )
     if meeting is None:
         raise Http404("There is no such meeting.")
     access_require(request.user, meeting.partnership, minimum)
