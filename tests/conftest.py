@@ -23,12 +23,20 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Every test starts with an empty cache: a test's rollback rewinds the change counters (and SQLite
-    reuses keys), so a page cached in one test could match another test's key with other data."""
+    reuses keys), so a page cached in one test could match another test's key with other data. The
+    sessions and users kept in the process likewise."""
     from django.core.cache import cache
 
-    cache.clear()
+    from saferhub.accounts import kept
+
+    def empty() -> None:
+        cache.clear()
+        kept.sessions.clear()
+        kept.users.clear()
+
+    empty()
     yield
-    cache.clear()
+    empty()
 
 
 @pytest.fixture

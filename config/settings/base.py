@@ -77,7 +77,10 @@ MIDDLEWARE = [
 # Login throttling (django-axes): after SAFERHUB_LOGIN_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked out for SAFERHUB_LOGIN_COOLOFF_MINUTES, even with
 # the right password. Every attempt is recorded (admin: Axes).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# django-axes (lockouts), then Django's model backend keeping the signed-in user in the process until accounts
+# change (saferhub.accounts.kept); sessions likewise until the session table changes.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "saferhub.accounts.backends.PasswordBackend"]
+SESSION_ENGINE = "saferhub.accounts.sessions"
 AXES_FAILURE_LIMIT = env_int("SAFERHUB_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SAFERHUB_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -199,10 +202,6 @@ else:
 SAFERHUB_CACHE_URL = env_str("SAFERHUB_CACHE_URL", "")
 if SAFERHUB_CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SAFERHUB_CACHE_URL}}
-    # Sessions read through the shared cache (written to both): a signed-in page costs no session
-    # query. Only with a shared cache: with one cache per process, a sign-out in one process would
-    # leave the session alive in another's cache.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif SAFERHUB_CACHE_URL:
     from django.core.exceptions import ImproperlyConfigured
 

@@ -44,6 +44,8 @@ UNWATCHED = frozenset({"core.AuditEvent", "core.ChangeCounter", "sharing.ReadAud
 # were it a change, every sign-in would empty every kept page (public pages included).
 QUIET_COLUMNS: dict[str, tuple[str, ...]] = {"accounts.User": ("last_login",)}
 HUB_COUNTERS = tuple(f"hub_{label}" for label in WATCHED_APPS)
+# Bumped by every write to Django's session table (saferhub.accounts.kept); in no page's key.
+SESSIONS_COUNTER = "hub_sessions"
 
 
 def counter_of(label: str) -> str:
@@ -72,3 +74,6 @@ def install_hub_triggers(*, using: str = "default", **_: Any) -> None:
     }
     for label in WATCHED_APPS:
         install_triggers(name=counter_of(label), tables=watched_tables(label), using=using, quiet=quiet)
+    # Not a part of any page: the sessions counter tells each process its kept sessions are stale.
+    sessions = apps.get_model("sessions", "Session")._meta.db_table
+    install_triggers(name=SESSIONS_COUNTER, tables=[sessions], using=using)

@@ -20,22 +20,23 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 from saferhub.core.generations import generations
-from saferhub.core.hub_generation import HUB_COUNTERS
+from saferhub.core.hub_generation import HUB_COUNTERS, SESSIONS_COUNTER
 
 _READ: ContextVar[dict[str, int] | None] = ContextVar("saferhub_request_generations", default=None)
 _READS_ONLY = frozenset({"GET", "HEAD"})
+_EVERY = (*HUB_COUNTERS, SESSIONS_COUNTER)  # read together at the first ask
 
 
 def request_generations(names: Iterable[str]) -> tuple[int, ...]:
-    """The counters' values as this GET request first read them (one query for every hub counter
-    and the names asked); outside a GET request, read now (``generations``)."""
+    """The counters' values as this GET request first read them (one query for every hub counter,
+    the sessions counter and the names asked); outside a GET request, read now (``generations``)."""
     names = list(names)
     read = _READ.get()
     if read is None:
         return generations(names)
     missing = [n for n in names if n not in read]
     if missing:
-        wanted = list(dict.fromkeys([*missing, *(c for c in HUB_COUNTERS if c not in read)]))
+        wanted = list(dict.fromkeys([*missing, *(c for c in _EVERY if c not in read)]))
         read.update(zip(wanted, generations(wanted), strict=True))
     return tuple(read[n] for n in names)
 

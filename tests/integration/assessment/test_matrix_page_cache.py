@@ -6,12 +6,18 @@ use — and a write empties the kept page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from saferhub.accounts.models import Organisation, Partnership, Role
+from saferhub.accounts.models import Organisation, Partnership, PartnershipRole, Role, User
 from saferhub.assessment.matrix_decisions import priorities_decide
 from saferhub.assessment.matrix_services import partnership_matrix
 from saferhub.assessment.scoring import CRITERIA
@@ -21,7 +27,7 @@ from saferhub.incidents.configured import record_store as the_store
 from saferhub.ingest.services import police_uk_import
 from saferhub.sharing.models import Disclosure, ReadAudit
 from saferhub.sharing.services import dataset_upsert
-from tests.factories import PartnershipRoleFactory
+from tests.factories import PartnershipRoleFactory, sign_in
 from tests.integration.ingest.conftest import street_file, street_row
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +171,95 @@ def test_an_error_page_is_never_kept(matrices):
         bad = reader.get(f"/assessment/matrix/{HARLOW}/?year=1999")
         assert bad.status_code == 400 and HIT_HEADER not in bad.headers
         assert "Choose a year with records in the hub (2024), not &#x27;1999&#x27;" in bad.content.decode()
+
+
+# The reader's session and user are kept in each web process (saferhub.accounts.kept) until their
+# tables change. Read as an attacker would: a session ended, a password changed, an account closed or
+# a role taken away anywhere — in another process, by the admin or by SQL — must count at the very
+# next request, though the page, the session and the user were all kept.
+
+
+def _signed_in_and_kept() -> Client:
+    reader = Client()
+    assert sign_in(reader, "harlow-analyst")  # through the sign-in page: the password backend's session
+    assert reader.get(HARLOW_URL).status_code == 200
+    kept = reader.get(HARLOW_URL)
+    assert kept.status_code == 200 and kept.headers[HIT_HEADER] == HIT
+    return reader
+
+
+def _sent_to_sign_in(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/account/sign-in/")
+
+
+def test_a_kept_page_costs_one_query_and_the_audit(matrices):
+    reader = _signed_in_and_kept()
+    with CaptureQueriesContext(connection) as queries:
+        assert reader.get(HARLOW_URL).headers[HIT_HEADER] == HIT
+    tables = [re.search(r'(?:FROM|INTO) "?(\w+)', q["sql"]).group(1) for q in queries.captured_queries]
+    # The counters (one read) and the read audit's insert: no session, user, role or area query.
+    assert tables == ["core_changecounter", "sharing_readaudit"], tables
+
+
+def test_a_session_ended_elsewhere_is_refused_at_the_next_request(matrices):
+    reader = _signed_in_and_kept()
+    Session.objects.all().delete()  # signed out in another process, or by the admin
+    assert _sent_to_sign_in(reader.get(HARLOW_URL))
+
+
+def test_a_session_ended_by_its_own_sign_out_is_not_kept(matrices):
+    reader = _signed_in_and_kept()
+    stolen = reader.cookies[settings.SESSION_COOKIE_NAME].value
+    page = reader.get(HARLOW_URL).content.decode()
+    reader.post("/account/sign-out/", {"csrfmiddlewaretoken": _tokens(page).pop()})
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = stolen  # the old cookie, kept by an attacker
+    assert _sent_to_sign_in(replay.get(HARLOW_URL))
+
+
+def test_a_password_changed_elsewhere_signs_the_reader_out(matrices):
+    reader = _signed_in_and_kept()
+    analyst = User.objects.get(pk=matrices["analyst"].pk)
+    analyst.set_password("a different long passphrase")
+    analyst.save()
+    assert _sent_to_sign_in(reader.get(HARLOW_URL))
+
+
+def test_a_closed_account_is_signed_out_though_kept(matrices):
+    reader = _signed_in_and_kept()
+    User.objects.filter(pk=matrices["analyst"].pk).update(is_active=False)  # a queryset update, no signal
+    assert _sent_to_sign_in(reader.get(HARLOW_URL))
+
+
+def test_a_role_taken_away_is_refused_at_the_next_request(matrices):
+    reader = _signed_in_and_kept()
+    PartnershipRole.objects.filter(user=matrices["analyst"]).delete()
+    refused = reader.get(HARLOW_URL)
+    assert refused.status_code == 403 and SECRET not in refused.content.decode()
+
+
+def test_an_expired_session_is_refused_though_kept(matrices, monkeypatch):
+    reader = _signed_in_and_kept()
+    later = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # no write: only the kept expiry can tell
+    assert _sent_to_sign_in(reader.get(HARLOW_URL))
+
+
+def test_a_read_after_an_agreement_is_withdrawn_is_not_recorded_under_it(matrices):
+    """The read audit's datasets and agreements are kept until sharing or accounts change: a read
+    made after the agreement was withdrawn is recorded without it, not under the kept one."""
+    from saferhub.sharing.models import Agreement, Dataset
+
+    harlow = matrices["harlow"]
+    agreement = Agreement.objects.create(
+        slug="harlow-street", title="Harlow street crime", partnership=harlow, purpose="Test", status="in_force"
+    )
+    agreement.datasets.add(Dataset.objects.get(slug="street"))
+    agreement.party_partnerships.add(harlow)
+    reader = _client(matrices["analyst"])
+    assert reader.get(HARLOW_URL).status_code == 200
+    assert reader.get(HARLOW_URL).headers[HIT_HEADER] == HIT
+    Agreement.objects.filter(pk=agreement.pk).update(status="withdrawn")  # a queryset update, no signal
+    assert reader.get(HARLOW_URL).status_code == 200
+    reads = list(ReadAudit.objects.filter(what="Priority matrix").order_by("pk"))
+    assert [r.agreement_id for r in reads] == [agreement.pk, agreement.pk, None]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from saferhub.core.generations import bump, generation, install_triggers, installed_triggers
@@ -132,3 +133,57 @@ if connection.vendor == "postgresql":
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 other.execute(f"UPDATE {figures} SET id = id WHERE false")
             importer.rollback()
+
+
+def test_a_get_request_reads_the_counters_once_and_a_post_at_every_ask(db):
+    """``request_generations``: one query for every counter in a GET, whatever is asked after; a
+    POST reads afresh at each ask, so a write in the request is never answered from before it."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from saferhub.core.hub_generation import HUB_COUNTERS, SESSIONS_COUNTER, counter_of
+    from saferhub.core.request_generations import RequestGenerationsMiddleware, request_generations
+
+    seen: dict[str, object] = {}
+
+    def view(request):
+        with CaptureQueriesContext(connection) as queries:
+            first = request_generations([counter_of("accounts")])
+            bump(counter_of("accounts"))
+            again = request_generations([counter_of("accounts"), SESSIONS_COUNTER, *HUB_COUNTERS])
+        seen[request.method] = (first[0], again[0], len(queries))
+        return HttpResponse()
+
+    bump(counter_of("accounts"))  # the counter's row exists: each bump below is one update
+    middleware = RequestGenerationsMiddleware(view)
+    middleware(RequestFactory().get("/"))
+    first, again, queries = seen["GET"]
+    assert again == first and queries == 2  # one read of every counter, and the bump
+    middleware(RequestFactory().post("/"))
+    first, again, queries = seen["POST"]
+    assert again == first + 1 and queries == 3
+    # Outside a request: read at every ask.
+    before = request_generations([counter_of("accounts")])[0]
+    bump(counter_of("accounts"))
+    assert request_generations([counter_of("accounts")])[0] == before + 1
+
+
+def test_every_session_write_bumps_the_sessions_counter(db):
+    """Sign-in, save, sign-out, clean-up: each write to the session table moves the sessions counter
+    (a trigger), which tells every process its kept sessions are stale."""
+    from django.contrib.sessions.models import Session
+
+    from saferhub.accounts.sessions import SessionStore
+    from saferhub.core.hub_generation import SESSIONS_COUNTER
+
+    marks = [generation(SESSIONS_COUNTER)]
+    store = SessionStore()
+    store["who"] = 1
+    store.save()
+    marks.append(generation(SESSIONS_COUNTER))
+    store["who"] = 2
+    store.save()
+    marks.append(generation(SESSIONS_COUNTER))
+    Session.objects.filter(session_key=store.session_key).delete()
+    marks.append(generation(SESSIONS_COUNTER))
+    assert marks == sorted(set(marks)), marks  # four different values, rising

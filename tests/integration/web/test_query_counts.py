@@ -97,10 +97,10 @@ def _counts(clients: dict[str, Client], meeting_pk: int) -> dict[str, tuple[int,
     return out
 
 
-# Members' pages kept whole per partnership and role (saferhub.core.member_page): the queries of a
-# kept page (session, user, the page's partnership, the reader's roles, the change counters and any
-# read audit), at most.
-KEPT: dict[str, int] = {"board pack page": 7, "assessment matrix": 7}
+# Members' pages kept whole per partnership and role (saferhub.core.member_page): a kept page reads the
+# change counters once (request_generations), and the session, the user, the reader's roles and the
+# page's partnership or meeting are kept under them; the matrix adds its read audit when it has records.
+KEPT: dict[str, int] = {"board pack page": 1, "assessment matrix": 1}
 
 
 def _kept_counts(clients: dict[str, Client], meeting_pk: int) -> dict[str, tuple[int, str]]:
