@@ -89,6 +89,8 @@ def install_triggers(
                 columns = [c.name for c in conn.introspection.get_table_description(cursor, table)]
                 watched = [c for c in columns if c not in quiet_columns]
             _install(conn, cursor, name=name, table=table, upsert=upsert, watched=watched)
+        # The counter's row from the start (at 0), so that its first bump adds no row to the database.
+        cursor.execute(f"INSERT INTO {counters} (name, value) VALUES ('{name}', 0) ON CONFLICT (name) DO NOTHING")  # noqa: S608
 
 
 def _install(
