@@ -39,7 +39,18 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks.pages import BIN, REPO, SHARED, _database_url, _server_url, free_port, load
+from benchmarks.pages import (
+    BIN,
+    REPO,
+    SHARED,
+    _database_url,
+    _server_url,
+    fetch,
+    first_meeting,
+    free_port,
+    load,
+    member_session,
+)
 from benchmarks.report import record
 
 DB_NAME = "saferhub_soak"
@@ -60,6 +71,8 @@ PAGES = [
     "/maps/",
     "/api/indicators/all-crime-rate/series?area=E07000073",
 ]
+# Read by a member (a viewer in every partnership), signed in: the pages kept per partnership and role.
+MEMBER_PAGES = ["/assessment/matrix/E07000073/", "/reports/meetings/{meeting}/pack/"]
 
 # An upload as the import page makes it: staged by the worker, then confirmed and committed by it.
 UPLOAD_CODE = """
@@ -158,7 +171,13 @@ class Sampler(threading.Thread):
 
 
 def drive(
-    base: str, *, clients: int, seconds: float, max_requests: int, t0: float, jobs: threading.Thread
+    targets: list[tuple[str, str]],
+    *,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    t0: float,
+    jobs: threading.Thread,
 ) -> list[tuple[float, float, bool]]:
     """(seconds since t0, latency ms, ok) of every request, from ``clients`` threads, for ``seconds`` and
     until the background work is done (at most half an hour more), or ``max_requests``."""
@@ -176,13 +195,11 @@ def drive(
             with lock:
                 if len(results) >= max_requests:
                     return
-            url = base + PAGES[i % len(PAGES)]
+            url, cookie = targets[i % len(targets)]
             i += 1
             started_at = time.monotonic()
             try:
-                with urllib.request.urlopen(url, timeout=30) as response:
-                    response.read()
-                    ok = response.status == 200
+                ok = fetch(url, cookie, timeout=30)[1] == 200
             except (urllib.error.URLError, OSError):
                 ok = False
             ended = time.monotonic()
@@ -274,15 +291,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not args.reuse:
             load(env, loaded, Path(tmp))
+        cookie, meeting = member_session(env), first_meeting(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         serve = [str(BIN / "saferhub"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         rq = [sys.executable, "manage.py", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
         with started(serve, env) as web, started(rq, env) as worker:
             wait_for(base, web)
-            for url in PAGES:  # warm each worker's connections
+            targets = [(base + url, "") for url in PAGES] + [
+                (base + url.format(meeting=meeting), cookie) for url in MEMBER_PAGES
+            ]
+            for url, member in targets:  # warm each worker's connections
                 for _ in range(4):
-                    urllib.request.urlopen(base + url, timeout=60).read()
+                    fetch(url, member)
             t0 = time.monotonic()
             sampler = Sampler({"gunicorn master": psutil.Process(web.pid), "RQ worker": psutil.Process(worker.pid)}, t0)
             sampler.sample()
@@ -290,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             log: list[str] = []
             jobs = background(env, held, seconds, t0, log)
             results = drive(
-                base, clients=args.clients, seconds=seconds, max_requests=args.max_requests, t0=t0, jobs=jobs
+                targets, clients=args.clients, seconds=seconds, max_requests=args.max_requests, t0=t0, jobs=jobs
             )
             jobs.join(timeout=1800)
             sampler.stop.set()
