@@ -10,8 +10,10 @@ another may see.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -28,6 +30,34 @@ CACHE_SECONDS = 6 * 60 * 60
 def cache_key(kind: str, parts: Iterable[Any]) -> str:
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
     return f"saferhub:page:{kind}:{digest}"
+
+
+class _OneBuilder:
+    """One build per key at a time in this process: the threads that miss the same key while it is
+    being built wait for it, then read what it built. Without this, every thread of a worker that
+    asked for the board pack just after a change laid the pack out again at the same time (about
+    300 MB of WeasyPrint's working memory each), and the worker's memory grew with each change."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, list[int]]] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.setdefault(key, (threading.Lock(), [0]))
+            users[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                users[0] -= 1
+                if users[0] == 0:
+                    del self._locks[key]
+
+
+_one_builder = _OneBuilder()
 
 
 def cached(
@@ -48,6 +78,9 @@ def cached(
     key = cache_key(kind, [*parts, *counters, *read(counters)])
     value = cache.get(key)
     if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
+        with _one_builder(key):
+            value = cache.get(key)  # built by another thread while this one waited
+            if value is None:
+                value = build()
+                cache.set(key, value, CACHE_SECONDS)
     return value
