@@ -170,7 +170,7 @@ def gather_evidence(*, store: RecordStore, area: Area, year: int) -> tuple[list[
     concern = _concern(area)
     group_pop = sum(population.get(m.code, 0) for m in with_records)
     if group is None:
-        group_note = "The area has no most similar group in the hub."
+        group_note = "The area has no most similar group in the hub"
     else:
         group_note = (
             f"{group.name}: {len(with_records)} of {len(members)} members have police.uk records in the hub "
