@@ -44,7 +44,7 @@ def _roles(user: Any) -> dict[int, int]:
             counters=[counter_of("accounts")],
             once_per_request=True,
         )
-        if roles:  # no roles: asked again, as a role given during the request must count
+        if roles:  # no roles is not kept on the object: a caller that gives the user a role asks again
             user._saferhub_roles = roles
     return roles
 

@@ -28,7 +28,6 @@ from typing import Any
 from saferhub.core.hub_generation import SESSIONS_COUNTER, counter_of
 from saferhub.core.request_generations import request_generations
 
-SESSIONS = SESSIONS_COUNTER
 ACCOUNTS = counter_of("accounts")
 _LIMIT = 10_000
 
@@ -59,7 +58,7 @@ users = _Kept()
 
 
 def kept_session_key(session_key: str) -> tuple[str, int]:
-    (generation,) = request_generations([SESSIONS])
+    (generation,) = request_generations([SESSIONS_COUNTER])
     return (session_key, generation)
 
 
