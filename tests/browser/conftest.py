@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-results" / "screenshots"
@@ -106,3 +107,8 @@ def assert_accessible(page, name: str) -> None:
     screenshot(page, name)
     violations = axe_violations(page)
     assert violations == [], f"axe-core found serious or critical problems on {name}: {violations}"
+
+
+# Assertions on the page wait for it (a form's answer, a chart drawn) rather than reading it at
+# once: a submit's response can arrive after the click returns. Generous for a busy CI machine.
+expect.set_options(timeout=20_000)

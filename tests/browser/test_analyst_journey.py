@@ -11,6 +11,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from saferhub.accounts.models import Role
 from saferhub.framework.models import Indicator
@@ -72,7 +73,7 @@ def test_an_analyst_goes_from_the_template_to_the_imported_figure_in_five_clicks
     page.get_by_role("link", name="upload the return for Hate incidents reported").first.click()
     clicks += 1
     assert page.get_by_label("A return or survey results", exact=False).is_checked()
-    assert "for example 2023" in page.locator("#chosen-template").inner_text()
+    expect(page.locator("#chosen-template")).to_contain_text("for example 2023", use_inner_text=True)
     assert_accessible(page, "analyst-1-upload")
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320, "the upload page scrolls sideways at 320 px"

@@ -4,6 +4,7 @@ axe-core finding, the matrix's tabs work, and Leaflet draws the hot spot map wit
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, settle
 
@@ -26,12 +27,12 @@ def test_the_county_priorities_matrix_and_its_recomputed_tab(page, live_server, 
     assessment_essex_load()
     failed, errors = _visit(page, live_server.url + "/assessment/county-priorities/")
     assert failed == [] and errors == []
-    assert page.locator("table.saferhub-matrix tbody tr").count() == 15
+    expect(page.locator("table.saferhub-matrix tbody tr")).to_have_count(15)
     # The 18 themes scroll inside their region; the page itself does not grow sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert_accessible(page, "assessment-county-priorities")
     page.get_by_role("tab", name="Recomputed from partnerships' priorities").click()
-    assert page.get_by_text("Not computed yet.").is_visible()
+    expect(page.get_by_text("Not computed yet.")).to_be_visible()
     failed, errors = _visit(page, live_server.url + "/assessment/costs-of-harm/")
     assert failed == [] and errors == []
     assert_accessible(page, "assessment-costs-of-harm")
@@ -52,13 +53,13 @@ def test_the_hot_spot_map_draws_with_leaflet_and_the_form_reports_errors(page, l
     failed, errors = _visit(page, live_server.url + "/assessment/hotspots/?area=E07000073&from=2024-01&to=2024-02")
     assert failed == [] and errors == []
     page.wait_for_selector("#hotspot-map-leaflet .leaflet-interactive", timeout=10_000)
-    assert page.locator("#hotspot-map svg").count() == 1
-    assert "Hot spot" in page.locator(".saferhub-hotspot-table").inner_text()
+    expect(page.locator("#hotspot-map svg")).to_have_count(1)
+    expect(page.locator(".saferhub-hotspot-table")).to_contain_text("Hot spot", use_inner_text=True)
     assert_accessible(page, "assessment-hotspots-harlow")
     page.get_by_text("How the hot and cold spots were found").click()
-    assert page.get_by_text("Benjamini–Hochberg").first.is_visible()
+    expect(page.get_by_text("Benjamini–Hochberg").first).to_be_visible()
     failed, errors = _visit(page, live_server.url + "/assessment/hotspots/?area=E07000073&from=2024-02&to=2024-01")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "assessment-hotspots-error")
     failed, errors = _visit(page, live_server.url + "/assessment/repeat-locations/?area=E07000073&from=2024-01")
     assert failed == [] and errors == []
@@ -81,14 +82,14 @@ def test_a_partnership_analyst_confirms_the_priority_matrix_in_the_browser(page,
     page.get_by_role("button", name="Sign in").click()
     failed, errors = _visit(page, live_server.url + "/assessment/matrix/E07000073/?year=2024")
     assert failed == [] and errors == []
-    assert page.locator("strong.govuk-tag", has_text="Proposed").count() == 5
+    expect(page.locator("strong.govuk-tag", has_text="Proposed")).to_have_count(5)
     assert_accessible(page, "assessment-matrix-harlow")
     page.get_by_role("button", name="Record the priorities").click()
-    assert page.locator(".govuk-error-summary").get_by_text("Give the reason for the decision").is_visible()
+    expect(page.locator(".govuk-error-summary").get_by_text("Give the reason for the decision")).to_be_visible()
     page.get_by_role("checkbox", name="Possession of weapons").check()
     page.get_by_label("Reason for the decision").fill("Knife crime is the community's first concern")
     page.get_by_role("button", name="Record the priorities").click()
-    assert page.get_by_text("Reason: Knife crime is the community's first concern").is_visible()
+    expect(page.get_by_text("Reason: Knife crime is the community's first concern")).to_be_visible()
     assert_accessible(page, "assessment-matrix-harlow-decided")
     page.set_viewport_size({"width": 320, "height": 640})
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -96,7 +97,7 @@ def test_a_partnership_analyst_confirms_the_priority_matrix_in_the_browser(page,
     page.set_viewport_size({"width": 1280, "height": 900})
     _visit(page, live_server.url + "/assessment/county-priorities/")
     page.get_by_role("tab", name="Recomputed from partnerships' priorities").click()
-    assert page.get_by_text("Harlow: Possession of weapons").is_visible()
+    expect(page.get_by_text("Harlow: Possession of weapons")).to_be_visible()
     assert_accessible(page, "assessment-county-priorities-recomputed")
 
 
@@ -129,4 +130,4 @@ def test_the_deprivation_page_and_the_assessment_document_are_accessible(
         page.wait_for_timeout(200)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
         assert_accessible(page, name + "-320")
-    assert page.get_by_text("The priority matrix for this year has not been set.").first.is_visible()
+    expect(page.get_by_text("The priority matrix for this year has not been set.").first).to_be_visible()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from saferhub.accounts.models import Role
 from saferhub.governance.models import Attendance, Meeting
@@ -86,7 +87,7 @@ def test_recording_attendance_for_24_present_takes_30_clicks_and_keystrokes_or_f
     count.click(page.get_by_role("link", name="Harlow Community Safety Partnership").first)
     count.click(page.get_by_role("link", name="4 June 2024").first)
     count.click(page.get_by_role("link", name="Record attendance"))
-    assert page.locator("h1").inner_text() == "Attendance"
+    expect(page.locator("h1")).to_have_text("Attendance", use_inner_text=True)
     count.click(page.get_by_role("link", name="Start with everyone marked present"))
     for n in APOLOGIES:
         count.click(_line(page, n).get_by_label("Apologies", exact=True))
@@ -94,13 +95,15 @@ def test_recording_attendance_for_24_present_takes_30_clicks_and_keystrokes_or_f
         count.click(_line(page, n).get_by_label("Absent", exact=True))
     count.click(_line(page, SUBSTITUTE).get_by_label("Substitute", exact=True))
     who = _line(page, SUBSTITUTE).get_by_label("If a substitute came: their position")
-    assert who.is_visible()  # revealed once "Substitute" is chosen
+    expect(who).to_be_visible()  # revealed once "Substitute" is chosen
     count.type(who, "Deputy")
     screenshot(page, "governance-attendance-marked")
     count.click(page.get_by_role("button", name="Save attendance"))
     banner = page.locator(".govuk-notification-banner")
     banner.wait_for()
-    assert "Attendance saved: 24 present (including 1 substitute), 3 apologies, 1 absent" in banner.inner_text()
+    expect(banner).to_contain_text(
+        "Attendance saved: 24 present (including 1 substitute), 3 apologies, 1 absent", use_inner_text=True
+    )
     screenshot(page, "governance-attendance-saved")
 
     assert count.total <= 30, f"{count.clicks} clicks and {count.keys} keystrokes"
@@ -130,7 +133,7 @@ def test_the_list_is_accessible_and_its_errors_link_to_the_line(officer, live_se
     page.get_by_role("button", name="Save attendance").click()
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
-    assert summary.get_by_role("link").count() == MEMBERS
+    expect(summary.get_by_role("link")).to_have_count(MEMBERS)
     summary.get_by_role(
         "link", name="Enter the position of who came instead of Director 1, Member organisation 1"
     ).click()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.integration.performance import builders
 
@@ -27,7 +28,7 @@ def test_ticks_say_month_and_year_and_the_line_stops_at_the_gap(page, live_serve
     page.goto(f"{live_server.url}/performance/indicators/{gapped.slug}/?area=E07000073")
     for chart in ("#spc", "#turn-the-curve"):
         svg = page.locator(f"{chart} svg")
-        assert svg.count() == 1, chart
+        expect(svg).to_have_count(1)
         texts = [(t or "").strip() for t in svg.first.locator("text").evaluate_all("ts => ts.map(t => t.textContent)")]
         ticks = [t for t in texts if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t)]
         assert len(ticks) >= 3, (chart, texts)

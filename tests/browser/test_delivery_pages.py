@@ -2,6 +2,7 @@
 an error summary, and axe-core finds no serious or critical problems."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, PartnershipRoleFactory, UserFactory
@@ -37,12 +38,12 @@ def test_action_pages(page, live_server, loaded):
 
     sign_in(page, live_server, loaded)
     page.goto(live_server.url + "/actions/?view=overdue")
-    assert page.locator("h1").inner_text() == "Actions"
-    assert page.locator(".govuk-tag--red").first.is_visible()
+    expect(page.locator("h1")).to_have_text("Actions", use_inner_text=True)
+    expect(page.locator(".govuk-tag--red").first).to_be_visible()
     assert_accessible(page, "actions-overdue")
     action = Action.objects.get(reference="CSA3/3")
     page.goto(live_server.url + f"/actions/{action.pk}/")
-    assert "Implement IDVA contract arrangements" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Implement IDVA contract arrangements", use_inner_text=True)
     assert_accessible(page, "action-detail")
     page.goto(live_server.url + f"/actions/{action.pk}/edit/")
     page.fill("#start_date-day", "1")
@@ -52,8 +53,8 @@ def test_action_pages(page, live_server, loaded):
     page.fill("#due_date-month", "4")
     page.fill("#due_date-year", "2025")
     page.get_by_role("button", name="Save action").click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert "before the start date" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("before the start date", use_inner_text=True)
     assert_accessible(page, "action-edit-error")
 
 
@@ -63,11 +64,11 @@ def test_adding_an_action(page, live_server, loaded):
     sign_in(page, live_server, loaded)
     page.goto(live_server.url + "/actions/")
     page.get_by_role("button", name="Add an action").click()
-    assert page.locator("h1").inner_text() == "Which plan is the action part of?"
+    expect(page.locator("h1")).to_have_text("Which plan is the action part of?", use_inner_text=True)
     assert_accessible(page, "action-add-choose-plan")
     page.locator("input[name=plan]").first.check()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("h1").inner_text() == "Add an action"
+    expect(page.locator("h1")).to_have_text("Add an action", use_inner_text=True)
     page.fill("#reference", "NEW/1")
     page.fill("#title", "Run a knife crime awareness week in every secondary school")
     page.fill("#due_date-day", "31")
@@ -75,14 +76,14 @@ def test_adding_an_action(page, live_server, loaded):
     page.fill("#due_date-year", "2027")
     assert_accessible(page, "action-add-form")
     page.get_by_role("button", name="Add action").click()
-    assert "knife crime awareness week" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("knife crime awareness week", use_inner_text=True)
     assert Action.objects.filter(reference="NEW/1").exists()
 
 
 def test_risk_pages(page, live_server, loaded):
     sign_in(page, live_server, loaded)
     page.goto(live_server.url + "/risks/")
-    assert page.locator("#heat-before caption").is_visible()
+    expect(page.locator("#heat-before caption")).to_be_visible()
     assert_accessible(page, "risks-overview")
     page.goto(live_server.url + "/risks/registers/ecc-safe-communities-roads/new/")
     page.fill("#reference", "R4")
@@ -103,11 +104,11 @@ def test_money_pages(page, live_server, loaded):
     page.goto(live_server.url + "/finance/budgets/ecc-safe-communities-revenue-2015-16/")
     page.fill("#percent", "120")
     page.get_by_role("button", name="Show scenario").click()
-    assert "120% is not possible" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("120% is not possible", use_inner_text=True)
     assert_accessible(page, "budget-scenario-error")
     page.fill("#percent", "15")
     page.get_by_role("button", name="Show scenario").click()
-    assert "With 15% reduction" in page.locator("#budget").inner_text()
+    expect(page.locator("#budget")).to_contain_text("With 15% reduction", use_inner_text=True)
     assert_accessible(page, "budget-2015-16")
     page.goto(live_server.url + "/finance/funding/")
     assert_accessible(page, "funding-streams")

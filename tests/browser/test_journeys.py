@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, axe_violations, screenshot, settle
 from tests.integration.performance import builders
@@ -88,7 +89,7 @@ def test_board_member_finds_the_three_indicators_most_off_track_in_two_clicks(pa
     titles = [row.locator("th a").first.inner_text() for row in first_three]
     assert titles == [s.indicator.title for s in expected]
     for row in first_three:
-        assert "Off track" in row.inner_text()
+        expect(row).to_contain_text("Off track", use_inner_text=True)
         assert row.get_by_role("link", name=re.compile(r"^Actions for ")).count() == 1
         assert row.get_by_role("link", name=re.compile(r"^Why\W+how the statuses of ")).count() == 1
     assert_accessible(page, "journey-board-scorecard")
@@ -107,7 +108,7 @@ def test_board_member_finds_the_three_indicators_most_off_track_in_two_clicks(pa
     page.goto(live_server.url + "/scorecards/essex-safer-communities/")
     page.locator("table.saferhub-scorecard tbody tr").first.get_by_role("link", name=re.compile(r"^Why\W+how")).click()
     settle(page)
-    assert page.locator("h1").inner_text() == "How each status is worked out"
+    expect(page.locator("h1")).to_have_text("How each status is worked out", use_inner_text=True)
 
 
 def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(browser, live_server, board_figures):
@@ -123,7 +124,7 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     assert f"area={HARLOW}" in page.url
 
     answer = page.locator("#answer")
-    assert answer.is_visible()
+    expect(answer).to_be_visible()
     box = answer.bounding_box()
     assert box is not None
     assert box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"], box
@@ -141,8 +142,8 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
     page.get_by_label("Find an area").fill("harl")
     page.get_by_role("button", name="Search").click()
     settle(page)
-    assert page.locator("#results").inner_text() == "1 area matches ‘harl’."
-    assert page.get_by_role("link", name="Harlow", exact=True).is_visible()
+    expect(page.locator("#results")).to_have_text("1 area matches ‘harl’.", use_inner_text=True)
+    expect(page.get_by_role("link", name="Harlow", exact=True)).to_be_visible()
     assert_accessible(page, "journey-public-area-search")
     from saferhub.geography.loaders.postcodes import geography_postcodes_load
 
@@ -155,7 +156,7 @@ def test_public_reader_gets_harlows_answer_in_three_clicks_without_scrolling(bro
         .inner_text()
         .startswith("CM20 1AB is in postcode district CM20. CM20 is mostly in Harlow (97%)")
     )
-    assert page.get_by_role("link", name="Harlow", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Harlow", exact=True)).to_be_visible()
     screenshot(page, "journey-public-postcode-search")
     assert_accessible(page, "journey-public-postcode-search")
     context.close()

@@ -3,6 +3,7 @@ a reason the threshold asks for), a provider makes its return, and the fund page
 outcome; axe-core finds no serious or critical problems on any of them."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD
@@ -28,7 +29,7 @@ def test_a_contributor_enters_a_quarter(page, live_server, money):
     roads = money["lines"]["roads"].pk
     sign_in(page, live_server, money["people"]["contributor"])
     page.goto(live_server.url + "/finance/budgets/alpha-revenue-2015-16/monitoring/")
-    assert page.locator("h1").inner_text() == "Monitoring: Alpha revenue 2015/16"
+    expect(page.locator("h1")).to_have_text("Monitoring: Alpha revenue 2015/16", use_inner_text=True)
     assert "No actuals recorded yet" in page.content()
     assert_accessible(page, "money-budget-monitoring-empty")
     page.get_by_role("link", name="Q1 2015/16 (April to June 2015)").click()
@@ -36,15 +37,17 @@ def test_a_contributor_enters_a_quarter(page, live_server, money):
     page.fill(f"#forecast_outturn-{roads}", "60000")
     page.get_by_role("button", name="Save figures").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible() and "cannot be negative" in summary.inner_text()
+    expect(summary).to_contain_text("cannot be negative", use_inner_text=True)
     assert_accessible(page, "money-quarter-errors")
     page.fill(f"#actual-{roads}", "12500")
     page.get_by_role("button", name="Save figures").click()
-    assert "give a reason, as the line is £10,000.00 over budget" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "give a reason, as the line is £10,000.00 over budget", use_inner_text=True
+    )
     page.locator(".govuk-error-summary a").first.click()
     page.fill(f"#reason-{roads}", "Speed cameras repaired early")
     page.get_by_role("button", name="Save figures").click()
-    assert page.locator("h1").inner_text() == "Monitoring: Alpha revenue 2015/16"
+    expect(page.locator("h1")).to_have_text("Monitoring: Alpha revenue 2015/16", use_inner_text=True)
     assert "Speed cameras repaired early" in page.content() and "£10,000.00 over budget" in page.content()
     assert_accessible(page, "money-budget-monitoring")
     page.goto(live_server.url + "/finance/monitoring/?partnership=alpha-csp&year=2015/16")
@@ -64,7 +67,7 @@ def test_a_provider_makes_its_return_and_the_fund_shows_cost_per_outcome(page, l
     page.fill(f"#value-{m['x_supported'].pk}", "120")
     page.fill(f"#value-{m['x_safer'].pk}", "none")
     page.get_by_role("button", name="Make the return").click()
-    assert "is not a number" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("is not a number", use_inner_text=True)
     assert_accessible(page, "money-provider-return-errors")
     page.fill(f"#value-{m['x_safer'].pk}", "80")
     page.get_by_role("button", name="Make the return").click()

@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, settle
 from tests.integration.performance import builders
@@ -65,24 +66,24 @@ def _visit(page, url):
 
 def test_scorecard(page, live_server, essex_with_figures):
     failed, errors = _visit(page, live_server.url + "/scorecards/essex-safer-communities/")
-    assert page.locator("h1").inner_text() == "People in Essex live in safe communities"
-    assert page.locator("table.saferhub-scorecard tbody tr").count() == 2
+    expect(page.locator("h1")).to_have_text("People in Essex live in safe communities", use_inner_text=True)
+    expect(page.locator("table.saferhub-scorecard tbody tr")).to_have_count(2)
     assert failed == [] and errors == []
     assert_accessible(page, "performance-scorecard")
     # Every tag is one click from its reason.
     page.locator("table.saferhub-scorecard a.saferhub-tag-link").first.click()
     settle(page)
-    assert page.locator("h1").inner_text() == "How each status is worked out"
+    expect(page.locator("h1")).to_have_text("How each status is worked out", use_inner_text=True)
     assert_accessible(page, "performance-why")
 
 
 def test_indicator_page_charts_are_enhanced_with_tooltips(page, live_server, essex_with_figures):
     failed, errors = _visit(page, live_server.url + "/performance/indicators/all-crime/?area=E10000012")
     assert failed == [] and errors == []
-    assert page.locator("#turn-the-curve svg").count() == 1
+    expect(page.locator("#turn-the-curve svg")).to_have_count(1)
     page.wait_for_selector("[data-saferhub-chart-enhanced]", timeout=10_000)
     # Essex county holds 12 districts; Southend-on-Sea and Thurrock are unitaries outside it.
-    assert page.locator(".saferhub-map .leaflet-interactive").count() == 12
+    expect(page.locator(".saferhub-map .leaflet-interactive")).to_have_count(12)
     assert_accessible(page, "performance-indicator")
 
 
@@ -91,7 +92,7 @@ def test_indicator_page_without_javascript_shows_server_charts(browser, live_ser
     page = context.new_page()
     page.goto(live_server.url + "/performance/indicators/all-crime/?area=E07000073")
     assert page.locator("figure.saferhub-chart svg[role=img]").count() >= 4
-    assert page.locator("#district-map svg").count() == 1
+    expect(page.locator("#district-map svg")).to_have_count(1)
     from tests.browser.conftest import screenshot
 
     screenshot(page, "performance-indicator-no-js")
@@ -100,7 +101,7 @@ def test_indicator_page_without_javascript_shows_server_charts(browser, live_ser
 
 def test_district_profile_and_maps(page, live_server, essex_with_figures):
     failed, errors = _visit(page, live_server.url + "/areas/E07000073/")
-    assert page.locator("h1").inner_text() == "Harlow"
+    expect(page.locator("h1")).to_have_text("Harlow", use_inner_text=True)
     assert failed == [] and errors == []
     assert_accessible(page, "performance-area-harlow")
     failed, errors = _visit(page, live_server.url + "/maps/")
@@ -115,7 +116,7 @@ def test_empty_hub_pages_explain_what_is_missing(page, live_server, essex_partne
         ("/maps/", "performance-empty-maps"),
     ):
         _visit(page, live_server.url + url)
-        assert "saferhub" in page.locator(".govuk-inset-text").first.inner_text()
+        expect(page.locator(".govuk-inset-text").first).to_contain_text("saferhub", use_inner_text=True)
         assert_accessible(page, name)
 
 
@@ -156,8 +157,10 @@ def test_real_police_uk_months_on_the_essex_pages(page, live_server, essex_real)
         assert failed == [] and errors == []
         s = IndicatorSummary.objects.get(indicator__slug=slug, area__code="E07000073")
         assert s.latest_period_label == "2024-04" and s.spc_variation and s.detail["forecast"]["points"]
-        assert f"{s.latest_value:.2f}" in page.locator(".saferhub-performance .govuk-summary-list").inner_text()
-        assert page.locator("#spc svg").count() == 1
+        expect(page.locator(".saferhub-performance .govuk-summary-list")).to_contain_text(
+            f"{s.latest_value:.2f}", use_inner_text=True
+        )
+        expect(page.locator("#spc svg")).to_have_count(1)
         assert_accessible(page, f"performance-real-{slug}")
     failed, errors = _visit(page, live_server.url + "/areas/E07000073/")
     assert failed == [] and errors == []
@@ -170,9 +173,9 @@ def test_a_scorecard_prints_its_figures_without_the_screen_only_parts(page, live
 
     _visit(page, live_server.url + "/scorecards/essex-safer-communities/")
     page.emulate_media(media="print")
-    assert not page.locator(".govuk-service-navigation").is_visible()
-    assert not page.locator(".govuk-footer").is_visible()
-    assert page.locator("table.saferhub-scorecard tbody tr").first.is_visible()
+    expect(page.locator(".govuk-service-navigation")).to_be_hidden()
+    expect(page.locator(".govuk-footer")).to_be_hidden()
+    expect(page.locator("table.saferhub-scorecard tbody tr").first).to_be_visible()
     # GOV.UK Frontend would print each link's address after it, burying the figures
     after = page.evaluate("getComputedStyle(document.querySelector('table.saferhub-scorecard a'), '::after').content")
     assert after in ("none", "normal")
@@ -192,7 +195,7 @@ def test_compare_areas_from_the_areas_page_at_320_pixels_and_in_print(page, live
     page.get_by_role("button", name="Compare").click()
     table = page.locator("table.saferhub-compare")
     assert table.locator("thead th").all_inner_texts() == ["Indicator", "Basildon", "Epping Forest", "Harlow"]
-    assert table.locator("tbody tr").count() == 2
+    expect(table.locator("tbody tr")).to_have_count(2)
     assert "format=csv" in page.get_by_role("link", name="CSV").get_attribute("href")
     assert_accessible(page, "performance-compare")
     page.set_viewport_size({"width": 320, "height": 640})
@@ -203,11 +206,11 @@ def test_compare_areas_from_the_areas_page_at_320_pixels_and_in_print(page, live
     page.get_by_role("link", name="Harlow").first.click()
     page.get_by_label("Period", exact=True).select_option(label="March 2024")
     page.get_by_role("button", name="Show figures").click()
-    assert page.locator("h2", has_text="Indicators compared: March 2024").is_visible()
+    expect(page.locator("h2", has_text="Indicators compared: March 2024")).to_be_visible()
     assert_accessible(page, "performance-profile-period")
     page.emulate_media(media="print")
-    assert not page.locator("form select#period").is_visible()
-    assert not page.locator(".govuk-service-navigation").is_visible()
-    assert page.locator("#headline").is_visible()
+    expect(page.locator("form select#period")).to_be_hidden()
+    expect(page.locator(".govuk-service-navigation")).to_be_hidden()
+    expect(page.locator("#headline")).to_be_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")

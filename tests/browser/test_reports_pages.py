@@ -5,6 +5,7 @@ finds no serious or critical problems, and the Content-Security-Policy refuses n
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from saferhub.accounts.models import Role
 from tests.browser.conftest import assert_accessible
@@ -29,13 +30,13 @@ def test_publish_the_pack_and_read_it_signed_out(page, browser, live_server, pac
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/governance/meetings/{pack_world['meeting'].pk}/")
     page.get_by_role("link", name="Performance pack", exact=True).click()
-    assert page.locator("h1").inner_text() == "Performance pack"
-    assert page.locator(".pack-contents .pack-page").count() == 6
+    expect(page.locator("h1")).to_have_text("Performance pack", use_inner_text=True)
+    expect(page.locator(".pack-contents .pack-page")).to_have_count(6)
     assert_accessible(page, "reports-pack")
     page.get_by_role("link", name="Publish the pack").click()
     assert_accessible(page, "reports-publish")
     page.get_by_role("button", name="Publish version 1").click()
-    assert "Version 1 of the performance pack is published" in page.locator("body").inner_text()
+    expect(page.locator("body")).to_contain_text("Version 1 of the performance pack is published", use_inner_text=True)
     published_url = page.url
     assert "/reports/packs/" in published_url
 
@@ -43,8 +44,10 @@ def test_publish_the_pack_and_read_it_signed_out(page, browser, live_server, pac
     public = context.new_page()
     refused_public = _csp_refusals(public)
     public.goto(published_url)
-    assert public.locator("h1").inner_text() == "Performance pack"
-    assert "fewer than 5" in public.locator('tr[data-indicator="knife-crime"] .pack-value').inner_text()
+    expect(public.locator("h1")).to_have_text("Performance pack", use_inner_text=True)
+    expect(public.locator('tr[data-indicator="knife-crime"] .pack-value')).to_contain_text(
+        "fewer than 5", use_inner_text=True
+    )
     assert_accessible(public, "reports-published-signed-out")
     context.close()
     assert refused == [] and refused_public == []
