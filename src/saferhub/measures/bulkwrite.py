@@ -4,7 +4,8 @@ Django's ``bulk_create`` / ``bulk_update`` (and django-simple-history's ``*_with
 of them) build a model instance per row and prepare every field of it in Python; a national import
 writes tens of thousands of values, and that preparation was most of its time. Here the values go
 in as columns: ``executemany`` on SQLite, ``COPY`` (psycopg 3) on PostgreSQL, each column's few
-Python types adapted once, inside the caller's transaction.
+Python types adapted once, inside the caller's transaction. On SQLite the change counters are bumped
+once per statement, not once per row (``core.generations.one_bump_per_statement``).
 
 The history rows are what django-simple-history writes for the same bulk calls: every tracked
 column of the row as written, ``history_type`` "+" (new) or "~" (changed), ``history_date``,
@@ -23,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from saferhub.core.generations import one_bump_per_statement
 from saferhub.measures.models import IndicatorValue
 
 TABLE = IndicatorValue._meta.db_table
@@ -51,10 +53,11 @@ def _adapted(columns: Columns, *, now: datetime, stamped: tuple[str, ...], count
     stamp = connection.ops.adapt_datetimefield_value(now)
     for name in stamped:
         out[name] = [stamp] * count
+    adapt = connection.ops.adapt_datefield_value
     for name in _DATES:
         if name in out:
-            cache: dict[date, Any] = {}
-            out[name] = [cache.setdefault(d, connection.ops.adapt_datefield_value(d)) for d in out[name]]
+            adapted: dict[date, Any] = {d: adapt(d) for d in set(out[name])}
+            out[name] = [adapted[d] for d in out[name]]
     if "quality_flags" in out:
         out["quality_flags"] = [json.dumps(flags) for flags in out["quality_flags"]]
     return out
@@ -118,7 +121,8 @@ def values_insert(columns: Columns, *, now: datetime, user_id: int | None) -> li
             _copy(cursor, TABLE, COLUMNS, _rows(data, COLUMNS))
         else:
             marks = ", ".join(["%s"] * len(COLUMNS))
-            cursor.executemany(f"INSERT INTO {TABLE} ({_quoted(COLUMNS)}) VALUES ({marks})", _rows(data, COLUMNS))
+            with one_bump_per_statement(TABLE, ("insert",)):
+                cursor.executemany(f"INSERT INTO {TABLE} ({_quoted(COLUMNS)}) VALUES ({marks})", _rows(data, COLUMNS))
         if history_enabled():
             _history(cursor, ids, "+", now=now, user_id=user_id)
     return ids
@@ -144,6 +148,7 @@ def values_update(columns: Columns, *, now: datetime, user_id: int | None) -> No
             cursor.execute("DROP TABLE saferhub_value_changes")
         else:
             assignments = ", ".join(f"{connection.ops.quote_name(n)} = %s" for n in UPDATED)
-            cursor.executemany(f"UPDATE {TABLE} SET {assignments} WHERE id = %s", _rows(data, (*UPDATED, "id")))
+            with one_bump_per_statement(TABLE, ("update",)):
+                cursor.executemany(f"UPDATE {TABLE} SET {assignments} WHERE id = %s", _rows(data, (*UPDATED, "id")))
         if history_enabled():
             _history(cursor, columns["id"], "~", now=now, user_id=user_id)

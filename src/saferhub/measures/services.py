@@ -121,6 +121,7 @@ def value_with_interval(
 
 
 _RATE_TYPES = (ValueType.RATE_PER_1000, ValueType.RATE_PER_100000)
+_STATUSES = frozenset(IndicatorValue.Status.values)  # once: the enum builds the list at every ask
 _LIMITS = ("lower_95", "upper_95", "lower_998", "upper_998")
 
 
@@ -253,7 +254,7 @@ def indicator_values_write(
             wheres.append(where)
             keys.append((area, period, breakdown))
             status = row.get("status") or IndicatorValue.Status.FINAL
-            if status not in IndicatorValue.Status.values:  # checked after the row's numbers, as before
+            if status not in _STATUSES:  # checked after the row's numbers, as before
                 raise ValidationProblem(f"status {status!r} is not provisional or final", where=where)
         except ValidationProblem as exc:
             problem = (len(wheres), exc)

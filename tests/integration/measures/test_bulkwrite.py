@@ -6,10 +6,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from saferhub.core.models import AuditEvent
+from saferhub.core.generations import generations, installed_triggers, one_bump_per_statement
+from saferhub.core.models import AuditEvent, ChangeCounter
 from saferhub.framework.models import ValueType
 from saferhub.ingest.models import Import
 from saferhub.measures import bulkwrite, services
@@ -52,6 +54,30 @@ def _orm_update(columns: dict[str, list[Any]], *, now: Any, user_id: int | None)
     fields = [f for f in bulkwrite.UPDATED if f != "source_import_id"] + ["source_import"]
     user = UserFactory._meta.model.objects.filter(pk=user_id).first()
     bulk_update_with_history(list(objects.values()), IndicatorValue, fields, default_user=user)
+
+
+def _watching() -> list[str]:
+    """The change counters whose triggers watch the values table."""
+    names = ChangeCounter.objects.values_list("name", flat=True)
+    found = sorted(n for n in names if bulkwrite.TABLE in installed_triggers(name=n))
+    assert found, "no counter watches the values table"
+    return found
+
+
+def _triggers() -> list[tuple[str, str]]:
+    """Every trigger on the values table, with its definition."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [bulkwrite.TABLE]
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE c.relname = %s AND NOT tgisinternal",
+                [bulkwrite.TABLE],
+            )
+        return sorted(cursor.fetchall())
 
 
 def _write(indicator, areas, rows, run):
@@ -148,6 +174,38 @@ def test_a_failure_part_way_through_the_write_leaves_nothing(setting, monkeypatc
         history(cursor, ids, history_type, **kwargs)
 
     monkeypatch.setattr(bulkwrite, "_history", broken)
+    counters, triggers = generations(_watching()), _triggers()
     with pytest.raises(RuntimeError, match="disk full"):
         _write(indicator, areas, REVISED, run)
     assert (_table(indicator), _history(indicator), AuditEvent.objects.count()) == before
+    # The counters did not move, and every trigger set aside for the write is there again.
+    assert (generations(_watching()), _triggers()) == (counters, triggers)
+
+
+def test_a_bulk_write_moves_each_counter_once_and_leaves_every_trigger_as_it_was(setting):
+    """On SQLite the row triggers are set aside for the statement and each counter bumped once (as
+    PostgreSQL's statement triggers do): the counters still move, and later writes still bump them."""
+    areas, run, _ = setting
+    indicator = IndicatorFactory(slug="counted", value_type=ValueType.COUNT)
+    names, triggers = _watching(), _triggers()
+    assert len(triggers) >= len(names)
+    for rows in (ROWS, REVISED):  # five new values, then two changed and one new
+        before = generations(names)
+        _write(indicator, areas, rows, run)
+        after = generations(names)
+        if connection.vendor == "sqlite":
+            assert after == tuple(n + (1 if rows is ROWS else 2) for n in before)  # one insert (+ one update)
+        else:
+            assert all(a > b for a, b in zip(after, before, strict=True))
+        assert _triggers() == triggers
+    before = generations(names)
+    IndicatorValue.objects.filter(indicator=indicator).update(status="provisional")  # the triggers are back
+    assert all(a > b for a, b in zip(generations(names), before, strict=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_triggers_are_only_set_aside_inside_a_transaction():
+    before = _triggers()
+    with pytest.raises(RuntimeError, match="inside a transaction"), one_bump_per_statement(bulkwrite.TABLE):
+        pass
+    assert _triggers() == before
