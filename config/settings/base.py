@@ -176,6 +176,8 @@ SAFERHUB_RECORD_STORE = env_str("SAFERHUB_RECORD_STORE", str(VAR_DIR / "records"
 # which never change once written). Empty: ~/.cache/saferhub-records.
 SAFERHUB_RECORD_CACHE = env_str("SAFERHUB_RECORD_CACHE", "") or None
 SAFERHUB_VAR_DIR = VAR_DIR
+# DuckDB's memory limit for an import (it spills to the store's tmp/ folder beyond it), e.g. 1GB, 512MB.
+SAFERHUB_DUCKDB_MEMORY = env_str("SAFERHUB_DUCKDB_MEMORY", "1GB")
 # Where `saferhub fetch police-uk` downloads from: a server laid out as police.uk's archive
 # (YYYY-MM/YYYY-MM-<force>-street.csv). Empty: give --base-url.
 SAFERHUB_POLICE_UK_BASE_URL = env_str("SAFERHUB_POLICE_UK_BASE_URL", "")

@@ -106,7 +106,7 @@ def run_import(
     work_dir = Path(tempfile.mkdtemp(prefix="saferhub-import-"))
     txn: StoreTransaction | None = None
     files: list[InputFile] = []
-    con = store.connect(memory_limit=str(getattr(settings, "SAFERHUB_DUCKDB_MEMORY", "1GB")))
+    con = store.connect(memory_limit=str(settings.SAFERHUB_DUCKDB_MEMORY))
     try:
         tick(0, 1, "Checking the files")
         files = expand(paths, work_dir=work_dir, limits=limits(), suffixes=importer.suffixes)

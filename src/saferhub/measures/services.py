@@ -222,7 +222,7 @@ def indicator_values_write(
     a row-by-row write would name it.
     """
     codes = {r["area"] for r in rows if isinstance(r.get("area"), str)}
-    areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    areas = {a.code: a for a in Area.objects.filter(code__in=codes).only("id", "code")}  # not the boundaries
     periods: dict[str, Any] = {}
     keys: list[tuple[Area, Any, str]] = []
     numbers: tuple[list[float | None], list[float | None], list[float | None]] = ([], [], [])
