@@ -5,8 +5,10 @@ A family is every indicator whose values add up with each other: police.uk's all
 its crime types, and each ``…-rate`` rests on the count of the same name. Within a family the
 values are related by:
 
-- the area hierarchy: a county's or police force area's count is the sum of its community safety
-  partnership areas' (a missing district is an unknown figure, not a zero);
+- the area hierarchy (``area_sums``): a county's count is the sum of its districts', a region's of
+  its counties', districts' and unitaries', a country's of its regions' (and of its police force
+  areas'), a police force area's of its community safety partnership areas' (a missing area is an
+  unknown figure, not a zero);
 - the family's sums: all crime = Σ crime types, in the same area and period;
 - breakdowns: a total is the sum of the values of each breakdown dimension;
 - periods: a quarter's or a year's count is the sum of the months (or quarters) inside it.
@@ -107,26 +109,39 @@ def family_cells(members: list[Indicator]) -> tuple[dict[Cell, float | None], di
     return values, shown_as, spans
 
 
+def area_sums(areas: dict[str, Area]) -> dict[str, list[list[str]]]:
+    """For each area code, the ways its count is a sum of other areas' counts (each a sorted list of
+    codes). Two trees: places (district → county → region → country, a unitary or a district straight
+    into its region or country) and forces (community safety partnership areas → police force area →
+    country). So a region is its counties, districts and unitaries; England is its regions and also
+    its police force areas; a county is its districts; a force area is its partnerships' areas."""
+    by_pk = {a.pk: a for a in areas.values()}
+    sums: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a in areas.values():
+        parent = by_pk.get(a.parent_id) if a.parent_id else None
+        tree = "forces" if a.area_type == "police_force_area" else "places"
+        if parent is not None:
+            sums[(parent.code, tree)].append(a.code)
+        force = by_pk.get(a.force_area_id) if a.force_area_id and a.area_type in CSP_AREA_TYPES else None
+        if force is not None:
+            sums[(force.code, "forces")].append(a.code)
+    out: dict[str, list[list[str]]] = defaultdict(list)
+    for (code, _), kids in sorted(sums.items()):
+        out[code].append(sorted(kids))
+    return out
+
+
 def family_relations(
     values: dict[Cell, float | None], spans: dict[Cell, Any], areas: dict[str, Area]
 ) -> list[disclosure.Relation]:
     """How the family's cells add up (see the module's docstring). Missing parts become unknown cells
     in ``values`` (None)."""
     relations: list[disclosure.Relation] = []
-    children: dict[str, list[str]] = defaultdict(list)
-    by_pk = {a.pk: a for a in areas.values()}
-    for a in areas.values():
-        if a.area_type not in CSP_AREA_TYPES:
-            continue
-        for parent_id in (a.parent_id, a.force_area_id):
-            parent = by_pk.get(parent_id) if parent_id else None
-            if parent is not None:
-                children[parent.code].append(a.code)
     present = list(values)
+    sums = area_sums(areas)
     for measure, code, period, breakdown in present:
-        kids = children.get(code)
-        if kids:
-            parts = [(measure, k, period, breakdown) for k in sorted(kids)]
+        for kids in sums.get(code, ()):
+            parts = [(measure, k, period, breakdown) for k in kids]
             for part in parts:
                 values.setdefault(part, None)
             relations.append([((measure, code, period, breakdown), 1), *((p, -1) for p in parts)])
