@@ -42,6 +42,9 @@ AREA_TYPES = [*CSP_AREA_TYPES, "county", "police_force_area", "region", "country
 LONGER = {"quarter": ("month",), "year": ("month", "quarter"), "financial_year": ("month", "quarter")}
 
 Cell = tuple[str, str, str, str]  # (measure, area code, period, breakdown)
+# Part of every decision's fingerprint: raised when the relations change, so that decisions stored
+# under the old ones are made again (2: a region is its counties too, a country its regions and forces).
+RULES_VERSION = 2
 
 
 def _base(slug: str) -> str:
@@ -271,9 +274,10 @@ def _marker(name: str) -> str:
 def _fingerprint(name: str, values: dict[Cell, float | None], shown_as: dict[Cell, set[str]]) -> int:
     """What a family's decision rests on (its figures, the areas and the partnerships' areas), as a
     63-bit number."""
-    digest = hashlib.sha256(name.encode())
+    digest = hashlib.sha256(f"{name}|{RULES_VERSION}".encode())
     for cell in sorted(values):
         digest.update(repr((cell, values[cell], sorted(shown_as.get(cell, ())))).encode())
-    digest.update(repr(sorted(Area.objects.values_list("code", "parent_id", "force_area_id"))).encode())
+    areas = Area.objects.filter(area_type__in=AREA_TYPES)  # those the decision reads (not LSOAs or wards)
+    digest.update(repr(sorted(areas.values_list("code", "parent_id", "force_area_id"))).encode())
     digest.update(repr(sorted(Partnership.objects.exclude(area=None).values_list("area_id", flat=True))).encode())
     return int(digest.hexdigest()[:15], 16)

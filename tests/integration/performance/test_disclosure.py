@@ -293,6 +293,18 @@ def test_a_family_is_decided_again_only_when_its_figures_change(crime_types):
     ).exists()
 
 
+def test_a_decision_stored_under_older_relations_is_made_again(crime_types, monkeypatch):
+    """When the relations the decision is told about change (a new RULES_VERSION), the figures being
+    the same does not keep the old decision: an upgraded hub decides again at its next refresh."""
+    from saferhub.performance import suppression
+
+    again = performance_refresh(indicator=crime_types["indicators"]["crime-robbery"])
+    assert not any("hidden from the public" in n for n in again.notes), again.notes
+    monkeypatch.setattr(suppression, "RULES_VERSION", suppression.RULES_VERSION + 1)
+    upgraded = performance_refresh(indicator=crime_types["indicators"]["crime-robbery"])
+    assert any("hidden from the public" in n for n in upgraded.notes), upgraded.notes
+
+
 def test_the_indicator_pages_values_download_hides_what_the_page_hides(client, crime_types):
     """Signed out, the CSV of every value carries "fewer than 5" where the page does, and no interval
     or numerator beside it; every figure the page shows whole is in it whole."""
