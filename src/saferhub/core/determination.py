@@ -71,9 +71,14 @@ def _combine(a: int, row: Row, b: int, other: Row) -> Row:
 
 
 def solved(rows: Iterable[Row]) -> set[Key]:
-    """The figures whose unit vector lies in the span of these integer rows: reduce to a fully reduced
-    echelon form (each pivot figure appears in its own row only); a figure is fixed exactly when its
-    pivot row holds nothing else."""
+    """The figures whose unit vector lies in the span of these integer rows: a figure is fixed exactly
+    when its pivot row in the fully reduced echelon form holds nothing else."""
+    return {k for k, row in echelon(rows).items() if len(row) == 1}
+
+
+def echelon(rows: Iterable[Row]) -> dict[Key, Row]:
+    """The rows' fully reduced echelon form, by pivot figure (each pivot figure appears in its own row
+    only)."""
     pivots: dict[Key, Row] = {}
     holding: dict[Key, set[Key]] = {}  # figure -> pivots whose row holds it
 
@@ -97,7 +102,7 @@ def solved(rows: Iterable[Row]) -> set[Key]:
             other = pivots[name]
             store(name, _combine(row[pivot], other, other[pivot], row), other)
         store(pivot, row, {})
-    return {k for k, row in pivots.items() if len(row) == 1}
+    return pivots
 
 
 def determined(relations: Iterable[Relation], unknown: Iterable[Key]) -> set[Key]:
@@ -113,7 +118,16 @@ class Blocks:
     def __init__(self, relations: Sequence[Relation], by_key: Mapping[Key, list[int]]) -> None:
         self.relations = relations
         self.by_key = by_key
-        self.answers: dict[frozenset[Key], set[Key]] = {}
+        self.answers: dict[frozenset[Key], dict[Key, Row]] = {}
+        self.points: dict[frozenset[Key], dict[Key, float] | None] = {}
+
+    def reduced(self, cells: frozenset[Key], rels: list[int]) -> dict[Key, Row]:
+        """The echelon form of a block (its figures and relations from ``block``), remembered."""
+        answer = self.answers.get(cells)
+        if answer is None:
+            answer = echelon(_restricted([self.relations[i] for i in rels], set(cells)))
+            self.answers[cells] = answer
+        return answer
 
     def block(self, unknown: set[Key], start: Key) -> tuple[frozenset[Key], list[int]]:
         """The unknown figures linked to ``start`` through relations, and those relations."""
@@ -140,20 +154,38 @@ class Blocks:
                 continue
             cells, rels = self.block(unknown, key)
             done |= cells
-            answer = self.answers.get(cells)
-            if answer is None:
-                answer = determined([self.relations[i] for i in rels], cells)
-                self.answers[cells] = answer
-            out |= answer
+            out |= {k for k, row in self.reduced(cells, rels).items() if len(row) == 1}
         return out & set(among)
 
+    def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
+        """Whether a point meeting the block's relations and bounds (``feasible_point``) can be moved
+        along one direction that keeps them, changing ``key`` by 0.51 or more: then its interval is
+        at least that wide (0.5 decides) and no linear programme is needed for it. False when that
+        cannot be shown this way."""
+        if cells not in self.points:
+            self.points[cells] = feasible_point([self.relations[i] for i in rels], values, set(cells))
+        x = self.points[cells]
+        if x is None:
+            return False
+        pivots = self.reduced(cells, rels)
+        free = [key] if key not in pivots else [f for f in pivots[key] if f != key]
+        for f in free[:8]:
+            # The null-space direction of free figure f: f moves by 1, each pivot figure against it.
+            d = {f: 1.0} | {p: -row[f] / row[p] for p, row in pivots.items() if f in row}
+            low, high = float("-inf"), float("inf")
+            for k, step in d.items():
+                floor = 0.0 if values.get(k) is None else 1.0
+                if step > 0:
+                    low = max(low, (floor - x[k]) / step)
+                elif step < 0:
+                    high = min(high, (floor - x[k]) / step)
+            if (high - low) * abs(d.get(key, 0.0)) >= 0.51:
+                return True
+        return False
 
-def interval(
-    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key], key: Key
-) -> tuple[float, float]:
-    """The range a reader can narrow the unknown figure ``key`` to, knowing every other figure, the
-    relations, and that every hidden figure is at least 1 (zeros are shown; a missing figure is at
-    least 0). Solved as two linear programmes (HiGHS)."""
+
+def _programme(relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]) -> tuple:
+    """The relations as equations in the unknown figures (sparse), with each figure's bounds."""
     order = sorted(unknown, key=repr)
     index = {k: i for i, k in enumerate(order)}
     data: list[float] = []  # coefficients, by row and figure
@@ -176,12 +208,41 @@ def interval(
                     column.append(j)
             rhs.append(constant)
     bounds = [(0.0 if values.get(k) is None else 1.0, None) for k in order]
+    # Sparse: the same programme as a dense matrix, without building rows × figures of zeros.
+    rows = csr_array((data, (row_of, column)), shape=(len(rhs), len(order))) if rhs else None
+    return order, index, rows, rhs, bounds
+
+
+def feasible_point(
+    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]
+) -> dict[Key, float] | None:
+    """Values of the unknown figures that meet the relations and bounds ``interval`` uses (the true
+    figures when they do, else a linear programme's); None when there are none."""
+    order, _, rows, rhs, bounds = _programme(relations, values, unknown)
+    if rows is None:
+        return None
+    x = [float(values.get(k) or 0) for k in order]
+    if all(v is not None for v in (values.get(k) for k in order)) and all(
+        xi >= lo for xi, (lo, _) in zip(x, bounds, strict=True)
+    ):
+        residual = rows @ x - rhs
+        if not len(residual) or max(abs(residual)) < 1e-9:
+            return dict(zip(order, x, strict=True))
+    result = linprog([0.0] * len(order), A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+    return dict(zip(order, map(float, result.x), strict=True)) if result.status == 0 else None
+
+
+def interval(
+    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key], key: Key
+) -> tuple[float, float]:
+    """The range a reader can narrow the unknown figure ``key`` to, knowing every other figure, the
+    relations, and that every hidden figure is at least 1 (zeros are shown; a missing figure is at
+    least 0). Solved as two linear programmes (HiGHS)."""
+    order, index, rows, rhs, bounds = _programme(relations, values, unknown)
     target = [0.0] * len(order)
     target[index[key]] = 1.0
-    if not rhs:
+    if rows is None:
         return bounds[index[key]][0], float("inf")
-    # Sparse: the same programme as a dense matrix, without building rows × figures of zeros.
-    rows = csr_array((data, (row_of, column)), shape=(len(rhs), len(order)))
     low = linprog(target, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
     high = linprog([-t for t in target], A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
     lo = low.fun if low.status == 0 else float("-inf")

@@ -138,8 +138,12 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key]) -> set[Key]:
         cells, rels = state.solver.block(unknown, k)
         pinned = state.pins.get((k, cells))
         if pinned is None:
-            lo, hi = interval([state.relations[i] for i in rels], state.values, set(cells), k)
-            pinned = state.pins[(k, cells)] = hi - lo < 0.5
+            if state.solver.moves(cells, rels, k, state.values):  # wide enough, shown without a programme
+                pinned = False
+            else:
+                lo, hi = interval([state.relations[i] for i in rels], state.values, set(cells), k)
+                pinned = hi - lo < 0.5
+            state.pins[(k, cells)] = pinned
         if pinned:
             out.add(k)
     return out
