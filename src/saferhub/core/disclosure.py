@@ -8,12 +8,14 @@ Figures are related: a county's count is the sum of its districts', a month's to
 types, a rate rests on a count. ``protect`` decides, for a set of related figures, which to hide so
 that no hidden small count can be worked out from everything shown beside it: a hidden figure is
 worked out exactly when its unit vector lies in the row space of the published relations restricted
-to the hidden figures, so ``protect`` solves that (exact rational elimination, not a pairwise rule)
+to the hidden figures, so ``protect`` solves that (exact elimination in whole numbers over the block
+of hidden figures linked to it through relations, ``core/determination.py``; not a pairwise rule)
 and hides more figures (secondary suppression, the smallest first) until no small count is exposed,
 for the public and for each group of insiders who see some of the figures whole (the members of a
 district's partnership see that district's). Because zeros are shown, a reader knows each hidden
 figure is at least 1; two hidden 1s that sum to a shown 2 would give each other away, so a hidden
-small count is also checked against those bounds (a linear programme for its feasible interval).
+small count is also checked against those bounds (a linear programme for its feasible interval,
+skipped only where one direction that keeps every relation and bound already moves it by 0.51).
 
 Statistics made from a series (means, limits, forecasts, totals) are only published when every
 figure they are made from is published (``public_detail``).
