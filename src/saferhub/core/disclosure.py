@@ -8,12 +8,14 @@ Figures are related: a county's count is the sum of its districts', a month's to
 types, a rate rests on a count. ``protect`` decides, for a set of related figures, which to hide so
 that no hidden small count can be worked out from everything shown beside it: a hidden figure is
 worked out exactly when its unit vector lies in the row space of the published relations restricted
-to the hidden figures, so ``protect`` solves that (exact rational elimination, not a pairwise rule)
+to the hidden figures, so ``protect`` solves that (exact elimination in whole numbers over the block
+of hidden figures linked to it through relations, ``core/determination.py``; not a pairwise rule)
 and hides more figures (secondary suppression, the smallest first) until no small count is exposed,
 for the public and for each group of insiders who see some of the figures whole (the members of a
 district's partnership see that district's). Because zeros are shown, a reader knows each hidden
 figure is at least 1; two hidden 1s that sum to a shown 2 would give each other away, so a hidden
-small count is also checked against those bounds (a linear programme for its feasible interval).
+small count is also checked against those bounds (a linear programme for its feasible interval,
+skipped only where one direction that keeps every relation and bound already moves it by 0.51).
 
 Statistics made from a series (means, limits, forecasts, totals) are only published when every
 figure they are made from is published (``public_detail``).
@@ -26,10 +28,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
-from scipy.optimize import linprog
+from saferhub.core.determination import (
+    Blocks,
+    determined,  # noqa: F401 (callers ask disclosure.determined)
+    interval,
+)
 
 SMALL_MIN = 1
 SMALL_MAX = 4
@@ -93,77 +98,6 @@ class Decision:
         return self.primary | self.secondary
 
 
-def determined(relations: Iterable[Relation], unknown: Iterable[Key]) -> set[Key]:
-    """The ``unknown`` figures that the relations fix exactly once every other figure is known: those
-    whose unit vector lies in the row space of the relations restricted to the unknown figures
-    (reduced row echelon form in exact rational arithmetic: a pivot row with nothing beside its
-    pivot is that unit vector)."""
-    unknown = set(unknown)
-    pivots: dict[Key, dict[Key, Fraction]] = {}
-    for relation in relations:
-        row: dict[Key, Fraction] = {}
-        for key, coef in relation:
-            if key in unknown and coef:
-                row[key] = row.get(key, Fraction(0)) + coef
-        row = {k: v for k, v in row.items() if v}
-        while row:
-            shared = next((k for k in row if k in pivots), None)
-            if shared is None:
-                break
-            factor = row[shared]
-            for k, v in pivots[shared].items():
-                row[k] = row.get(k, Fraction(0)) - factor * v
-            row = {k: v for k, v in row.items() if v}
-        if not row:
-            continue
-        pivot = min(row, key=repr)
-        scale = row[pivot]
-        row = {k: v / scale for k, v in row.items()}
-        for other in pivots.values():
-            if pivot in other:
-                factor = other[pivot]
-                for k, v in row.items():
-                    other[k] = other.get(k, Fraction(0)) - factor * v
-                for k in [k for k, v in other.items() if not v]:
-                    del other[k]
-        pivots[pivot] = row
-    return {k for k, row in pivots.items() if len(row) == 1}
-
-
-def interval(
-    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key], key: Key
-) -> tuple[float, float]:
-    """The range a reader can narrow the unknown figure ``key`` to, knowing every other figure, the
-    relations, and that every hidden figure is at least 1 (zeros are shown; a missing figure is at
-    least 0). Solved as two linear programmes (HiGHS)."""
-    order = sorted(unknown, key=repr)
-    index = {k: i for i, k in enumerate(order)}
-    rows, rhs = [], []
-    for relation in relations:
-        coefs = [0.0] * len(order)
-        constant = 0.0
-        touched = False
-        for k, c in relation:
-            if k in index:
-                coefs[index[k]] += c
-                touched = True
-            else:
-                constant -= c * float(values.get(k) or 0)
-        if touched:
-            rows.append(coefs)
-            rhs.append(constant)
-    bounds = [(0.0 if values.get(k) is None else 1.0, None) for k in order]
-    target = [0.0] * len(order)
-    target[index[key]] = 1.0
-    if not rows:
-        return bounds[index[key]][0], float("inf")
-    low = linprog(target, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-    high = linprog([-t for t in target], A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-    lo = low.fun if low.status == 0 else float("-inf")
-    hi = -high.fun if high.status == 0 else float("inf")
-    return float(lo), float(hi)
-
-
 @dataclass(frozen=True)
 class Insider:
     """Readers who see some figures whole: ``knows`` (a district partnership's own figures) and
@@ -182,6 +116,14 @@ class _State:
     hidden: set[Key]
     missing: set[Key]
     by_key: dict[Key, list[int]] = field(default_factory=dict)
+    blocks: Blocks | None = None
+    pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
+
+    @property
+    def solver(self) -> Blocks:
+        if self.blocks is None:
+            self.blocks = Blocks(self.relations, self.by_key)
+        return self.blocks
 
 
 def _pinned(state: _State, unknown: set[Key], small: Iterable[Key]) -> set[Key]:
@@ -194,28 +136,19 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key]) -> set[Key]:
         near = {j for i in state.by_key.get(k, []) for j, _ in state.relations[i]} & ones
         if not (near - {k}):
             continue
-        relevant = [state.relations[i] for i in _component(state, unknown, k)]
-        lo, hi = interval(relevant, state.values, unknown, k)
-        if hi - lo < 0.5:
+        # Decided on k's block alone (figures outside it are free of it), remembered for that block.
+        cells, rels = state.solver.block(unknown, k)
+        pinned = state.pins.get((k, cells))
+        if pinned is None:
+            if state.solver.moves(cells, rels, k, state.values):  # wide enough, shown without a programme
+                pinned = False
+            else:
+                lo, hi = interval([state.relations[i] for i in rels], state.values, set(cells), k)
+                pinned = hi - lo < 0.5
+            state.pins[(k, cells)] = pinned
+        if pinned:
             out.add(k)
     return out
-
-
-def _component(state: _State, unknown: set[Key], start: Key) -> list[int]:
-    """The relations linked to ``start`` through unknown figures."""
-    seen_rel: set[int] = set()
-    stack, seen = [start], {start}
-    while stack:
-        k = stack.pop()
-        for i in state.by_key.get(k, []):
-            if i in seen_rel:
-                continue
-            seen_rel.add(i)
-            for j, _ in state.relations[i]:
-                if j in unknown and j not in seen:
-                    seen.add(j)
-                    stack.append(j)
-    return sorted(seen_rel)
 
 
 def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> list[Key]:
@@ -275,7 +208,7 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
         return False
     for choice in options[:12]:
         unknown = (state.hidden | state.missing | {choice}) - known
-        if key in determined(state.relations, unknown):
+        if key in state.solver.determined(unknown, [key]):
             continue
         state.hidden.add(choice)
         if slack and key in _pinned(state, unknown, [key]):
@@ -324,7 +257,7 @@ def protect(
             known = viewer.knows
             unknown = (state.hidden | state.missing) - known
             mine = (state.primary - known - viewer.shares) - exposed
-            at_risk = determined(state.relations, unknown) & mine
+            at_risk = state.solver.determined(unknown, mine)
             pinned = set() if at_risk else _pinned(state, unknown, mine)
             for key in sorted(at_risk | pinned, key=repr):
                 if _protect_exactly(state, key, known, slack=key in pinned):
@@ -340,7 +273,7 @@ def protect(
             state.hidden |= {k for k, _ in state.relations[i] if k not in state.missing}
     secondary = state.hidden - state.primary
     # A secondary figure the public can work out anyway hides nothing: show it.
-    needless = determined(state.relations, state.hidden | state.missing) & secondary
+    needless = state.solver.determined(state.hidden | state.missing, secondary)
     return Decision(
         primary=frozenset(state.primary),
         secondary=frozenset(secondary - needless),

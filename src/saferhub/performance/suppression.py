@@ -168,10 +168,13 @@ def family_relations(
     for cell in present:
         series[(cell[0], cell[1], cell[3])].append(cell)
     for cells in series.values():
+        of_kind: dict[str, list[Cell]] = defaultdict(list)  # in the series' order, as before
+        for cell in cells:
+            of_kind[spans[cell][0]].append(cell)
         for cell in cells:
             kind, start, end = spans[cell]
             for shorter in LONGER.get(kind, ()):
-                inside = [c for c in cells if spans[c][0] == shorter and start <= spans[c][1] and spans[c][2] <= end]
+                inside = [c for c in of_kind.get(shorter, ()) if start <= spans[c][1] and spans[c][2] <= end]
                 if inside:
                     relations.append([(cell, 1), *((c, -1) for c in inside)])
     return relations
@@ -244,6 +247,8 @@ def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
             cells = cast("set[Cell]", {k for r in rels for k, _ in r})
             covered |= cells
             sub = {c: values[c] for c in cells}
+            if not any(disclosure.is_small(v) for v in sub.values()):
+                continue  # nothing to hide: protect would hide nothing (no small count, nothing forced)
             people = [
                 disclosure.Insider(
                     knows=frozenset(c for c in cells if c[1] in inside),

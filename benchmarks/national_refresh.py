@@ -1,0 +1,98 @@
+"""The performance refresh after a national year, timed on its own (issue 16, docs/ingestion.md).
+
+    python -m benchmarks.national_refresh build [--rows 200000]   (once: geography, year, import)
+    python -m benchmarks.national_refresh time [--src OTHER/src]  (each time: a copy of that hub)
+
+``build`` makes the national geography and the synthetic year of ``benchmarks.national`` and imports
+it without the refresh into a SQLite hub kept in ``WORK``. ``time`` copies that hub and, in a child
+process, calls ``performance_refresh`` for each indicator as the ingest pipeline does, printing the
+refresh's seconds and those of ``suppression_refresh`` (the first call decides; the others find the
+family's fingerprint unchanged). ``--src`` runs another checkout's code (``git archive`` of an older
+commit) on the same copy, for before and after in the same conditions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks import national
+from benchmarks.ingest import child_env
+
+WORK = Path(tempfile.gettempdir()) / "saferhub-national-refresh"
+
+CHILD = """
+import json, time
+import django
+django.setup()
+from saferhub.framework.models import Indicator
+from saferhub.measures.models import IndicatorValue
+import saferhub.performance.services as services
+from saferhub.performance.services import performance_refresh
+decide = services.suppression_refresh
+spent = []
+def timed(**kwargs):
+    start = time.perf_counter()
+    out = decide(**kwargs)
+    spent.append(time.perf_counter() - start)
+    return out
+services.suppression_refresh = timed
+ids = sorted(set(IndicatorValue.objects.values_list("indicator_id", flat=True)))
+start = time.perf_counter()
+for indicator in Indicator.objects.filter(pk__in=ids).order_by("pk"):
+    performance_refresh(indicator=indicator)
+print(json.dumps({"refresh_seconds": time.perf_counter() - start, "suppression_seconds": sum(spent),
+                  "first_suppression_seconds": spent[0] if spent else None, "indicators": len(ids),
+                  "values": IndicatorValue.objects.count()}))
+"""
+
+
+def build(rows: int) -> None:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    geography, seconds = national.national_geography(WORK)
+    print(f"national geography loaded in {seconds:.1f} s")
+    folder = WORK / "national" / "police-uk"
+    total, forces, districts = national.make_national_year(geography, rows, folder)
+    print(f"synthetic national year: {total:,} rows, {forces} forces, {districts} districts and unitaries")
+    result, _ = national.import_run(folder, geography, WORK / "hub", warm=True, refresh=False)
+    print(f"imported without the refresh: {result}")
+
+
+def time_refresh(src: Path) -> None:
+    run = Path(tempfile.mkdtemp(prefix="refresh-", dir=WORK))
+    try:
+        shutil.copy(WORK / "hub" / "db.sqlite3", run / "db.sqlite3")
+        script = run / "child.py"
+        script.write_text(CHILD)
+        env = child_env(run)
+        env["PYTHONPATH"] = f"{src}:{env['PYTHONPATH']}"
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=national.REPO, env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise SystemExit(done.stderr[-3000:])
+        print(done.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.national_refresh")
+    parser.add_argument("step", choices=["build", "time"])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--src", type=Path, default=national.REPO / "src")
+    args = parser.parse_args(argv)
+    if args.step == "build":
+        build(args.rows)
+    else:
+        time_refresh(args.src.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,255 @@
+"""Which hidden figures a reader can work out (the arithmetic behind ``core.disclosure.protect``).
+
+A hidden figure is worked out exactly when its unit vector lies in the row space of the published
+relations restricted to the hidden figures (``determined``), and narrowed when the relations and
+the bound "every hidden figure is at least 1" leave it a short interval (``interval``).
+
+``determined`` eliminates in exact integer arithmetic (fraction-free: each row is scaled to whole
+numbers and divided by the gcd of its coefficients), which gives the same row space, hence the same
+answer, as rational elimination. The row space of relations restricted to the hidden figures splits
+into independent blocks, one for each group of hidden figures linked through relations, so a figure
+is determined by its own block alone. ``Blocks`` uses that inside one ``protect`` call: it decides
+only the blocks holding the figures asked about, and remembers each block's answer by its set of
+hidden figures (the relations do not change during the call), so hiding one more figure re-decides
+only the block it joins. Answers are the same as ``determined`` over every relation.
+
+``Blocks.moves`` spares ``interval``'s two linear programmes where a cheaper argument already shows
+the interval is wide: from a point meeting the block's relations and bounds, one null-space
+direction of the block's echelon form that keeps every figure at least 1 and moves the figure by
+0.51 or more. It only ever answers "wide"; otherwise the programmes decide, as before.
+
+Pure Python and SciPy (no Django).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from fractions import Fraction
+from math import gcd, lcm
+
+from scipy.optimize import linprog
+from scipy.sparse import csr_array
+
+Key = Hashable
+#: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
+Relation = Sequence[tuple[Key, int]]
+Row = dict[Key, int]
+
+
+def _whole(row: Mapping[Key, int | float | Fraction]) -> Row:
+    """The row scaled to coprime whole numbers (the same line of the row space)."""
+    fractions = {k: Fraction(v) for k, v in row.items() if v}
+    scale = lcm(*(f.denominator for f in fractions.values())) if fractions else 1
+    ints = {k: int(f * scale) for k, f in fractions.items()}
+    return _reduced(ints)
+
+
+def _reduced(row: Row) -> Row:
+    divisor = 0
+    for v in row.values():
+        divisor = gcd(divisor, v)
+        if divisor == 1:
+            return row
+    return {k: v // divisor for k, v in row.items()} if divisor > 1 else row
+
+
+def _restricted(relations: Iterable[Relation], unknown: set[Key]) -> list[Row]:
+    rows = []
+    for relation in relations:
+        row: dict[Key, int | float | Fraction] = {}
+        for key, coef in relation:
+            if key in unknown and coef:
+                row[key] = row.get(key, 0) + coef
+        if any(row.values()):
+            ints = {k: v for k, v in row.items() if isinstance(v, int) and v}
+            exact = len(ints) == sum(1 for v in row.values() if v)
+            rows.append(_reduced(ints) if exact else _whole(row))
+    return rows
+
+
+def _combine(a: int, row: Row, b: int, other: Row) -> Row:
+    """a × row − b × other, without its zeros, divided by the gcd."""
+    out = {k: a * v for k, v in row.items()}
+    for k, v in other.items():
+        out[k] = out.get(k, 0) - b * v
+    return _reduced({k: v for k, v in out.items() if v})
+
+
+def solved(rows: Iterable[Row]) -> set[Key]:
+    """The figures whose unit vector lies in the span of these integer rows: a figure is fixed exactly
+    when its pivot row in the fully reduced echelon form holds nothing else."""
+    return {k for k, row in echelon(rows).items() if len(row) == 1}
+
+
+def echelon(rows: Iterable[Row]) -> dict[Key, Row]:
+    """The rows' fully reduced echelon form, by pivot figure (each pivot figure appears in its own row
+    only)."""
+    pivots: dict[Key, Row] = {}
+    holding: dict[Key, set[Key]] = {}  # figure -> pivots whose row holds it
+
+    def store(pivot: Key, row: Row, before: Row) -> None:
+        for k in before.keys() - row.keys():
+            holding[k].discard(pivot)
+        for k in row.keys() - before.keys():
+            holding.setdefault(k, set()).add(pivot)
+        pivots[pivot] = row
+
+    for given in rows:
+        row = given
+        for k in [k for k in row if k in pivots]:
+            if k in row:
+                p = pivots[k]
+                row = _combine(p[k], row, row[k], p)
+        if not row:
+            continue
+        pivot = next(iter(row))
+        for name in list(holding.get(pivot, ())):
+            other = pivots[name]
+            store(name, _combine(row[pivot], other, other[pivot], row), other)
+        store(pivot, row, {})
+    return pivots
+
+
+def determined(relations: Iterable[Relation], unknown: Iterable[Key]) -> set[Key]:
+    """The ``unknown`` figures that the relations fix exactly once every other figure is known: those
+    whose unit vector lies in the row space of the relations restricted to the unknown figures."""
+    return solved(_restricted(relations, set(unknown)))
+
+
+class Blocks:
+    """``determined`` for one fixed list of relations, decided block by block and remembered (see the
+    module's docstring)."""
+
+    def __init__(self, relations: Sequence[Relation], by_key: Mapping[Key, list[int]]) -> None:
+        self.relations = relations
+        self.by_key = by_key
+        self.answers: dict[frozenset[Key], dict[Key, Row]] = {}
+        self.points: dict[frozenset[Key], dict[Key, float] | None] = {}
+
+    def reduced(self, cells: frozenset[Key], rels: list[int]) -> dict[Key, Row]:
+        """The echelon form of a block (its figures and relations from ``block``), remembered."""
+        answer = self.answers.get(cells)
+        if answer is None:
+            answer = echelon(_restricted([self.relations[i] for i in rels], set(cells)))
+            self.answers[cells] = answer
+        return answer
+
+    def block(self, unknown: set[Key], start: Key) -> tuple[frozenset[Key], list[int]]:
+        """The unknown figures linked to ``start`` through relations, and those relations."""
+        seen, stack, rels = {start}, [start], set()
+        while stack:
+            k = stack.pop()
+            for i in self.by_key.get(k, ()):
+                if i in rels:
+                    continue
+                rels.add(i)
+                for j, _ in self.relations[i]:
+                    if j in unknown and j not in seen:
+                        seen.add(j)
+                        stack.append(j)
+        return frozenset(seen), sorted(rels)
+
+    def determined(self, unknown: set[Key], among: Iterable[Key]) -> set[Key]:
+        """Which of ``among`` are fixed exactly when ``unknown`` are the figures a reader does not see."""
+        among = list(among)
+        out: set[Key] = set()
+        done: set[Key] = set()
+        for key in among:
+            if key in done or key not in unknown:
+                continue
+            cells, rels = self.block(unknown, key)
+            done |= cells
+            out |= {k for k, row in self.reduced(cells, rels).items() if len(row) == 1}
+        return out & set(among)
+
+    def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
+        """Whether a point meeting the block's relations and bounds (``feasible_point``) can be moved
+        along one direction that keeps them, changing ``key`` by 0.51 or more: then its interval is
+        at least that wide (0.5 decides) and no linear programme is needed for it. False when that
+        cannot be shown this way."""
+        if cells not in self.points:
+            self.points[cells] = feasible_point([self.relations[i] for i in rels], values, set(cells))
+        x = self.points[cells]
+        if x is None:
+            return False
+        pivots = self.reduced(cells, rels)
+        free = [key] if key not in pivots else [f for f in pivots[key] if f != key]
+        for f in free[:8]:
+            # The null-space direction of free figure f: f moves by 1, each pivot figure against it.
+            d = {f: 1.0} | {p: -row[f] / row[p] for p, row in pivots.items() if f in row}
+            low, high = float("-inf"), float("inf")
+            for k, step in d.items():
+                floor = 0.0 if values.get(k) is None else 1.0
+                if step > 0:
+                    low = max(low, (floor - x[k]) / step)
+                elif step < 0:
+                    high = min(high, (floor - x[k]) / step)
+            if (high - low) * abs(d.get(key, 0.0)) >= 0.51:
+                return True
+        return False
+
+
+def _programme(relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]) -> tuple:
+    """The relations as equations in the unknown figures (sparse), with each figure's bounds."""
+    order = sorted(unknown, key=repr)
+    index = {k: i for i, k in enumerate(order)}
+    data: list[float] = []  # coefficients, by row and figure
+    row_of: list[int] = []
+    column: list[int] = []
+    rhs: list[float] = []
+    for relation in relations:
+        coefs: dict[int, float] = {}
+        constant = 0.0
+        for k, c in relation:
+            if k in index:
+                coefs[index[k]] = coefs.get(index[k], 0.0) + c
+            else:
+                constant -= c * float(values.get(k) or 0)
+        if coefs:
+            for j, coef in coefs.items():
+                if coef:
+                    data.append(coef)
+                    row_of.append(len(rhs))
+                    column.append(j)
+            rhs.append(constant)
+    bounds = [(0.0 if values.get(k) is None else 1.0, None) for k in order]
+    # Sparse: the same programme as a dense matrix, without building rows × figures of zeros.
+    rows = csr_array((data, (row_of, column)), shape=(len(rhs), len(order))) if rhs else None
+    return order, index, rows, rhs, bounds
+
+
+def feasible_point(
+    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]
+) -> dict[Key, float] | None:
+    """Values of the unknown figures that meet the relations and bounds ``interval`` uses (the true
+    figures when they do, else a linear programme's); None when there are none."""
+    order, _, rows, rhs, bounds = _programme(relations, values, unknown)
+    if rows is None:
+        return None
+    x = [float(values.get(k) or 0) for k in order]
+    if all(v is not None for v in (values.get(k) for k in order)) and all(
+        xi >= lo for xi, (lo, _) in zip(x, bounds, strict=True)
+    ):
+        residual = rows @ x - rhs
+        if not len(residual) or max(abs(residual)) < 1e-9:
+            return dict(zip(order, x, strict=True))
+    result = linprog([0.0] * len(order), A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+    return dict(zip(order, map(float, result.x), strict=True)) if result.status == 0 else None
+
+
+def interval(
+    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key], key: Key
+) -> tuple[float, float]:
+    """The range a reader can narrow the unknown figure ``key`` to, knowing every other figure, the
+    relations, and that every hidden figure is at least 1 (zeros are shown; a missing figure is at
+    least 0). Solved as two linear programmes (HiGHS)."""
+    order, index, rows, rhs, bounds = _programme(relations, values, unknown)
+    target = [0.0] * len(order)
+    target[index[key]] = 1.0
+    if rows is None:
+        return bounds[index[key]][0], float("inf")
+    low = linprog(target, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+    high = linprog([-t for t in target], A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
+    lo = low.fun if low.status == 0 else float("-inf")
+    hi = -high.fun if high.status == 0 else float("inf")
+    return float(lo), float(hi)

@@ -1,0 +1,117 @@
+"""The faster ``protect`` (integer elimination block by block, remembered; sparse linear programmes)
+decides exactly as the code before it (``tests/disclosure_reference.py``, commit 16edd99) on a
+randomised family shaped like police.uk's at national scale: districts and unitaries in counties,
+force areas, regions and a country; crime types and their all-crime total; months and their year;
+many counts of 1 to 4. And what it publishes gives no small count away, to the public or to a
+partnership's members (the oracle: exact elimination, old and new, and the linear programme's width)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from saferhub.core import determination, disclosure
+from tests import disclosure_reference as reference
+from tests.disclosure_audit import feasible_width
+
+TYPES = ("t-burglary", "t-drugs", "t-robbery")
+MONTHS = ("m1", "m2")
+PERIODS = (*MONTHS, "year")
+COUNTIES = {"C0": ("D0", "D1", "D2"), "C1": ("D3", "D4")}
+UNITARIES = {"R0": ("U0",), "R1": ("U1", "U2")}  # unitaries sit straight in their region
+REGION_OF = {"C0": "R0", "C1": "R1"}
+FORCES = {"F0": ("D0", "D1", "D2", "U0"), "F1": ("D3", "D4", "U1", "U2")}
+
+
+def national_family(seed: int):
+    """Values and relations of one family, as ``performance.suppression`` builds them."""
+    rng = random.Random(seed)
+    districts = [d for ds in COUNTIES.values() for d in ds] + [u for us in UNITARIES.values() for u in us]
+
+    def draw() -> int:
+        r = rng.random()
+        return 0 if r < 0.1 else rng.randint(1, 4) if r < 0.55 else rng.randint(5, 30)
+
+    values: dict = {}
+    for d in districts:
+        for t in TYPES:
+            for m in MONTHS:
+                values[(t, d, m)] = draw()
+    parts: dict[str, tuple[str, ...]] = {**COUNTIES, **FORCES}
+    for region, unitaries in UNITARIES.items():
+        parts[region] = (*[c for c, r in REGION_OF.items() if r == region], *unitaries)
+    parts["E"] = tuple(UNITARIES)
+    order = [*COUNTIES, *FORCES, *UNITARIES, "E"]  # parents after their parts
+
+    def leaves(area: str) -> list[str]:
+        return [x for p in parts[area] for x in (leaves(p) if p in parts else [p])]
+
+    relations = []
+    for t in TYPES:
+        for m in MONTHS:
+            for area in order:
+                values[(t, area, m)] = sum(values[(t, d, m)] for d in leaves(area))
+                relations.append([((t, area, m), 1), *(((t, p, m), -1) for p in parts[area])])
+    areas = districts + order
+    for t in TYPES:
+        for a in areas:
+            values[(t, a, "year")] = sum(values[(t, a, m)] for m in MONTHS)
+    for a in areas:
+        for p in PERIODS:
+            values[("all", a, p)] = sum(values[(t, a, p)] for t in TYPES)
+            relations.append([(("all", a, p), 1), *(((t, a, p), -1) for t in TYPES)])
+    for t in ("all", *TYPES):
+        for a in areas:
+            relations.append([((t, a, "year"), 1), *(((t, a, m), -1) for m in MONTHS)])
+    for area in order:  # the year's all crime adds up over the areas too (more relations: never less hidden)
+        relations.append([(("all", area, "year"), 1), *((("all", p, "year"), -1) for p in parts[area])])
+    parent = {d: c for c, ds in COUNTIES.items() for d in ds} | {u: r for r, us in UNITARIES.items() for u in us}
+    force = {d: f for f, ds in FORCES.items() for d in ds}
+    insiders = [
+        disclosure.Insider(
+            knows=frozenset(k for k in values if k[1] == d),
+            shares=frozenset(k for k in values if k[1] in (parent[d], force[d])),
+        )
+        for d in districts
+    ]
+    insiders.append(disclosure.Insider(knows=frozenset(k for k in values if k[1] in ("C0", *COUNTIES["C0"]))))
+    return values, relations, insiders
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_faster_protect_decides_as_before_and_gives_no_small_count_away(seed):
+    values, relations, insiders = national_family(seed)
+    small = {k for k, v in values.items() if disclosure.is_small(v)}
+    assert len(small) >= 15, "a family with many small counts"
+
+    new = disclosure.protect(values, relations, insiders=insiders)
+    old = reference.protect(values, relations, insiders=insiders)
+    assert (new.primary, new.secondary, new.exposed) == (old.primary, old.secondary, old.exposed)
+
+    hidden = new.hidden
+    assert small <= hidden and not new.exposed
+    public = reference.determined(relations, hidden)
+    assert public == determination.determined(relations, hidden), "integer and rational elimination agree"
+    assert not public & small, "the public can work out no small count"
+    for key in small:
+        assert feasible_width(relations, values, hidden, key) > 0.5, key
+    for insider in insiders:
+        unknown = hidden - insider.knows
+        theirs = small - insider.knows - insider.shares
+        assert not reference.determined(relations, unknown) & theirs, "nor a partnership's members"
+        assert not determination.determined(relations, unknown) & theirs
+
+
+def test_blocks_answer_as_elimination_over_every_relation():
+    values, relations, _ = national_family(7)
+    rng = random.Random(7)
+    by_key: dict = {}
+    for i, relation in enumerate(relations):
+        for k, _ in relation:
+            by_key.setdefault(k, []).append(i)
+    blocks = determination.Blocks(relations, by_key)
+    keys = sorted(values, key=repr)
+    for _ in range(30):
+        unknown = set(rng.sample(keys, rng.randint(1, len(keys) // 2)))
+        assert blocks.determined(unknown, unknown) == reference.determined(relations, unknown)
