@@ -5,9 +5,9 @@
 
 ``build`` makes the national geography and the synthetic year of ``benchmarks.national`` and imports
 it without the refresh into a SQLite hub kept in ``WORK``. ``time`` copies that hub and, in a child
-process, calls ``performance_refresh`` for each indicator as the ingest pipeline does, printing the
-refresh's seconds and those of ``suppression_refresh`` (the first call decides; the others find the
-family's fingerprint unchanged). ``--src`` runs another checkout's code (``git archive`` of an older
+process, calls ``performance_refresh`` for the imported indicators as the ingest pipeline does (one
+call; older code, one per indicator), printing the refresh's seconds and those of
+``suppression_refresh``. ``--src`` runs another checkout's code (``git archive`` of an older
 commit) on the same copy, for before and after in the same conditions.
 """
 
@@ -42,9 +42,13 @@ def timed(**kwargs):
     return out
 services.suppression_refresh = timed
 ids = sorted(set(IndicatorValue.objects.values_list("indicator_id", flat=True)))
+indicators = list(Indicator.objects.filter(pk__in=ids).order_by("pk"))
 start = time.perf_counter()
-for indicator in Indicator.objects.filter(pk__in=ids).order_by("pk"):
-    performance_refresh(indicator=indicator)
+try:  # one call for the import's indicators, as the pipeline makes it
+    performance_refresh(indicators=indicators)
+except TypeError:  # older code (--src): one call per indicator, as its pipeline made them
+    for indicator in indicators:
+        performance_refresh(indicator=indicator)
 print(json.dumps({"refresh_seconds": time.perf_counter() - start, "suppression_seconds": sum(spent),
                   "first_suppression_seconds": spent[0] if spent else None, "indicators": len(ids),
                   "values": IndicatorValue.objects.count()}))

@@ -365,16 +365,18 @@ def _commit(
 
 def _refresh_performance(values: list[IndicatorRows]) -> None:
     """Recompute the performance summaries (scorecards, statuses) of the indicators this import wrote,
-    so pages show the new figures at once. The import has committed already: a failure here is logged
-    and leaves the summaries as they were until ``saferhub performance refresh`` runs."""
-
-    for item in values:
-        if not item.rows:
-            continue
-        try:
-            performance_refresh(indicator=_indicator_for(item.spec))
-        except Exception:  # the committed import stands; say so loudly and carry on
-            log.exception("performance summaries of %s were not refreshed after the import", item.spec)
+    so pages show the new figures at once: one refresh for all of them, so each family of figures is
+    read and decided once, not once per indicator. The import has committed already: a failure here is
+    logged and leaves the summaries as they were until ``saferhub performance refresh`` runs."""
+    specs = [item.spec for item in values if item.rows]
+    if not specs:
+        return
+    try:
+        performance_refresh(indicators=[_indicator_for(spec) for spec in specs])
+    except Exception:  # the committed import stands; say so loudly and carry on
+        log.exception(
+            "performance summaries of %s were not refreshed after the import", ", ".join(s.slug for s in specs)
+        )
 
 
 committed: set[int] = set()

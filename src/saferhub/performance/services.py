@@ -153,12 +153,23 @@ def _groups() -> list[tuple[ComparatorGroup, list[int]]]:
     return [(g, members[g.pk]) for g in ComparatorGroup.objects.order_by("name")]
 
 
-def performance_refresh(*, indicator: Indicator | None = None, area: Area | None = None) -> RefreshSummary:
-    """Recompute the stored summaries of one indicator (or all) in one area (or every area with values).
+def performance_refresh(
+    *, indicator: Indicator | None = None, indicators: list[Indicator] | None = None, area: Area | None = None
+) -> RefreshSummary:
+    """Recompute the stored summaries of one indicator, of several (``indicators``: an import's, in one
+    call, so each family's figures are read and decided once) or of all, in one area (or every area
+    with values).
 
     Benchmarks and district comparisons read every area's values, whichever ``area`` is asked for.
     """
-    indicators = [indicator] if indicator is not None else list(Indicator.objects.all())
+    if indicator is not None and indicators is not None:
+        raise ValueError("give either one indicator or a list of indicators, not both")
+    if indicator is not None:
+        indicators = [indicator]
+    elif indicators is None:
+        indicators = list(Indicator.objects.all())
+    else:
+        indicators = list({i.pk: i for i in indicators}.values())
     summary = RefreshSummary(indicators=len(indicators))
     if not indicators:
         return summary

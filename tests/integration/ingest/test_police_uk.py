@@ -214,3 +214,46 @@ def test_an_ons_lsoa_lookup_assigns_by_code_before_the_name_fallback(essex_geogr
     # The code says Basildon, whatever the name says.
     police_uk_import(paths=[street_file(tmp_path, [street_row(lsoa="E01021237", lsoa_name="Somewhere 001A")])])
     assert store.grouped_counts(by=["area_code", "district_code"]) == [("E07000066", "E07000066", 1)]
+
+
+def test_an_import_refreshes_its_indicators_in_one_call_deciding_the_family_once(
+    essex_geography, tmp_path, store, monkeypatch
+):
+    """The refresh after an import reads and decides the police.uk family once, not once per indicator
+    (it had 17 calls, each re-reading the whole family), and every indicator written gets its summaries."""
+    from saferhub.performance import suppression
+    from saferhub.performance.models import IndicatorSummary
+
+    reads: list[list[str]] = []
+    real = suppression.family_cells
+
+    def counted(members):
+        reads.append(sorted(i.slug for i in members))
+        return real(members)
+
+    monkeypatch.setattr(suppression, "family_cells", counted)
+    result = police_uk_import(
+        paths=[
+            street_file(
+                tmp_path, [street_row(), street_row(crime_type="Drugs"), street_row(crime_type="Anti-social behaviour")]
+            )
+        ]
+    )
+    written = set(
+        IndicatorValue.objects.filter(source_import=result.import_run).values_list("indicator__slug", flat=True)
+    )
+    assert {"all-crime", "crime-burglary", "crime-drugs", "anti-social-behaviour"} <= written
+    assert len(reads) == 1 and {"all-crime", "crime-burglary", "crime-drugs"} <= set(reads[0])
+    summarised = set(IndicatorSummary.objects.values_list("indicator__slug", flat=True))
+    assert written <= summarised
+    assert IndicatorSummary.objects.get(indicator__slug="crime-drugs", area__code="E07000066").latest_value == 1
+
+
+def test_a_failed_refresh_after_an_import_is_logged_and_the_import_stands(essex_geography, tmp_path, store, caplog):
+    from unittest import mock
+
+    with mock.patch("saferhub.ingest.pipeline.performance_refresh", side_effect=RuntimeError("refresh broke")):
+        result = police_uk_import(paths=[street_file(tmp_path, [street_row()])])
+    assert Import.objects.get(pk=result.import_run.pk).status == Import.Status.COMMITTED
+    assert value("crime-burglary", "E07000066", "2024-01").value == 1
+    assert "were not refreshed after the import" in caplog.text and "crime-burglary" in caplog.text
