@@ -18,12 +18,22 @@ the interval is wide: from a point meeting the block's relations and bounds, one
 direction of the block's echelon form that keeps every figure at least 1 and moves the figure by
 0.51 or more. It only ever answers "wide"; otherwise the programmes decide, as before.
 
+``Blocks.certificate`` and ``Blocks.stays_determined`` answer "is this figure still worked out once
+one more figure is hidden?" without eliminating again. With A the block's relations restricted to its
+hidden figures, a figure k is worked out exactly when some combination w of the relations gives
+wᵀA = e_k. Hiding c adds c's column a_c; k stays worked out exactly when some such w also has
+wᵀa_c = 0. Every such w is w₀ + z, with w₀ one combination and z in the left null space of A (the
+combinations that cancel to nothing), so k stays worked out when w₀ᵀa_c = 0 or some z of a basis of
+that space has zᵀa_c ≠ 0. One elimination that keeps each row's combination gives w₀ and the basis;
+each candidate is then a few products.
+
 Pure Python and SciPy (no Django).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd, lcm
 
@@ -162,6 +172,46 @@ class Blocks:
             out |= {k for k, row in self.reduced(cells, rels).items() if len(row) == 1}
         return out & set(among)
 
+    def certificate(self, unknown: set[Key], key: Key) -> Certificate | None:
+        """What ``stays_determined`` needs about ``key``, worked out exactly with ``unknown`` hidden:
+        one combination of its block's relations that gives it, and a basis of the combinations that
+        give nothing. None when it is not worked out, or a relation has a coefficient that is not whole."""
+        cells, rels = self.block(unknown, key)
+        given: list[tuple[Row, Row]] = []
+        for i in rels:
+            row: Row = {}
+            for k, coef in self.relations[i]:
+                if not isinstance(coef, int):
+                    return None
+                if k in cells and coef:
+                    row[k] = row.get(k, 0) + coef
+            given.append(({k: v for k, v in row.items() if v}, {i: 1}))
+        pivots, nothing = _tracked_echelon(given)
+        if key not in pivots or len(pivots[key][0]) != 1:
+            return None
+        return Certificate(cells=cells, gives=pivots[key][1], nothing=nothing)
+
+    def stays_determined(self, certificate: Certificate, unknown: set[Key], choice: Key) -> bool | None:
+        """Whether the certificate's figure is still worked out exactly when ``choice`` is hidden as well
+        as ``unknown`` (the set the certificate was made for); None when hiding it joins another block
+        to this one (then ``determined`` must decide)."""
+        column: dict[int, int] = {}
+        for i in self.by_key.get(choice, ()):
+            net = sum(c for k, c in self.relations[i] if k == choice)
+            if not isinstance(net, int):
+                return None
+            if not net:
+                continue
+            others = {k for k, _ in self.relations[i] if k != choice and k in unknown}
+            if not others:
+                return True  # this relation alone gives ``choice``: hiding it changes nothing
+            if not others <= certificate.cells:
+                return None
+            column[i] = net
+        if not sum(certificate.gives.get(i, 0) * v for i, v in column.items()):
+            return True
+        return any(sum(z.get(i, 0) * v for i, v in column.items()) for z in certificate.nothing)
+
     def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
         """Whether a point meeting the block's relations and bounds (``feasible_point``) can be moved
         along one direction that keeps them, changing ``key`` by 0.51 or more: then its interval is
@@ -187,6 +237,69 @@ class Blocks:
             if (high - low) * abs(d.get(key, 0.0)) >= 0.51:
                 return True
         return False
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Why a hidden figure is worked out: ``gives`` is a combination of relations (by index) that
+    gives it alone; ``nothing`` a basis of the combinations that give nothing, over its block."""
+
+    cells: frozenset[Key]
+    gives: Row
+    nothing: list[Row]
+
+
+def _tracked_echelon(rows: Iterable[tuple[Row, Row]]) -> tuple[dict[Key, tuple[Row, Row]], list[Row]]:
+    """``echelon`` of rows each carried with the combination of relations it is (by index): the fully
+    reduced rows by pivot figure, each with its combination, and the combinations of the rows that
+    reduced to nothing (a basis of the left null space: each holds its own relation, and none later)."""
+    pivots: dict[Key, tuple[Row, Row]] = {}
+    holding: dict[Key, set[Key]] = {}
+    nothing: list[Row] = []
+
+    def store(pivot: Key, pair: tuple[Row, Row], before: Row) -> None:
+        row = pair[0]
+        for k in before.keys() - row.keys():
+            holding[k].discard(pivot)
+        for k in row.keys() - before.keys():
+            holding.setdefault(k, set()).add(pivot)
+        pivots[pivot] = pair
+
+    for given in rows:
+        pair = given
+        for k in [k for k in pair[0] if k in pivots]:
+            if k in pair[0]:
+                p = pivots[k]
+                pair = _combine_pair(p[0][k], pair, pair[0][k], p)
+        row = pair[0]
+        if not row:
+            if pair[1]:
+                nothing.append(pair[1])
+            continue
+        pivot = next(iter(row))
+        for name in list(holding.get(pivot, ())):
+            other = pivots[name]
+            store(name, _combine_pair(row[pivot], other, other[0][pivot], pair), other[0])
+        store(pivot, pair, {})
+    return pivots, nothing
+
+
+def _combine_pair(a: int, pair: tuple[Row, Row], b: int, other: tuple[Row, Row]) -> tuple[Row, Row]:
+    """a × pair − b × other, for a row and its combination together, divided by their common gcd."""
+    out = []
+    for mine, theirs in zip(pair, other, strict=True):
+        combined = {k: a * v for k, v in mine.items()}
+        for k, v in theirs.items():
+            combined[k] = combined.get(k, 0) - b * v
+        out.append({k: v for k, v in combined.items() if v})
+    divisor = 0
+    for v in (*out[0].values(), *out[1].values()):
+        divisor = gcd(divisor, v)
+        if divisor == 1:
+            break
+    if divisor > 1:
+        out = [{k: v // divisor for k, v in part.items()} for part in out]
+    return out[0], out[1]
 
 
 def _programme(relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]) -> tuple:

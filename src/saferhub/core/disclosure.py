@@ -206,10 +206,18 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
     options = _candidates(state, key, known, slack=slack)
     if not options:
         return False
+    before = (state.hidden | state.missing) - known
+    # Worked out now (at risk): one elimination, then each candidate is a few products. Pinned only:
+    # not worked out, and hiding more never works a figure out, so no candidate needs the check.
+    certificate = None if slack else state.solver.certificate(before, key)
     for choice in options[:12]:
-        unknown = (state.hidden | state.missing | {choice}) - known
-        if key in state.solver.determined(unknown, [key]):
-            continue
+        unknown = before | {choice}
+        if not slack:
+            stays = None if certificate is None else state.solver.stays_determined(certificate, before, choice)
+            if stays is None:
+                stays = key in state.solver.determined(unknown, [key])
+            if stays:
+                continue
         state.hidden.add(choice)
         if slack and key in _pinned(state, unknown, [key]):
             state.hidden.discard(choice)

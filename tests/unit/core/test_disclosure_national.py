@@ -115,3 +115,44 @@ def test_blocks_answer_as_elimination_over_every_relation():
     for _ in range(30):
         unknown = set(rng.sample(keys, rng.randint(1, len(keys) // 2)))
         assert blocks.determined(unknown, unknown) == reference.determined(relations, unknown)
+
+
+def test_a_certificate_says_what_eliminating_again_would_say():
+    """``stays_determined`` (one elimination, then products per candidate) answers as eliminating the
+    relations again with one more figure hidden, over every relation (the old code's ``determined``),
+    for every hidden figure worked out and every figure that could be hidden next."""
+    values, relations, _ = national_family(11)
+    rng = random.Random(11)
+    by_key: dict = {}
+    for i, relation in enumerate(relations):
+        for k, _ in relation:
+            by_key.setdefault(k, []).append(i)
+    blocks = determination.Blocks(relations, by_key)
+    keys = sorted(values, key=repr)
+    asked = stayed = went = 0
+    for _ in range(40):  # many hidden figures: with few, one more never frees a figure here
+        unknown = set(rng.sample(keys, rng.randint(40, 150)))
+        for key in sorted(reference.determined(relations, unknown), key=repr)[:6]:
+            certificate = blocks.certificate(unknown, key)
+            assert certificate is not None
+            near = sorted({k for i in by_key[key] for k, _ in relations[i] if k not in unknown}, key=repr)
+            for choice in near + rng.sample([k for k in keys if k not in unknown], 5):
+                answer = blocks.stays_determined(certificate, unknown, choice)
+                if answer is None:
+                    continue  # hiding it joins another block: the caller eliminates again
+                asked += 1
+                truth = key in reference.determined(relations, unknown | {choice})
+                assert answer == truth, (key, choice)
+                stayed += truth
+                went += not truth
+    assert asked > 200 and stayed > 20 and went > 20  # both answers were exercised
+
+
+def test_no_certificate_for_a_figure_that_is_not_worked_out():
+    relations = [[("total", 1), ("a", -1), ("b", -1)]]
+    blocks = determination.Blocks(relations, {"total": [0], "a": [0], "b": [0]})
+    assert blocks.certificate({"a", "b"}, "a") is None
+    certificate = blocks.certificate({"a"}, "a")
+    assert certificate is not None and certificate.nothing == []
+    assert blocks.stays_determined(certificate, {"a"}, "b") is False  # total − b no longer gives a
+    assert blocks.stays_determined(certificate, {"a"}, "total") is False
