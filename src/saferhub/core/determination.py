@@ -130,19 +130,34 @@ class Blocks:
     """``determined`` for one fixed list of relations, decided block by block and remembered (see the
     module's docstring)."""
 
+    #: Forms remembered at once (the latest first to go is the oldest): a national family's blocks can
+    #: hold thousands of rows, and a form grown from another (``extend``) replaces it in use.
+    KEEP = 64
+
     def __init__(self, relations: Sequence[Relation], by_key: Mapping[Key, list[int]]) -> None:
         self.relations = relations
         self.by_key = by_key
-        self.answers: dict[frozenset[Key], dict[Key, Row]] = {}
+        self.answers: dict[frozenset[Key], Form] = {}
         self.points: dict[frozenset[Key], dict[Key, float] | None] = {}
 
-    def reduced(self, cells: frozenset[Key], rels: list[int]) -> dict[Key, Row]:
-        """The echelon form of a block (its figures and relations from ``block``), remembered."""
+    def form(self, cells: frozenset[Key], rels: list[int]) -> Form:
+        """The fully reduced echelon form of a block (its figures and relations from ``block``),
+        remembered; with each row's combination of relations where every coefficient is whole."""
         answer = self.answers.get(cells)
         if answer is None:
-            answer = echelon(_restricted([self.relations[i] for i in rels], set(cells)))
-            self.answers[cells] = answer
+            answer = _form([self.relations[i] for i in rels], rels, cells)
+            self._remember(cells, answer)
         return answer
+
+    def reduced(self, cells: frozenset[Key], rels: list[int]) -> dict[Key, Row]:
+        """The echelon form's rows of a block, by pivot figure."""
+        return self.form(cells, rels).rows
+
+    def _remember(self, cells: frozenset[Key], form: Form) -> None:
+        self.answers.pop(cells, None)
+        self.answers[cells] = form
+        while len(self.answers) > self.KEEP:
+            del self.answers[next(iter(self.answers))]
 
     def block(self, unknown: set[Key], start: Key) -> tuple[frozenset[Key], list[int]]:
         """The unknown figures linked to ``start`` through relations, and those relations."""
@@ -175,42 +190,78 @@ class Blocks:
     def certificate(self, unknown: set[Key], key: Key) -> Certificate | None:
         """What ``stays_determined`` needs about ``key``, worked out exactly with ``unknown`` hidden:
         one combination of its block's relations that gives it, and a basis of the combinations that
-        give nothing. None when it is not worked out, or a relation has a coefficient that is not whole."""
+        give nothing (from the block's form). None when it is not worked out, or a relation has a
+        coefficient that is not whole."""
         cells, rels = self.block(unknown, key)
-        given: list[tuple[Row, Row]] = []
-        for i in rels:
-            row: Row = {}
-            for k, coef in self.relations[i]:
-                if not isinstance(coef, int):
-                    return None
-                if k in cells and coef:
-                    row[k] = row.get(k, 0) + coef
-            given.append(({k: v for k, v in row.items() if v}, {i: 1}))
-        pivots, nothing = _tracked_echelon(given)
-        if key not in pivots or len(pivots[key][0]) != 1:
+        form = self.form(cells, rels)
+        if form.combos is None or key not in form.rows or len(form.rows[key]) != 1:
             return None
-        return Certificate(cells=cells, gives=pivots[key][1], nothing=nothing)
+        return Certificate(cells=cells, gives=form.combos[key], form=form)
 
-    def stays_determined(self, certificate: Certificate, unknown: set[Key], choice: Key) -> bool | None:
-        """Whether the certificate's figure is still worked out exactly when ``choice`` is hidden as well
-        as ``unknown`` (the set the certificate was made for); None when hiding it joins another block
-        to this one (then ``determined`` must decide)."""
+    def _column(self, certificate: Certificate, unknown: set[Key], choice: Key) -> dict[int, int] | bool | None:
+        """``choice``'s column in the certificate's block's relations; True when one relation alone gives
+        it; None when hiding it would join another block to this one."""
         column: dict[int, int] = {}
         for i in self.by_key.get(choice, ()):
             net = sum(c for k, c in self.relations[i] if k == choice)
             if not isinstance(net, int):
                 return None
-            if not net:
-                continue
             others = {k for k, _ in self.relations[i] if k != choice and k in unknown}
-            if not others:
-                return True  # this relation alone gives ``choice``: hiding it changes nothing
             if not others <= certificate.cells:
                 return None
-            column[i] = net
-        if not sum(certificate.gives.get(i, 0) * v for i, v in column.items()):
+            if net and not others:
+                return True  # this relation alone gives ``choice``: hiding it changes nothing
+            if net:
+                column[i] = net
+        return column
+
+    def stays_determined(self, certificate: Certificate, unknown: set[Key], choice: Key) -> bool | None:
+        """Whether the certificate's figure is still worked out exactly when ``choice`` is hidden as well
+        as ``unknown`` (the set the certificate was made for); None when hiding it joins another block
+        to this one (then ``determined`` must decide)."""
+        column = self._column(certificate, unknown, choice)
+        if column is None or column is True:
+            return column
+        assert isinstance(column, dict)
+        if not _dot(certificate.gives, column):
             return True
-        return any(sum(z.get(i, 0) * v for i, v in column.items()) for z in certificate.nothing)
+        return any(_dot(z, column) for z in certificate.form.nothing)
+
+    def extend(self, certificate: Certificate, unknown: set[Key], choice: Key) -> None:
+        """Remember the form of the certificate's block with ``choice`` hidden too, grown from the
+        certificate's form without eliminating again: each row gains its combination's product with
+        ``choice``'s column; if a combination that gave nothing now gives a multiple of ``choice``,
+        that row becomes ``choice``'s and ``choice`` is taken out of the others. Does nothing when
+        ``stays_determined`` would not answer (another block would join)."""
+        column = self._column(certificate, unknown, choice)
+        if not isinstance(column, dict):
+            return
+        old = certificate.form
+        assert old.combos is not None
+        rows, combos = dict(old.rows), dict(old.combos)
+        for pivot, combo in old.combos.items():
+            if t := _dot(combo, column):
+                rows[pivot] = {**old.rows[pivot], choice: t}
+        nothing: list[Row] = []
+        gives: list[tuple[Row, Row]] = []
+        for z in old.nothing:
+            if t := _dot(z, column):
+                gives.append(({choice: t}, z))
+            else:
+                nothing.append(z)
+        known_rels = {i for combo in (*old.combos.values(), *old.nothing) for i in combo}
+        # Relations reached only through ``choice`` hold nothing else hidden and do not weigh it.
+        nothing += [{i: 1} for i in self.by_key.get(choice, ()) if i not in known_rels and i not in column]
+        if gives:
+            first = _combine_pair(1, gives[0], 0, gives[0])
+            nothing += [_combine_pair(first[0][choice], g, g[0][choice], first)[1] for g in gives[1:]]
+            for pivot, row in list(rows.items()):
+                if choice in row:
+                    rows[pivot], combos[pivot] = _combine_pair(
+                        first[0][choice], (row, combos[pivot]), row[choice], first
+                    )
+            rows[choice], combos[choice] = first
+        self._remember(certificate.cells | {choice}, Form(rows=rows, combos=combos, nothing=nothing))
 
     def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
         """Whether a point meeting the block's relations and bounds (``feasible_point``) can be moved
@@ -240,13 +291,43 @@ class Blocks:
 
 
 @dataclass(frozen=True)
+class Form:
+    """A block's fully reduced echelon form: its rows by pivot figure and, when every coefficient is
+    whole, each row's combination of relations (by index) and a basis of the combinations that give
+    nothing (the left null space)."""
+
+    rows: dict[Key, Row]
+    combos: dict[Key, Row] | None
+    nothing: list[Row]
+
+
+@dataclass(frozen=True)
 class Certificate:
     """Why a hidden figure is worked out: ``gives`` is a combination of relations (by index) that
-    gives it alone; ``nothing`` a basis of the combinations that give nothing, over its block."""
+    gives it alone, in its block's ``form``."""
 
     cells: frozenset[Key]
     gives: Row
-    nothing: list[Row]
+    form: Form
+
+
+def _dot(combination: Row, column: Mapping[int, int]) -> int:
+    return sum(combination.get(i, 0) * v for i, v in column.items())
+
+
+def _form(relations: Sequence[Relation], indices: list[int], cells: frozenset[Key]) -> Form:
+    """``Form`` of these relations (their indices given) restricted to ``cells``."""
+    given: list[tuple[Row, Row]] = []
+    for i, relation in zip(indices, relations, strict=True):
+        row: Row = {}
+        for k, coef in relation:
+            if not isinstance(coef, int):
+                return Form(rows=echelon(_restricted(relations, set(cells))), combos=None, nothing=[])
+            if k in cells and coef:
+                row[k] = row.get(k, 0) + coef
+        given.append(({k: v for k, v in row.items() if v}, {i: 1}))
+    pivots, nothing = _tracked_echelon(given)
+    return Form(rows={k: p[0] for k, p in pivots.items()}, combos={k: p[1] for k, p in pivots.items()}, nothing=nothing)
 
 
 def _tracked_echelon(rows: Iterable[tuple[Row, Row]]) -> tuple[dict[Key, tuple[Row, Row]], list[Row]]:

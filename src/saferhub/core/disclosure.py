@@ -222,6 +222,8 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
         if slack and key in _pinned(state, unknown, [key]):
             state.hidden.discard(choice)
             continue
+        if certificate is not None:  # the block with ``choice`` hidden, grown rather than eliminated
+            state.solver.extend(certificate, before, choice)
         return True
     state.hidden.add(options[0])
     return True

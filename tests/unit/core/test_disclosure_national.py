@@ -153,6 +153,46 @@ def test_no_certificate_for_a_figure_that_is_not_worked_out():
     blocks = determination.Blocks(relations, {"total": [0], "a": [0], "b": [0]})
     assert blocks.certificate({"a", "b"}, "a") is None
     certificate = blocks.certificate({"a"}, "a")
-    assert certificate is not None and certificate.nothing == []
+    assert certificate is not None and certificate.form.nothing == []
     assert blocks.stays_determined(certificate, {"a"}, "b") is False  # total − b no longer gives a
     assert blocks.stays_determined(certificate, {"a"}, "total") is False
+
+
+def test_a_form_grown_by_one_hidden_figure_answers_as_eliminating_again():
+    """``extend`` grows a block's form by one hidden figure without eliminating: every figure's answer,
+    and the next certificates made from the grown form, agree with elimination over every relation."""
+    values, relations, _ = national_family(5)
+    rng = random.Random(5)
+    by_key: dict = {}
+    for i, relation in enumerate(relations):
+        for k, _ in relation:
+            by_key.setdefault(k, []).append(i)
+    keys = sorted(values, key=repr)
+    grown = 0
+    for _ in range(30):
+        blocks = determination.Blocks(relations, by_key)
+        unknown = set(rng.sample(keys, rng.randint(20, 120)))
+        for _ in range(6):  # one more figure at a time, each grown from the last
+            worked_out = sorted(reference.determined(relations, unknown), key=repr)
+            if not worked_out:
+                break
+            key = rng.choice(worked_out)
+            certificate = blocks.certificate(unknown, key)
+            assert certificate is not None
+            near = sorted({k for i in by_key[key] for k, _ in relations[i] if k not in unknown}, key=repr)
+            if not near:
+                break
+            choice = rng.choice(near)
+            blocks.extend(certificate, unknown, choice)
+            unknown = unknown | {choice}
+            cells, rels = blocks.block(unknown, key)
+            if cells in blocks.answers:
+                grown += 1
+                form = blocks.answers[cells]
+                fresh = determination.Blocks(relations, by_key)
+                assert {k for k, row in form.rows.items() if len(row) == 1} == {
+                    k for k, row in fresh.reduced(cells, rels).items() if len(row) == 1
+                }
+                assert len(form.nothing) == len(rels) - len(form.rows)  # a basis: rows less the rank
+            assert blocks.determined(unknown, unknown) == reference.determined(relations, unknown)
+    assert grown > 40
