@@ -130,9 +130,10 @@ class Blocks:
     """``determined`` for one fixed list of relations, decided block by block and remembered (see the
     module's docstring)."""
 
-    #: Forms remembered at once (the latest first to go is the oldest): a national family's blocks can
-    #: hold thousands of rows, and a form grown from another (``extend``) replaces it in use.
-    KEEP = 64
+    #: Forms remembered at once, the least recently used going first: a national family has hundreds of
+    #: blocks for each reader, asked again at every step, so fewer would be eliminated again and again.
+    #: A form grown from another (``extend``) replaces it: the smaller block is not asked for again.
+    KEEP = 4096
 
     def __init__(self, relations: Sequence[Relation], by_key: Mapping[Key, list[int]]) -> None:
         self.relations = relations
@@ -146,7 +147,7 @@ class Blocks:
         answer = self.answers.get(cells)
         if answer is None:
             answer = _form([self.relations[i] for i in rels], rels, cells)
-            self._remember(cells, answer)
+        self._remember(cells, answer)
         return answer
 
     def reduced(self, cells: frozenset[Key], rels: list[int]) -> dict[Key, Row]:
@@ -198,31 +199,34 @@ class Blocks:
             return None
         return Certificate(cells=cells, gives=form.combos[key], form=form)
 
-    def _column(self, certificate: Certificate, unknown: set[Key], choice: Key) -> dict[int, int] | bool | None:
-        """``choice``'s column in the certificate's block's relations; True when one relation alone gives
-        it; None when hiding it would join another block to this one."""
+    def _column(self, certificate: Certificate, unknown: set[Key], choice: Key) -> tuple[dict[int, int], bool] | None:
+        """``choice``'s column in the relations (by index, its coefficient in each), and whether one of
+        them holds no other hidden figure (it alone gives ``choice``); None when hiding ``choice`` would
+        join another block to the certificate's, or a coefficient is not whole."""
         column: dict[int, int] = {}
-        for i in self.by_key.get(choice, ()):
+        lone = False
+        for i in dict.fromkeys(self.by_key.get(choice, ())):
             net = sum(c for k, c in self.relations[i] if k == choice)
             if not isinstance(net, int):
                 return None
             others = {k for k, _ in self.relations[i] if k != choice and k in unknown}
             if not others <= certificate.cells:
                 return None
-            if net and not others:
-                return True  # this relation alone gives ``choice``: hiding it changes nothing
             if net:
                 column[i] = net
-        return column
+                lone = lone or not others
+        return column, lone
 
     def stays_determined(self, certificate: Certificate, unknown: set[Key], choice: Key) -> bool | None:
         """Whether the certificate's figure is still worked out exactly when ``choice`` is hidden as well
         as ``unknown`` (the set the certificate was made for); None when hiding it joins another block
         to this one (then ``determined`` must decide)."""
-        column = self._column(certificate, unknown, choice)
-        if column is None or column is True:
-            return column
-        assert isinstance(column, dict)
+        found = self._column(certificate, unknown, choice)
+        if found is None:
+            return None
+        column, lone = found
+        if lone:
+            return True  # a relation alone gives ``choice``: hiding it changes nothing else
         if not _dot(certificate.gives, column):
             return True
         return any(_dot(z, column) for z in certificate.form.nothing)
@@ -230,12 +234,13 @@ class Blocks:
     def extend(self, certificate: Certificate, unknown: set[Key], choice: Key) -> None:
         """Remember the form of the certificate's block with ``choice`` hidden too, grown from the
         certificate's form without eliminating again: each row gains its combination's product with
-        ``choice``'s column; if a combination that gave nothing now gives a multiple of ``choice``,
-        that row becomes ``choice``'s and ``choice`` is taken out of the others. Does nothing when
-        ``stays_determined`` would not answer (another block would join)."""
-        column = self._column(certificate, unknown, choice)
-        if not isinstance(column, dict):
+        ``choice``'s column; if a combination that gave nothing (or a relation new to the block) now
+        gives a multiple of ``choice``, that row becomes ``choice``'s and ``choice`` is taken out of
+        the others. Does nothing when another block would join."""
+        found = self._column(certificate, unknown, choice)
+        if found is None:
             return
+        column, _ = found
         old = certificate.form
         assert old.combos is not None
         rows, combos = dict(old.rows), dict(old.combos)
@@ -250,8 +255,13 @@ class Blocks:
             else:
                 nothing.append(z)
         known_rels = {i for combo in (*old.combos.values(), *old.nothing) for i in combo}
-        # Relations reached only through ``choice`` hold nothing else hidden and do not weigh it.
-        nothing += [{i: 1} for i in self.by_key.get(choice, ()) if i not in known_rels and i not in column]
+        # Relations new to the block hold no other hidden figure: each gives ``choice`` or nothing.
+        for i in dict.fromkeys(self.by_key.get(choice, ())):
+            if i not in known_rels:
+                if i in column:
+                    gives.append(({choice: column[i]}, {i: 1}))
+                else:
+                    nothing.append({i: 1})
         if gives:
             first = _combine_pair(1, gives[0], 0, gives[0])
             nothing += [_combine_pair(first[0][choice], g, g[0][choice], first)[1] for g in gives[1:]]
@@ -261,6 +271,7 @@ class Blocks:
                         first[0][choice], (row, combos[pivot]), row[choice], first
                     )
             rows[choice], combos[choice] = first
+        self.answers.pop(certificate.cells, None)
         self._remember(certificate.cells | {choice}, Form(rows=rows, combos=combos, nothing=nothing))
 
     def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:

@@ -226,6 +226,8 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
             state.solver.extend(certificate, before, choice)
         return True
     state.hidden.add(options[0])
+    if certificate is not None:
+        state.solver.extend(certificate, before, options[0])
     return True
 
 
