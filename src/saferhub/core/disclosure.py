@@ -26,6 +26,7 @@ Pure Python and SciPy (no Django): the pages, exports and the refresh call it wi
 from __future__ import annotations
 
 import copy
+import heapq
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,7 @@ class _State:
     by_key: dict[Key, list[int]] = field(default_factory=dict)
     blocks: Blocks | None = None
     pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
+    lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
 
     @property
     def solver(self) -> Blocks:
@@ -177,10 +179,25 @@ def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) 
 
 def _lone_lines(state: _State, known: frozenset[Key]) -> bool:
     """The classic rule, cheap and usually enough: a relation in which exactly one figure is unknown
-    to this reader gives it away, so its smallest shown positive figure is hidden too. Returns
-    whether anything was hidden."""
+    to this reader gives it away, so its smallest shown positive figure is hidden too. One pass over
+    the relations in order; returns whether anything was hidden.
+
+    Only relations holding a figure hidden since this reader's last pass began can act (any other
+    was looked at then and had nothing to hide, and hiding more only takes choices away), so only
+    those are visited, in the same order, with those a figure hidden during the pass reaches
+    further on visited in it too: the same pass as over every relation."""
+    last = state.lines_from.get(known)
+    state.lines_from[known] = frozenset(state.hidden)
+    if last is None:
+        queue = list(range(len(state.relations)))
+    else:
+        queue = sorted({i for k in state.hidden - last for i in state.by_key.get(k, ())})
+    heapq.heapify(queue)
+    queued = set(queue)
     changed = False
-    for relation in state.relations:
+    while queue:
+        index = heapq.heappop(queue)
+        relation = state.relations[index]
         unknown = [k for k, c in relation if c and (k in state.hidden or k in state.missing) and k not in known]
         if len(unknown) != 1 or unknown[0] in state.missing:
             continue
@@ -195,8 +212,13 @@ def _lone_lines(state: _State, known: frozenset[Key]) -> bool:
             and v > 0
         ]
         if options:
-            state.hidden.add(min(options)[2])
+            chosen = min(options)[2]
+            state.hidden.add(chosen)
             changed = True
+            for later in state.by_key.get(chosen, ()):
+                if later > index and later not in queued:
+                    queued.add(later)
+                    heapq.heappush(queue, later)
     return changed
 
 
