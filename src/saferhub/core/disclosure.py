@@ -120,6 +120,14 @@ class _State:
     blocks: Blocks | None = None
     pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
     lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
+    names: dict[Key, str] = field(default_factory=dict)
+
+    def name(self, key: Key) -> str:
+        """``repr(key)``, which orders ties, made once per figure."""
+        text = self.names.get(key)
+        if text is None:
+            text = self.names[key] = repr(key)
+        return text
 
     @property
     def solver(self) -> Blocks:
@@ -169,7 +177,7 @@ def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) 
                     continue
                 if slack and v < 2:
                     continue
-                options.append((v, repr(k), k))
+                options.append((v, state.name(k), k))
         if options:
             return [k for _, _, k in sorted(set(options))]
         visited_rel |= rels
