@@ -46,6 +46,26 @@ _FIELDS = (
     "status",
     "quality_flags",
 )
+# What a refresh writes of each summary (the rest: its keys and when it was first made).
+_SUMMARY_FIELDS = [
+    "computed_at",
+    "points",
+    "latest_period_label",
+    "latest_period_start",
+    "latest_period_end",
+    "latest_value",
+    "latest_lower_95",
+    "latest_upper_95",
+    "latest_numerator",
+    "target_status",
+    "spc_variation",
+    "spc_assurance",
+    "benchmark_outcome",
+    "benchmark_name",
+    "trend",
+    "completeness",
+    "detail",
+]
 AREA_KIND_WORDS = {
     "country": "country",
     "region": "region",
@@ -212,6 +232,7 @@ def performance_refresh(
     with transaction.atomic():
         # What the public may not see, decided for each family of related figures at once.
         decided = suppression_refresh(indicators=indicators)  # -1: unchanged since its last decision
+        stored: list[IndicatorSummary] = []
         summary.notes += [f"{n} figures of {name} hidden from the public" for name, n in decided.items() if n >= 0]
         for ind in indicators:
             per_area = series.get(ind.pk, {})
@@ -253,8 +274,16 @@ def performance_refresh(
                 )
                 detail = result.detail()
                 detail["districts"] = _districts(place, latest, ind, areas=areas, by_area_period=by_area_period)
-                _store(ind, place, result, detail, now)
+                stored.append(_summary(ind, place, result, detail, now))
                 summary.written += 1
+        # One statement per batch, not one query per summary (a national refresh writes thousands).
+        IndicatorSummary.objects.bulk_create(
+            stored,
+            update_conflicts=True,
+            unique_fields=["indicator", "area"],
+            update_fields=[*_SUMMARY_FIELDS, "updated_at"],
+            batch_size=500,
+        )
     return summary
 
 
@@ -330,7 +359,9 @@ def _districts(
     }
 
 
-def _store(indicator: Indicator, area: Area, result: compute.Summary, detail: dict[str, Any], now: dt.datetime) -> None:
+def _summary(
+    indicator: Indicator, area: Area, result: compute.Summary, detail: dict[str, Any], now: dt.datetime
+) -> IndicatorSummary:
     latest = result.latest
     spc = result.spc or {}
     values = {
@@ -352,7 +383,7 @@ def _store(indicator: Indicator, area: Area, result: compute.Summary, detail: di
         "completeness": result.completeness.get("share"),
         "detail": _json_safe(detail),
     }
-    IndicatorSummary.objects.update_or_create(indicator=indicator, area=area, defaults=values)
+    return IndicatorSummary(indicator=indicator, area=area, **values)
 
 
 def _json_safe(value: Any) -> Any:

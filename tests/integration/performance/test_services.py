@@ -92,3 +92,28 @@ def test_a_hub_with_an_indicator_but_no_values_has_no_summaries(essex_geography)
     builders.make_indicator("all-crime")
     summary = performance_refresh()
     assert summary.written == 0 and IndicatorSummary.objects.count() == 0
+
+
+def test_a_refresh_rewrites_every_field_of_a_summary_in_place(crime_framework):
+    """Summaries are upserted in batches: an existing one keeps its key and first-made time, and every
+    field the refresh computes is written again (a field missing from the upsert's list would keep a
+    stale value)."""
+    import datetime as dt
+
+    from saferhub.performance import services
+
+    written = {f.name for f in IndicatorSummary._meta.concrete_fields} - {"id", "indicator", "area", "created_at"}
+    assert set(services._SUMMARY_FIELDS) | {"updated_at"} == written
+    crime = crime_framework["crime"]
+    old = IndicatorSummary.objects.get(indicator=crime, area__code="E07000073")
+    stale = {name: None for name in ("latest_value", "latest_lower_95", "latest_upper_95", "completeness")}
+    IndicatorSummary.objects.filter(pk=old.pk).update(
+        **stale, points=0, trend="stale", detail={}, computed_at=old.computed_at - dt.timedelta(days=9)
+    )
+    performance_refresh(indicator=crime)
+    new = IndicatorSummary.objects.get(indicator=crime, area__code="E07000073")
+    assert (new.pk, new.created_at) == (old.pk, old.created_at)
+    assert new.updated_at >= old.updated_at and new.computed_at > old.computed_at
+    for name in services._SUMMARY_FIELDS:
+        if name not in ("computed_at",):
+            assert getattr(new, name) == getattr(old, name), name
