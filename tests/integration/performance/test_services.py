@@ -106,7 +106,7 @@ def test_a_refresh_rewrites_every_field_of_a_summary_in_place(crime_framework):
     assert set(services._SUMMARY_FIELDS) | {"updated_at"} == written
     crime = crime_framework["crime"]
     old = IndicatorSummary.objects.get(indicator=crime, area__code="E07000073")
-    stale = {name: None for name in ("latest_value", "latest_lower_95", "latest_upper_95", "completeness")}
+    stale = dict.fromkeys(("latest_value", "latest_lower_95", "latest_upper_95", "completeness"))
     IndicatorSummary.objects.filter(pk=old.pk).update(
         **stale, points=0, trend="stale", detail={}, computed_at=old.computed_at - dt.timedelta(days=9)
     )
