@@ -24,8 +24,11 @@ hidden figures, a figure k is worked out exactly when some combination w of the 
 wᵀA = e_k. Hiding c adds c's column a_c; k stays worked out exactly when some such w also has
 wᵀa_c = 0. Every such w is w₀ + z, with w₀ one combination and z in the left null space of A (the
 combinations that cancel to nothing), so k stays worked out when w₀ᵀa_c = 0 or some z of a basis of
-that space has zᵀa_c ≠ 0. One elimination that keeps each row's combination gives w₀ and the basis;
-each candidate is then a few products.
+that space has zᵀa_c ≠ 0. The block's form (``Form``) keeps each row's combination of relations and
+that basis, so each candidate is a few products. When the figure is hidden, ``Blocks.extend`` grows
+the form by its column the same way (each row gains its combination's product with a_c; a basis
+combination that now gives a multiple of c becomes c's row) instead of eliminating the block again.
+Forms are kept by least recent use, at most ``Blocks.KEEP`` at once.
 
 Pure Python and SciPy (no Django).
 """
