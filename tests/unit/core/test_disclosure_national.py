@@ -1,5 +1,6 @@
-"""The faster ``protect`` (integer elimination block by block, remembered; sparse linear programmes)
-decides exactly as the code before it (``tests/disclosure_reference.py``, commit 16edd99) on a
+"""The faster ``protect`` (integer elimination block by block, remembered; candidates tried against a
+certificate and forms grown by one hidden figure; the lone-relation rule over changed relations only;
+sparse linear programmes) decides exactly as the code before it (``tests/disclosure_reference.py``, commit 16edd99) on a
 randomised family shaped like police.uk's at national scale: districts and unitaries in counties,
 force areas, regions and a country; crime types and their all-crime total; months and their year;
 many counts of 1 to 4. And what it publishes gives no small count away, to the public or to a
