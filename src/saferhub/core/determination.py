@@ -80,14 +80,6 @@ def _restricted(relations: Iterable[Relation], unknown: set[Key]) -> list[Row]:
     return rows
 
 
-def _combine(a: int, row: Row, b: int, other: Row) -> Row:
-    """a × row − b × other, without its zeros, divided by the gcd."""
-    out = {k: a * v for k, v in row.items()}
-    for k, v in other.items():
-        out[k] = out.get(k, 0) - b * v
-    return _reduced({k: v for k, v in out.items() if v})
-
-
 def solved(rows: Iterable[Row]) -> set[Key]:
     """The figures whose unit vector lies in the span of these integer rows: a figure is fixed exactly
     when its pivot row in the fully reduced echelon form holds nothing else."""
@@ -96,31 +88,9 @@ def solved(rows: Iterable[Row]) -> set[Key]:
 
 def echelon(rows: Iterable[Row]) -> dict[Key, Row]:
     """The rows' fully reduced echelon form, by pivot figure (each pivot figure appears in its own row
-    only)."""
-    pivots: dict[Key, Row] = {}
-    holding: dict[Key, set[Key]] = {}  # figure -> pivots whose row holds it
-
-    def store(pivot: Key, row: Row, before: Row) -> None:
-        for k in before.keys() - row.keys():
-            holding[k].discard(pivot)
-        for k in row.keys() - before.keys():
-            holding.setdefault(k, set()).add(pivot)
-        pivots[pivot] = row
-
-    for given in rows:
-        row = given
-        for k in [k for k in row if k in pivots]:
-            if k in row:
-                p = pivots[k]
-                row = _combine(p[k], row, row[k], p)
-        if not row:
-            continue
-        pivot = next(iter(row))
-        for name in list(holding.get(pivot, ())):
-            other = pivots[name]
-            store(name, _combine(row[pivot], other, other[pivot], row), other)
-        store(pivot, row, {})
-    return pivots
+    only): ``_tracked_echelon`` with no combinations carried."""
+    pivots, _ = _tracked_echelon((row, {}) for row in rows)
+    return {k: pair[0] for k, pair in pivots.items()}
 
 
 def determined(relations: Iterable[Relation], unknown: Iterable[Key]) -> set[Key]:

@@ -117,3 +117,10 @@ def test_a_refresh_rewrites_every_field_of_a_summary_in_place(crime_framework):
     for name in services._SUMMARY_FIELDS:
         if name not in ("computed_at",):
             assert getattr(new, name) == getattr(old, name), name
+
+
+def test_one_indicator_and_a_list_together_are_refused(crime_framework):
+    crime = crime_framework["crime"]
+    with pytest.raises(ValueError, match="not both"):
+        performance_refresh(indicator=crime, indicators=[crime])
+    assert performance_refresh(indicators=[crime, crime]).indicators == 1  # a list is read once per indicator

@@ -80,6 +80,15 @@ def national_family(seed: int):
     return values, relations, insiders
 
 
+def _by_key(relations) -> dict:
+    """Each figure's relations, by index (as ``protect`` builds them)."""
+    by_key: dict = {}
+    for i, relation in enumerate(relations):
+        for k, _ in relation:
+            by_key.setdefault(k, []).append(i)
+    return by_key
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_faster_protect_decides_as_before_and_gives_no_small_count_away(seed):
     values, relations, insiders = national_family(seed)
@@ -107,10 +116,7 @@ def test_the_faster_protect_decides_as_before_and_gives_no_small_count_away(seed
 def test_blocks_answer_as_elimination_over_every_relation():
     values, relations, _ = national_family(7)
     rng = random.Random(7)
-    by_key: dict = {}
-    for i, relation in enumerate(relations):
-        for k, _ in relation:
-            by_key.setdefault(k, []).append(i)
+    by_key = _by_key(relations)
     blocks = determination.Blocks(relations, by_key)
     keys = sorted(values, key=repr)
     for _ in range(30):
@@ -124,10 +130,7 @@ def test_a_certificate_says_what_eliminating_again_would_say():
     for every hidden figure worked out and every figure that could be hidden next."""
     values, relations, _ = national_family(11)
     rng = random.Random(11)
-    by_key: dict = {}
-    for i, relation in enumerate(relations):
-        for k, _ in relation:
-            by_key.setdefault(k, []).append(i)
+    by_key = _by_key(relations)
     blocks = determination.Blocks(relations, by_key)
     keys = sorted(values, key=repr)
     asked = stayed = went = 0
@@ -164,10 +167,7 @@ def test_a_form_grown_by_one_hidden_figure_answers_as_eliminating_again():
     and the next certificates made from the grown form, agree with elimination over every relation."""
     values, relations, _ = national_family(5)
     rng = random.Random(5)
-    by_key: dict = {}
-    for i, relation in enumerate(relations):
-        for k, _ in relation:
-            by_key.setdefault(k, []).append(i)
+    by_key = _by_key(relations)
     keys = sorted(values, key=repr)
     grown = 0
     for _ in range(30):
