@@ -2,7 +2,8 @@
 
 A hidden figure is worked out exactly when its unit vector lies in the row space of the published
 relations restricted to the hidden figures (``determined``), and narrowed when the relations and
-the bound "every hidden figure is at least 1" leave it a short interval (``interval``).
+the bound "every hidden figure is at least 1" leave it a short interval (``Blocks.programme``, whose
+linear programmes are in ``core/bounds.py``).
 
 ``determined`` eliminates in exact integer arithmetic (fraction-free: each row is scaled to whole
 numbers and divided by the gcd of its coefficients), which gives the same row space, hence the same
@@ -13,7 +14,7 @@ only the blocks holding the figures asked about, and remembers each block's answ
 hidden figures (the relations do not change during the call), so hiding one more figure re-decides
 only the block it joins. Answers are the same as ``determined`` over every relation.
 
-``Blocks.moves`` spares ``interval``'s two linear programmes where a cheaper argument already shows
+``Blocks.moves`` spares the interval's two linear programmes where a cheaper argument already shows
 the interval is wide: from a point meeting the block's relations and bounds, one null-space
 direction of the block's echelon form that keeps every figure at least 1 and moves the figure by
 0.51 or more. It only ever answers "wide"; otherwise the programmes decide, as before.
@@ -30,7 +31,7 @@ the form by its column the same way (each row gains its combination's product wi
 combination that now gives a multiple of c becomes c's row) instead of eliminating the block again.
 Forms are kept by least recent use, at most ``Blocks.KEEP`` at once.
 
-Pure Python and SciPy (no Django).
+Pure Python (no Django).
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd, lcm
 
-from scipy.optimize import linprog
-from scipy.sparse import csr_array
+from saferhub.core.bounds import Programme, Programmes
 
 Key = Hashable
 #: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
 Relation = Sequence[tuple[Key, int]]
 Row = dict[Key, int]
+#: A block: the unknown figures linked through relations, and those relations (by index).
+Block = tuple[frozenset[Key], list[int]]
 
 
 def _whole(row: Mapping[Key, int | float | Fraction]) -> Row:
@@ -107,17 +109,26 @@ class Blocks:
     #: blocks for each reader, asked again at every step, so fewer would be eliminated again and again.
     #: A form grown from another (``extend``) replaces it: the smaller block is not asked for again.
     KEEP = 4096
+    #: How many figures a remembered form may be grown by (or a quarter of its own, if more) before
+    #: eliminating the block afresh is the cheaper way to its form.
+    GROW = 64
 
     def __init__(self, relations: Sequence[Relation], by_key: Mapping[Key, list[int]]) -> None:
         self.relations = relations
         self.by_key = by_key
         self.answers: dict[frozenset[Key], Form] = {}
+        self.holding: dict[Key, set[frozenset[Key]]] = {}  # remembered blocks, by one figure of each
+        self.filed: dict[frozenset[Key], Key] = {}  # the figure each is filed under
         self.points: dict[frozenset[Key], dict[Key, float] | None] = {}
+        self.programmes: tuple[Mapping[Key, float | None], Programmes] | None = None
+        self.last: tuple[frozenset[Key], Programme] | None = None
 
     def form(self, cells: frozenset[Key], rels: list[int]) -> Form:
         """The fully reduced echelon form of a block (its figures and relations from ``block``),
         remembered; with each row's combination of relations where every coefficient is whole."""
         answer = self.answers.get(cells)
+        if answer is None:
+            answer = self._grown(cells, rels)
         if answer is None:
             answer = _form([self.relations[i] for i in rels], rels, cells)
         self._remember(cells, answer)
@@ -128,12 +139,40 @@ class Blocks:
         return self.form(cells, rels).rows
 
     def _remember(self, cells: frozenset[Key], form: Form) -> None:
-        self.answers.pop(cells, None)
+        if self.answers.pop(cells, None) is None and cells:
+            self.filed[cells] = first = next(iter(cells))
+            self.holding.setdefault(first, set()).add(cells)
         self.answers[cells] = form
         while len(self.answers) > self.KEEP:
-            del self.answers[next(iter(self.answers))]
+            self._forget(next(iter(self.answers)))
 
-    def block(self, unknown: set[Key], start: Key) -> tuple[frozenset[Key], list[int]]:
+    def _forget(self, cells: frozenset[Key]) -> None:
+        del self.answers[cells]
+        if cells:
+            self.holding[self.filed.pop(cells)].discard(cells)
+
+    def _grown(self, cells: frozenset[Key], rels: list[int]) -> Form | None:
+        """The form of a block not seen before, grown from the largest remembered form of a part of it
+        (the same block before a few more figures were hidden) one figure at a time; None when no
+        remembered part is big enough for growing to be cheaper than eliminating."""
+        base: frozenset[Key] | None = None
+        for k in cells:
+            for part in self.holding.get(k, ()):
+                if (base is None or len(part) > len(base)) and part <= cells:
+                    base = part
+        if base is None or len(cells) - len(base) > max(self.GROW, len(base) // 4):
+            return None
+        form = self.answers[base]
+        current = set(base)
+        for choice in sorted(cells - base, key=repr):
+            column = self._column(frozenset(current), current, choice)
+            if form.combos is None or column is None:
+                return None
+            form = _grow(form, column[0], choice, self.by_key)
+            current.add(choice)
+        return form
+
+    def block(self, unknown: set[Key], start: Key) -> Block:
         """The unknown figures linked to ``start`` through relations, and those relations."""
         seen, stack, rels = {start}, [start], set()
         while stack:
@@ -148,34 +187,48 @@ class Blocks:
                         stack.append(j)
         return frozenset(seen), sorted(rels)
 
-    def determined(self, unknown: set[Key], among: Iterable[Key]) -> set[Key]:
-        """Which of ``among`` are fixed exactly when ``unknown`` are the figures a reader does not see."""
-        among = list(among)
-        out: set[Key] = set()
-        done: set[Key] = set()
+    def split(self, unknown: set[Key], among: Iterable[Key]) -> dict[Key, Block]:
+        """The block (``block``) of each of ``among`` that is unknown, finding each block once."""
+        out: dict[Key, Block] = {}
         for key in among:
-            if key in done or key not in unknown:
+            if key in out or key not in unknown:
                 continue
-            cells, rels = self.block(unknown, key)
-            done |= cells
-            out |= {k for k, row in self.reduced(cells, rels).items() if len(row) == 1}
-        return out & set(among)
+            found = self.block(unknown, key)
+            out.update(dict.fromkeys(found[0], found))
+        return out
 
-    def certificate(self, unknown: set[Key], key: Key) -> Certificate | None:
+    def determined(
+        self, unknown: set[Key], among: Iterable[Key], blocks: Mapping[Key, Block] | None = None
+    ) -> set[Key]:
+        """Which of ``among`` are fixed exactly when ``unknown`` are the figures a reader does not see
+        (``blocks``: their blocks from ``split``, when the caller has them)."""
+        among = set(among)
+        if blocks is None:
+            blocks = self.split(unknown, among)
+        out: set[Key] = set()
+        done: set[frozenset[Key]] = set()
+        for key in among & blocks.keys():
+            cells, rels = blocks[key]
+            if cells not in done:
+                done.add(cells)
+                out |= {k for k, row in self.reduced(cells, rels).items() if len(row) == 1}
+        return out & among
+
+    def certificate(self, unknown: set[Key], key: Key, block: Block | None = None) -> Certificate | None:
         """What ``stays_determined`` needs about ``key``, worked out exactly with ``unknown`` hidden:
         one combination of its block's relations that gives it, and a basis of the combinations that
         give nothing (from the block's form). None when it is not worked out, or a relation has a
-        coefficient that is not whole."""
-        cells, rels = self.block(unknown, key)
+        coefficient that is not whole. ``block``: its block, when the caller has it."""
+        cells, rels = block if block is not None else self.block(unknown, key)
         form = self.form(cells, rels)
         if form.combos is None or key not in form.rows or len(form.rows[key]) != 1:
             return None
         return Certificate(cells=cells, gives=form.combos[key], form=form)
 
-    def _column(self, certificate: Certificate, unknown: set[Key], choice: Key) -> tuple[dict[int, int], bool] | None:
+    def _column(self, cells: frozenset[Key], unknown: set[Key], choice: Key) -> tuple[dict[int, int], bool] | None:
         """``choice``'s column in the relations (by index, its coefficient in each), and whether one of
         them holds no other hidden figure (it alone gives ``choice``); None when hiding ``choice`` would
-        join another block to the certificate's, or a coefficient is not whole."""
+        join another block to the block ``cells``, or a coefficient is not whole."""
         column: dict[int, int] = {}
         lone = False
         for i in dict.fromkeys(self.by_key.get(choice, ())):
@@ -183,7 +236,7 @@ class Blocks:
             if not isinstance(net, int):
                 return None
             others = {k for k, _ in self.relations[i] if k != choice and k in unknown}
-            if not others <= certificate.cells:
+            if not others <= cells:
                 return None
             if net:
                 column[i] = net
@@ -194,7 +247,7 @@ class Blocks:
         """Whether the certificate's figure is still worked out exactly when ``choice`` is hidden as well
         as ``unknown`` (the set the certificate was made for); None when hiding it joins another block
         to this one (then ``determined`` must decide)."""
-        found = self._column(certificate, unknown, choice)
+        found = self._column(certificate.cells, unknown, choice)
         if found is None:
             return None
         column, lone = found
@@ -210,50 +263,30 @@ class Blocks:
         ``choice``'s column; if a combination that gave nothing (or a relation new to the block) now
         gives a multiple of ``choice``, that row becomes ``choice``'s and ``choice`` is taken out of
         the others. Does nothing when another block would join."""
-        found = self._column(certificate, unknown, choice)
+        found = self._column(certificate.cells, unknown, choice)
         if found is None:
             return
-        column, _ = found
-        old = certificate.form
-        assert old.combos is not None
-        rows, combos = dict(old.rows), dict(old.combos)
-        for pivot, combo in old.combos.items():
-            if t := _dot(combo, column):
-                rows[pivot] = {**old.rows[pivot], choice: t}
-        nothing: list[Row] = []
-        gives: list[tuple[Row, Row]] = []
-        for z in old.nothing:
-            if t := _dot(z, column):
-                gives.append(({choice: t}, z))
-            else:
-                nothing.append(z)
-        known_rels = {i for combo in (*old.combos.values(), *old.nothing) for i in combo}
-        # Relations new to the block hold no other hidden figure: each gives ``choice`` or nothing.
-        for i in dict.fromkeys(self.by_key.get(choice, ())):
-            if i not in known_rels:
-                if i in column:
-                    gives.append(({choice: column[i]}, {i: 1}))
-                else:
-                    nothing.append({i: 1})
-        if gives:
-            first = _combine_pair(1, gives[0], 0, gives[0])
-            nothing += [_combine_pair(first[0][choice], g, g[0][choice], first)[1] for g in gives[1:]]
-            for pivot, row in list(rows.items()):
-                if choice in row:
-                    rows[pivot], combos[pivot] = _combine_pair(
-                        first[0][choice], (row, combos[pivot]), row[choice], first
-                    )
-            rows[choice], combos[choice] = first
-        self.answers.pop(certificate.cells, None)
-        self._remember(certificate.cells | {choice}, Form(rows=rows, combos=combos, nothing=nothing))
+        grown = _grow(certificate.form, found[0], choice, self.by_key)
+        if certificate.cells in self.answers:  # the smaller block is not asked for again
+            self._forget(certificate.cells)
+        self._remember(certificate.cells | {choice}, grown)
+
+    def programme(self, cells: frozenset[Key], rels: list[int], values: Mapping[Key, float | None]) -> Programme:
+        """The block's linear programme (``core.bounds``), the last one kept: ``moves`` and then
+        ``Programme.interval`` ask for the same block."""
+        if self.programmes is None or self.programmes[0] is not values:
+            self.programmes = (values, Programmes(self.relations, values))
+        if self.last is None or self.last[0] != cells:
+            self.last = (cells, self.programmes[1].of(cells, rels))
+        return self.last[1]
 
     def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
-        """Whether a point meeting the block's relations and bounds (``feasible_point``) can be moved
+        """Whether a point meeting the block's relations and bounds (``Programme.point``) can be moved
         along one direction that keeps them, changing ``key`` by 0.51 or more: then its interval is
         at least that wide (0.5 decides) and no linear programme is needed for it. False when that
         cannot be shown this way."""
         if cells not in self.points:
-            self.points[cells] = feasible_point([self.relations[i] for i in rels], values, set(cells))
+            self.points[cells] = self.programme(cells, rels, values).point()
         x = self.points[cells]
         if x is None:
             return False
@@ -297,6 +330,41 @@ class Certificate:
 
 def _dot(combination: Row, column: Mapping[int, int]) -> int:
     return sum(combination.get(i, 0) * v for i, v in column.items())
+
+
+def _grow(old: Form, column: Mapping[int, int], choice: Key, by_key: Mapping[Key, list[int]]) -> Form:
+    """``old`` (a form with combinations) grown by one more hidden figure, ``choice``, whose column
+    (its coefficient in each relation, by index) is given: each row gains its combination's product
+    with the column; if a combination that gave nothing (or a relation new to the block) now gives a
+    multiple of ``choice``, that row becomes ``choice``'s and ``choice`` is taken out of the others."""
+    assert old.combos is not None
+    rows, combos = dict(old.rows), dict(old.combos)
+    for pivot, combo in old.combos.items():
+        if t := _dot(combo, column):
+            rows[pivot] = {**old.rows[pivot], choice: t}
+    nothing: list[Row] = []
+    gives: list[tuple[Row, Row]] = []
+    for z in old.nothing:
+        if t := _dot(z, column):
+            gives.append(({choice: t}, z))
+        else:
+            nothing.append(z)
+    known_rels = {i for combo in (*old.combos.values(), *old.nothing) for i in combo}
+    # Relations new to the form hold none of its figures: each gives ``choice`` or nothing.
+    for i in dict.fromkeys(by_key.get(choice, ())):
+        if i not in known_rels:
+            if i in column:
+                gives.append(({choice: column[i]}, {i: 1}))
+            else:
+                nothing.append({i: 1})
+    if gives:
+        first = _combine_pair(1, gives[0], 0, gives[0])
+        nothing += [_combine_pair(first[0][choice], g, g[0][choice], first)[1] for g in gives[1:]]
+        for pivot, row in list(rows.items()):
+            if choice in row:
+                rows[pivot], combos[pivot] = _combine_pair(first[0][choice], (row, combos[pivot]), row[choice], first)
+        rows[choice], combos[choice] = first
+    return Form(rows=rows, combos=combos, nothing=nothing)
 
 
 def _form(relations: Sequence[Relation], indices: list[int], cells: frozenset[Key]) -> Form:
@@ -365,69 +433,3 @@ def _combine_pair(a: int, pair: tuple[Row, Row], b: int, other: tuple[Row, Row])
     if divisor > 1:
         out = [{k: v // divisor for k, v in part.items()} for part in out]
     return out[0], out[1]
-
-
-def _programme(relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]) -> tuple:
-    """The relations as equations in the unknown figures (sparse), with each figure's bounds."""
-    order = sorted(unknown, key=repr)
-    index = {k: i for i, k in enumerate(order)}
-    data: list[float] = []  # coefficients, by row and figure
-    row_of: list[int] = []
-    column: list[int] = []
-    rhs: list[float] = []
-    for relation in relations:
-        coefs: dict[int, float] = {}
-        constant = 0.0
-        for k, c in relation:
-            if k in index:
-                coefs[index[k]] = coefs.get(index[k], 0.0) + c
-            else:
-                constant -= c * float(values.get(k) or 0)
-        if coefs:
-            for j, coef in coefs.items():
-                if coef:
-                    data.append(coef)
-                    row_of.append(len(rhs))
-                    column.append(j)
-            rhs.append(constant)
-    bounds = [(0.0 if values.get(k) is None else 1.0, None) for k in order]
-    # Sparse: the same programme as a dense matrix, without building rows × figures of zeros.
-    rows = csr_array((data, (row_of, column)), shape=(len(rhs), len(order))) if rhs else None
-    return order, index, rows, rhs, bounds
-
-
-def feasible_point(
-    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key]
-) -> dict[Key, float] | None:
-    """Values of the unknown figures that meet the relations and bounds ``interval`` uses (the true
-    figures when they do, else a linear programme's); None when there are none."""
-    order, _, rows, rhs, bounds = _programme(relations, values, unknown)
-    if rows is None:
-        return None
-    x = [float(values.get(k) or 0) for k in order]
-    if all(v is not None for v in (values.get(k) for k in order)) and all(
-        xi >= lo for xi, (lo, _) in zip(x, bounds, strict=True)
-    ):
-        residual = rows @ x - rhs
-        if not len(residual) or max(abs(residual)) < 1e-9:
-            return dict(zip(order, x, strict=True))
-    result = linprog([0.0] * len(order), A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-    return dict(zip(order, map(float, result.x), strict=True)) if result.status == 0 else None
-
-
-def interval(
-    relations: Sequence[Relation], values: Mapping[Key, float | None], unknown: set[Key], key: Key
-) -> tuple[float, float]:
-    """The range a reader can narrow the unknown figure ``key`` to, knowing every other figure, the
-    relations, and that every hidden figure is at least 1 (zeros are shown; a missing figure is at
-    least 0). Solved as two linear programmes (HiGHS)."""
-    order, index, rows, rhs, bounds = _programme(relations, values, unknown)
-    target = [0.0] * len(order)
-    target[index[key]] = 1.0
-    if rows is None:
-        return bounds[index[key]][0], float("inf")
-    low = linprog(target, A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-    high = linprog([-t for t in target], A_eq=rows, b_eq=rhs, bounds=bounds, method="highs")
-    lo = low.fun if low.status == 0 else float("-inf")
-    hi = -high.fun if high.status == 0 else float("inf")
-    return float(lo), float(hi)

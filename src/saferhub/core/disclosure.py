@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from saferhub.core.determination import (
+    Block,
     Blocks,
     determined,  # noqa: F401 (callers ask disclosure.determined)
-    interval,
 )
 
 SMALL_MIN = 1
@@ -57,6 +57,8 @@ MASKED_FIELDS = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "num
 Key = Hashable
 #: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
 Relation = Sequence[tuple[Key, int]]
+#: Unknown figures' blocks (``Blocks.split``): each figure's linked hidden figures and their relations.
+Found = Mapping[Key, Block]
 
 
 def is_small(n: float | None) -> bool:
@@ -136,10 +138,10 @@ class _State:
         return self.blocks
 
 
-def _pinned(state: _State, unknown: set[Key], small: Iterable[Key]) -> set[Key]:
+def _pinned(state: _State, unknown: set[Key], small: Iterable[Key], blocks: Found | None = None) -> set[Key]:
     """Small counts that the bounds (each hidden figure at least 1) pin to one value. Only worth a
     linear programme where another unknown figure of 1 shares a relation: otherwise every hidden
-    figure can move."""
+    figure can move. ``blocks``: the unknown figures' blocks, when the caller has them."""
     ones = {k for k in unknown if state.values.get(k) == 1}
     out = set()
     for k in small:
@@ -147,13 +149,13 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key]) -> set[Key]:
         if not (near - {k}):
             continue
         # Decided on k's block alone (figures outside it are free of it), remembered for that block.
-        cells, rels = state.solver.block(unknown, k)
+        cells, rels = blocks[k] if blocks is not None and k in blocks else state.solver.block(unknown, k)
         pinned = state.pins.get((k, cells))
         if pinned is None:
             if state.solver.moves(cells, rels, k, state.values):  # wide enough, shown without a programme
                 pinned = False
             else:
-                lo, hi = interval([state.relations[i] for i in rels], state.values, set(cells), k)
+                lo, hi = state.solver.programme(cells, rels, state.values).interval(k)
                 pinned = hi - lo < 0.5
             state.pins[(k, cells)] = pinned
         if pinned:
@@ -230,16 +232,17 @@ def _lone_lines(state: _State, known: frozenset[Key]) -> bool:
     return changed
 
 
-def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> bool:
+def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: bool, blocks: Found) -> bool:
     """Hide one more figure for ``key``: the smallest candidate that leaves it undetermined (and, when
-    bounds pinned it, unpinned) for this reader, else the smallest candidate. False when none is left."""
+    bounds pinned it, unpinned) for this reader, else the smallest candidate. False when none is left.
+    ``blocks``: the blocks of what this reader does not see now."""
     options = _candidates(state, key, known, slack=slack)
     if not options:
         return False
     before = (state.hidden | state.missing) - known
     # Worked out now (at risk): one elimination, then each candidate is a few products. Pinned only:
     # not worked out, and hiding more never works a figure out, so no candidate needs the check.
-    certificate = None if slack else state.solver.certificate(before, key)
+    certificate = None if slack else state.solver.certificate(before, key, blocks.get(key))
     for choice in options[:12]:
         unknown = before | {choice}
         if not slack:
@@ -299,10 +302,11 @@ def protect(
             known = viewer.knows
             unknown = (state.hidden | state.missing) - known
             mine = (state.primary - known - viewer.shares) - exposed
-            at_risk = state.solver.determined(unknown, mine)
-            pinned = set() if at_risk else _pinned(state, unknown, mine)
+            blocks = state.solver.split(unknown, mine)
+            at_risk = state.solver.determined(unknown, mine, blocks)
+            pinned = set() if at_risk else _pinned(state, unknown, mine, blocks)
             for key in sorted(at_risk | pinned, key=repr):
-                if _protect_exactly(state, key, known, slack=key in pinned):
+                if _protect_exactly(state, key, known, slack=key in pinned, blocks=blocks):
                     changed = True
                     break
                 exposed.add(key)

@@ -197,3 +197,40 @@ def test_a_form_grown_by_one_hidden_figure_answers_as_eliminating_again():
                 assert len(form.nothing) == len(rels) - len(form.rows)  # a basis: rows less the rank
             assert blocks.determined(unknown, unknown) == reference.determined(relations, unknown)
     assert grown > 40
+
+
+def test_a_block_met_again_with_more_hidden_is_grown_from_its_remembered_form(monkeypatch):
+    """When a few more figures are hidden (as the lone-relation rule hides them) a block's form is grown
+    from the remembered form of the block before, not eliminated again; every figure's answer and the
+    null-space basis agree with elimination over every relation."""
+    values, relations, _ = national_family(13)
+    rng = random.Random(13)
+    by_key = _by_key(relations)
+    keys = sorted(values, key=repr)
+    grown = fresh_eliminations = 0
+    eliminated: list[int] = []
+    original = determination._form
+    monkeypatch.setattr(determination, "_form", lambda *args: eliminated.append(1) or original(*args))
+    monkeypatch.setattr(determination.Blocks, "GROW", 4)  # so that hiding every neighbour at once passes it
+    for _ in range(30):
+        blocks = determination.Blocks(relations, by_key)
+        unknown = set(rng.sample(keys, rng.randint(30, 120)))
+        start = rng.choice(sorted(unknown, key=repr))
+        blocks.form(*blocks.block(unknown, start))
+        for _ in range(4):
+            cells, _ = blocks.block(unknown, start)
+            near = sorted({k for c in cells for i in by_key[c] for k, _ in relations[i]} - unknown, key=repr)
+            if not near:
+                break
+            unknown = unknown | set(rng.sample(near, min(len(near), rng.choice([1, 2, 3, len(near)]))))
+            cells, rels = blocks.block(unknown, start)
+            eliminated.clear()
+            form = blocks.form(cells, rels)
+            grown += not eliminated
+            fresh_eliminations += bool(eliminated)
+            assert {k for k, row in form.rows.items() if len(row) == 1} == (
+                reference.determined(relations, unknown) & cells
+            )
+            assert len(form.nothing) == len(rels) - len(form.rows)  # a basis: rows less the rank
+            assert blocks.determined(unknown, unknown) == reference.determined(relations, unknown)
+    assert grown > 40 and fresh_eliminations > 0  # growth was exercised, and its limit too

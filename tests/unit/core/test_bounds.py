@@ -1,0 +1,50 @@
+"""``core.bounds``: a block's programme sliced from one matrix of every relation gives the same interval
+as the audit's own linear programme (``tests/disclosure_audit.feasible_width``, built figure by figure
+without ``saferhub``), and its point meets every equation and bound."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from saferhub.core import determination
+from saferhub.core.bounds import Programmes
+from tests.disclosure_audit import feasible_width
+from tests.unit.core.test_disclosure_national import _by_key, national_family
+
+
+def test_a_sliced_programme_narrows_a_figure_as_the_audit_does():
+    values, relations, _ = national_family(17)
+    rng = random.Random(17)
+    blocks = determination.Blocks(relations, _by_key(relations))
+    programmes = Programmes(relations, values)
+    keys = sorted((k for k, v in values.items() if v), key=repr)
+    narrow = wide = 0
+    for _ in range(40):
+        # Small figures of some relations, and a few others: blocks some pinned, some wide.
+        chosen = rng.sample(relations, rng.randint(3, 30))
+        hidden = {k for relation in chosen for k, _ in relation if values[k] and values[k] <= 3}
+        hidden = hidden if rng.random() < 0.5 else set(rng.sample(keys, rng.randint(60, min(200, len(keys)))))
+        key = rng.choice(sorted(hidden, key=repr))
+        cells, rels = blocks.block(hidden, key)
+        programme = programmes.of(cells, rels)
+        lo, hi = programme.interval(key)
+        # The audit's programme over every relation (figures outside the block are free of it).
+        assert np.isclose(hi - lo, feasible_width(relations, values, hidden, key))
+        assert lo <= values[key] <= hi
+        narrow += hi - lo < 0.5
+        wide += hi - lo >= 0.5
+        point = programme.point()
+        assert point is not None and set(point) == set(cells)
+        for i in rels:  # every relation holds with the point in place of the hidden figures
+            assert abs(sum(c * point.get(k, values[k]) for k, c in relations[i])) < 1e-6
+        assert all(point[k] >= 1 - 1e-9 for k in cells)
+    assert narrow and wide  # both outcomes exercised
+
+
+def test_a_figure_in_no_relation_is_only_bounded_below():
+    programmes = Programmes([[("total", 1), ("a", -1)]], {"total": 3, "a": 3, "b": 2})
+    programme = programmes.of(["total"], [])
+    assert programme.interval("total") == (1.0, float("inf"))
+    assert programme.point() is None
