@@ -8,6 +8,11 @@ programme (its hidden figures, and the relations that hold them) is then a slice
 the shown figures' part moved to the right-hand side, rather than built again figure by figure for
 each block at each step of ``protect``.
 
+A relation that the true figures do not meet (a force's total holds crimes with no place, counted in
+no district's) has an unpublished remainder: the programme gives it its own unknown figure, at least 0.
+Without it the programme would have no solution, and a figure that the other relations pin (two hidden
+1s under a shown district total of 2) would be called free to move.
+
 Pure Python, NumPy and SciPy (no Django).
 """
 
@@ -18,10 +23,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_array
+from scipy.sparse import csr_array, hstack
 
 Key = Hashable
 Relation = Sequence[tuple[Key, int]]
+
+
+@dataclass(frozen=True)
+class Remainder:
+    """The unpublished part of a relation (by index) that the true figures leave over."""
+
+    relation: int
 
 
 @dataclass(frozen=True)
@@ -40,25 +52,55 @@ class Programme:
         """The least and greatest values ``key`` can take (−∞ or ∞ when a programme fails)."""
         if not self.rows.shape[0]:
             return float(self.lower[self.order.index(key)]), float("inf")
+        return self._least(key), self._greatest(key)
+
+    def pinned(self, key: Key, width: float = 0.5, *, inside: float | None = None) -> bool:
+        """Whether ``key`` is narrowed to an interval shorter than ``width`` (as ``interval`` says).
+        ``inside``: ``key``'s value at a point meeting every equation and bound (``point``; else the
+        true figures' when they meet them). That value lies in the interval, so one programme decides
+        when the least value is already ``width`` below it or the greatest ``width`` above (the least
+        is tried first when the bound leaves that much room below)."""
+        if not self.rows.shape[0]:
+            return False
+        j = self.order.index(key)
+        if inside is None and self._true_fits():
+            inside = float(self.true[j])
+        if inside is None:
+            return self._greatest(key) - self._least(key) < width
+        if inside - float(self.lower[j]) >= width:
+            low = self._least(key)
+            return inside - low < width and self._greatest(key) - low < width
+        high = self._greatest(key)
+        return high - inside < width and high - self._least(key) < width
+
+    def _solve(self, key: Key, sense: float) -> float:
         target = np.zeros(len(self.order))
-        target[self.order.index(key)] = 1.0
+        target[self.order.index(key)] = sense
         bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
-        low = linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
-        high = linprog(-target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
-        lo = low.fun if low.status == 0 else float("-inf")
-        hi = -high.fun if high.status == 0 else float("inf")
-        return float(lo), float(hi)
+        result = linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
+        return sense * float(result.fun) if result.status == 0 else -sense * float("inf")
+
+    def _least(self, key: Key) -> float:
+        return self._solve(key, 1.0)
+
+    def _greatest(self, key: Key) -> float:
+        return self._solve(key, -1.0)
+
+    def _true_fits(self) -> bool:
+        """Whether the true figures meet every equation and bound."""
+        x = self.true
+        if np.isnan(x).any() or not (x >= self.lower).all():
+            return False
+        residual = self.rows @ x - self.rhs
+        return not len(residual) or bool(np.abs(residual).max() < 1e-9)
 
     def point(self) -> dict[Key, float] | None:
         """Values of the figures that meet the equations and bounds: the true figures when they do,
         else a linear programme's; None when there are none (or no equation holds them)."""
         if not self.rows.shape[0]:
             return None
-        x = self.true
-        if not np.isnan(x).any() and (x >= self.lower).all():
-            residual = self.rows @ x - self.rhs
-            if not len(residual) or np.abs(residual).max() < 1e-9:
-                return dict(zip(self.order, x.tolist(), strict=True))
+        if self._true_fits():
+            return dict(zip(self.order, self.true.tolist(), strict=True))
         bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
         result = linprog(np.zeros(len(self.order)), A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
         return dict(zip(self.order, map(float, result.x), strict=True)) if result.status == 0 else None
@@ -80,19 +122,32 @@ class Programmes:
         self.shown = np.nan_to_num(published)  # a figure published nowhere adds nothing to the right-hand side
         self.true = published
         self.lower = np.where(np.isnan(published), 0.0, 1.0)
+        # What each relation leaves over with the true figures: not 0 where a total holds more than its
+        # parts (a force's crimes with no place, counted in no district). NaN where a figure is unknown.
+        self.remainder = self.matrix @ published
 
     def of(self, cells: Collection[Key], rels: Sequence[int]) -> Programme:
         """The programme of the hidden figures ``cells`` under the relations ``rels`` (each holding
         at least one of them)."""
-        order = list(cells)
+        order: list[Key] = list(cells)
         columns = np.fromiter((self.index[k] for k in order), dtype=np.int64, count=len(order))
-        block = self.matrix[np.asarray(rels, dtype=np.int64)]
+        indices = np.asarray(rels, dtype=np.int64)
+        block = self.matrix[indices]
         outside = self.shown.copy()
         outside[columns] = 0.0
-        return Programme(
-            order=order,
-            rows=block[:, columns],
-            rhs=-(block @ outside),
-            lower=self.lower[columns],
-            true=self.true[columns],
-        )
+        rows = block[:, columns]
+        lower, true = self.lower[columns], self.true[columns]
+        # A relation the true figures do not meet holds an unpublished remainder: it gets its own
+        # unknown figure (at least 0, its true value what is left over), so the relation holds and the
+        # programme is a reader's, not infeasible (which would call every figure in it free to move).
+        remainder = self.remainder[indices]
+        over = np.flatnonzero(np.abs(np.nan_to_num(remainder)) > 1e-9)
+        if len(over):
+            slack = csr_array(
+                (-np.sign(remainder[over]), (over, np.arange(len(over)))), shape=(len(indices), len(over))
+            )
+            rows = csr_array(hstack([rows, slack], format="csr"))
+            order += [Remainder(int(indices[i])) for i in over]
+            lower = np.concatenate([lower, np.zeros(len(over))])
+            true = np.concatenate([true, np.abs(remainder[over])])
+        return Programme(order=order, rows=rows, rhs=-(block @ outside), lower=lower, true=true)

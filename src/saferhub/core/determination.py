@@ -112,6 +112,8 @@ class Blocks:
     #: How many figures a remembered form may be grown by (or a quarter of its own, if more) before
     #: eliminating the block afresh is the cheaper way to its form.
     GROW = 64
+    #: Readers whose last blocks ``split`` keeps, the least recently asked going first.
+    SPLITS = 64
 
     def __init__(self, relations: Sequence[Relation], by_key: Mapping[Key, list[int]]) -> None:
         self.relations = relations
@@ -120,6 +122,7 @@ class Blocks:
         self.holding: dict[Key, set[frozenset[Key]]] = {}  # remembered blocks, by one figure of each
         self.filed: dict[frozenset[Key], Key] = {}  # the figure each is filed under
         self.points: dict[frozenset[Key], dict[Key, float] | None] = {}
+        self.splits: dict[Hashable, tuple[frozenset[Key], dict[Key, Block]]] = {}
         self.programmes: tuple[Mapping[Key, float | None], Programmes] | None = None
         self.last: tuple[frozenset[Key], Programme] | None = None
 
@@ -187,14 +190,28 @@ class Blocks:
                         stack.append(j)
         return frozenset(seen), sorted(rels)
 
-    def split(self, unknown: set[Key], among: Iterable[Key]) -> dict[Key, Block]:
-        """The block (``block``) of each of ``among`` that is unknown, finding each block once."""
-        out: dict[Key, Block] = {}
-        for key in among:
-            if key in out or key not in unknown:
+    def split(self, unknown: set[Key], among: Iterable[Key], *, reader: Hashable = None) -> dict[Key, Block]:
+        """The block (``block``) of each of ``among`` that is unknown, finding each block once. Given a
+        ``reader`` (any name for who does not see ``unknown``), that reader's last answer is kept (for
+        ``SPLITS`` readers at most): when only more figures are unknown since, only the blocks those
+        join are found again, since a block that no new figure touches is unchanged."""
+        last = self.splits.pop(reader, None) if reader is not None else None
+        if last is not None and last[0] <= unknown:
+            out = dict(last[1])
+            starts: Iterable[Key] = unknown - last[0]
+        else:
+            out, starts = {}, ()
+        fresh: set[Key] = set()
+        for key in (*starts, *(k for k in among if k not in out)):
+            if key in fresh or key not in unknown:
                 continue
             found = self.block(unknown, key)
+            fresh |= found[0]
             out.update(dict.fromkeys(found[0], found))
+        if reader is not None:
+            self.splits[reader] = (frozenset(unknown), out)
+            while len(self.splits) > self.SPLITS:
+                del self.splits[next(iter(self.splits))]
         return out
 
     def determined(
@@ -280,14 +297,25 @@ class Blocks:
             self.last = (cells, self.programmes[1].of(cells, rels))
         return self.last[1]
 
+    def pinned(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
+        """Whether the block's bounds narrow ``key`` to less than 0.5 (``Programme.pinned``, told its
+        value at the block's feasible point)."""
+        point = self._point(cells, rels, values)
+        return self.programme(cells, rels, values).pinned(key, inside=None if point is None else point[key])
+
+    def _point(
+        self, cells: frozenset[Key], rels: list[int], values: Mapping[Key, float | None]
+    ) -> dict[Key, float] | None:
+        if cells not in self.points:
+            self.points[cells] = self.programme(cells, rels, values).point()
+        return self.points[cells]
+
     def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
         """Whether a point meeting the block's relations and bounds (``Programme.point``) can be moved
         along one direction that keeps them, changing ``key`` by 0.51 or more: then its interval is
         at least that wide (0.5 decides) and no linear programme is needed for it. False when that
         cannot be shown this way."""
-        if cells not in self.points:
-            self.points[cells] = self.programme(cells, rels, values).point()
-        x = self.points[cells]
+        x = self._point(cells, rels, values)
         if x is None:
             return False
         pivots = self.reduced(cells, rels)
@@ -316,6 +344,7 @@ class Form:
     rows: dict[Key, Row]
     combos: dict[Key, Row] | None
     nothing: list[Row]
+    relations: frozenset[int] = frozenset()  # the relations it was made from (by index)
 
 
 @dataclass(frozen=True)
@@ -349,7 +378,7 @@ def _grow(old: Form, column: Mapping[int, int], choice: Key, by_key: Mapping[Key
             gives.append(({choice: t}, z))
         else:
             nothing.append(z)
-    known_rels = {i for combo in (*old.combos.values(), *old.nothing) for i in combo}
+    known_rels = old.relations
     # Relations new to the form hold none of its figures: each gives ``choice`` or nothing.
     for i in dict.fromkeys(by_key.get(choice, ())):
         if i not in known_rels:
@@ -364,7 +393,7 @@ def _grow(old: Form, column: Mapping[int, int], choice: Key, by_key: Mapping[Key
             if choice in row:
                 rows[pivot], combos[pivot] = _combine_pair(first[0][choice], (row, combos[pivot]), row[choice], first)
         rows[choice], combos[choice] = first
-    return Form(rows=rows, combos=combos, nothing=nothing)
+    return Form(rows=rows, combos=combos, nothing=nothing, relations=known_rels | set(by_key.get(choice, ())))
 
 
 def _form(relations: Sequence[Relation], indices: list[int], cells: frozenset[Key]) -> Form:
@@ -374,12 +403,22 @@ def _form(relations: Sequence[Relation], indices: list[int], cells: frozenset[Ke
         row: Row = {}
         for k, coef in relation:
             if not isinstance(coef, int):
-                return Form(rows=echelon(_restricted(relations, set(cells))), combos=None, nothing=[])
+                return Form(
+                    rows=echelon(_restricted(relations, set(cells))),
+                    combos=None,
+                    nothing=[],
+                    relations=frozenset(indices),
+                )
             if k in cells and coef:
                 row[k] = row.get(k, 0) + coef
         given.append(({k: v for k, v in row.items() if v}, {i: 1}))
     pivots, nothing = _tracked_echelon(given)
-    return Form(rows={k: p[0] for k, p in pivots.items()}, combos={k: p[1] for k, p in pivots.items()}, nothing=nothing)
+    return Form(
+        rows={k: p[0] for k, p in pivots.items()},
+        combos={k: p[1] for k, p in pivots.items()},
+        nothing=nothing,
+        relations=frozenset(indices),
+    )
 
 
 def _tracked_echelon(rows: Iterable[tuple[Row, Row]]) -> tuple[dict[Key, tuple[Row, Row]], list[Row]]:

@@ -122,6 +122,7 @@ class _State:
     blocks: Blocks | None = None
     pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
     lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
+    wide: dict[Key, frozenset[Key]] = field(default_factory=dict)  # _still_wide
     names: dict[Key, str] = field(default_factory=dict)
 
     def name(self, key: Key) -> str:
@@ -151,16 +152,30 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key], blocks: Foun
         # Decided on k's block alone (figures outside it are free of it), remembered for that block.
         cells, rels = blocks[k] if blocks is not None and k in blocks else state.solver.block(unknown, k)
         pinned = state.pins.get((k, cells))
+        if pinned is None and _still_wide(state, k, cells):
+            pinned = False
         if pinned is None:
             if state.solver.moves(cells, rels, k, state.values):  # wide enough, shown without a programme
                 pinned = False
             else:
-                lo, hi = state.solver.programme(cells, rels, state.values).interval(k)
-                pinned = hi - lo < 0.5
+                pinned = state.solver.pinned(cells, rels, k, state.values)
             state.pins[(k, cells)] = pinned
+            if not pinned and not _still_wide(state, k, cells):
+                state.wide[k] = cells
         if pinned:
             out.add(k)
     return out
+
+
+def _still_wide(state: _State, key: Key, cells: frozenset[Key]) -> bool:
+    """Whether ``key`` was found free to move over 0.5 with a part of this block hidden, and each figure
+    hidden since is at least 1 (or published nowhere): then it still is, since hiding more only widens
+    an interval (the earlier programme's points, with the newly hidden figures at their true values,
+    are points of this one)."""
+    part = state.wide.get(key)
+    if part is None or not part <= cells:
+        return False
+    return all((v := state.values.get(j)) is None or v >= 1 for j in cells - part)
 
 
 def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> list[Key]:
@@ -302,7 +317,7 @@ def protect(
             known = viewer.knows
             unknown = (state.hidden | state.missing) - known
             mine = (state.primary - known - viewer.shares) - exposed
-            blocks = state.solver.split(unknown, mine)
+            blocks = state.solver.split(unknown, mine, reader=known)
             at_risk = state.solver.determined(unknown, mine, blocks)
             pinned = set() if at_risk else _pinned(state, unknown, mine, blocks)
             for key in sorted(at_risk | pinned, key=repr):

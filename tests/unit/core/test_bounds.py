@@ -1,6 +1,7 @@
 """``core.bounds``: a block's programme sliced from one matrix of every relation gives the same interval
 as the audit's own linear programme (``tests/disclosure_audit.feasible_width``, built figure by figure
-without ``saferhub``), and its point meets every equation and bound."""
+without ``saferhub``), says "pinned" exactly when that width is short (with one programme when it can),
+and its point meets every equation and bound."""
 
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ def test_a_sliced_programme_narrows_a_figure_as_the_audit_does():
         programme = programmes.of(cells, rels)
         lo, hi = programme.interval(key)
         # The audit's programme over every relation (figures outside the block are free of it).
-        assert np.isclose(hi - lo, feasible_width(relations, values, hidden, key))
+        width = feasible_width(relations, values, hidden, key)
+        assert np.isclose(hi - lo, width)
+        assert programme.pinned(key) == (width < 0.5)  # one programme or two, the same answer
+        if width < float("inf"):
+            assert programme.pinned(key, width=width + 0.25)
+        assert not programme.pinned(key, width=max(width - 0.25, 0))
         assert lo <= values[key] <= hi
         narrow += hi - lo < 0.5
         wide += hi - lo >= 0.5
@@ -48,3 +54,4 @@ def test_a_figure_in_no_relation_is_only_bounded_below():
     programme = programmes.of(["total"], [])
     assert programme.interval("total") == (1.0, float("inf"))
     assert programme.point() is None
+    assert not programme.pinned("total")

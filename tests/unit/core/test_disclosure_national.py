@@ -234,3 +234,26 @@ def test_a_block_met_again_with_more_hidden_is_grown_from_its_remembered_form(mo
             assert len(form.nothing) == len(rels) - len(form.rows)  # a basis: rows less the rank
             assert blocks.determined(unknown, unknown) == reference.determined(relations, unknown)
     assert grown > 40 and fresh_eliminations > 0  # growth was exercised, and its limit too
+
+
+def test_blocks_kept_for_a_reader_are_the_blocks_found_afresh():
+    """``split`` for a named reader finds again only the blocks that newly hidden figures join; its
+    answer is the same as finding every block afresh, as figures are hidden one or a few at a time,
+    and when a figure is shown again (then it starts afresh)."""
+    values, relations, _ = national_family(19)
+    rng = random.Random(19)
+    by_key = _by_key(relations)
+    keys = sorted(values, key=repr)
+    blocks = determination.Blocks(relations, by_key)
+    for reader in ("public", "a district"):
+        unknown = set(rng.sample(keys, 20))
+        among = set(rng.sample(sorted(unknown, key=repr), 10))
+        for step in range(25):
+            kept = blocks.split(unknown, among, reader=reader)
+            fresh = determination.Blocks(relations, by_key).split(unknown, among)
+            assert {k: kept[k][0] for k in fresh} == {k: b[0] for k, b in fresh.items()}
+            assert all(sorted(kept[k][1]) == sorted(b[1]) for k, b in fresh.items())
+            if step == 12:
+                unknown = unknown - {rng.choice(sorted(unknown, key=repr))}  # shown again
+            else:
+                unknown = unknown | set(rng.sample(keys, rng.randint(1, 4)))
