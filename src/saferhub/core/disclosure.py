@@ -15,7 +15,9 @@ for the public and for each group of insiders who see some of the figures whole 
 district's partnership see that district's). Because zeros are shown, a reader knows each hidden
 figure is at least 1; two hidden 1s that sum to a shown 2 would give each other away, so a hidden
 small count is also checked against those bounds (a linear programme for its feasible interval,
-skipped only where one direction that keeps every relation and bound already moves it by 0.51).
+``core/bounds.py``, skipped only where one direction that keeps every relation and bound already
+moves it by 0.51; a total that holds more than its parts, as a force's does, has its remainder as one
+more unknown there).
 
 Statistics made from a series (means, limits, forecasts, totals) are only published when every
 figure they are made from is published (``public_detail``).
