@@ -56,6 +56,10 @@ STATISTICS_WITHHELD = (
 )
 MASKED_FIELDS = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "numerator")
 
+#: Blocks kept for each figure found free to move in them (``_still_wide``): one for each of the
+#: readers who ask about it most recently, since each reader's block of a figure is different.
+WIDE_KEPT = 16
+
 Key = Hashable
 #: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
 Relation = Sequence[tuple[Key, int]]
@@ -124,7 +128,7 @@ class _State:
     blocks: Blocks | None = None
     pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
     lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
-    wide: dict[Key, frozenset[Key]] = field(default_factory=dict)  # _still_wide
+    wide: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _still_wide
     names: dict[Key, str] = field(default_factory=dict)
 
     def name(self, key: Key) -> str:
@@ -162,8 +166,10 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key], blocks: Foun
             else:
                 pinned = state.solver.pinned(cells, rels, k, state.values)
             state.pins[(k, cells)] = pinned
-            if not pinned and not _still_wide(state, k, cells):
-                state.wide[k] = cells
+            if not pinned:  # each reader sees its own blocks: keep a few, the oldest going first
+                parts = state.wide.setdefault(k, [])
+                parts.append(cells)
+                del parts[:-WIDE_KEPT]
         if pinned:
             out.add(k)
     return out
@@ -174,10 +180,10 @@ def _still_wide(state: _State, key: Key, cells: frozenset[Key]) -> bool:
     hidden since is at least 1 (or published nowhere): then it still is, since hiding more only widens
     an interval (the earlier programme's points, with the newly hidden figures at their true values,
     are points of this one)."""
-    part = state.wide.get(key)
-    if part is None or not part <= cells:
-        return False
-    return all((v := state.values.get(j)) is None or v >= 1 for j in cells - part)
+    for part in state.wide.get(key, ()):
+        if part <= cells and all((v := state.values.get(j)) is None or v >= 1 for j in cells - part):
+            return True
+    return False
 
 
 def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> list[Key]:
