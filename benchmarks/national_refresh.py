@@ -1,14 +1,17 @@
 """The performance refresh after a national year, timed on its own (issue 16, docs/ingestion.md).
 
     python -m benchmarks.national_refresh build [--rows 200000]   (once: geography, year, import)
-    python -m benchmarks.national_refresh time [--src OTHER/src]  (each time: a copy of that hub)
+    python -m benchmarks.national_refresh time [--src OTHER/src] [--partnerships N]  (each time: a copy)
 
 ``build`` makes the national geography and the synthetic year of ``benchmarks.national`` and imports
 it without the refresh into a SQLite hub kept in ``WORK``. ``time`` copies that hub and, in a child
 process, calls ``performance_refresh`` for the imported indicators as the ingest pipeline does (one
 call; older code, one per indicator), printing the refresh's seconds and those of
 ``suppression_refresh``. ``--src`` runs another checkout's code (``git archive`` of an older
-commit) on the same copy, for before and after in the same conditions.
+commit) on the same copy, for before and after in the same conditions. ``--partnerships N`` first gives
+the first N districts and unitaries (by code) a community safety partnership each, as a national
+deployment has: each is then a reader whose own figures must not give another's away (0: the public
+alone; 400: every one).
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ def timed(**kwargs):
     spent.append(time.perf_counter() - start)
     return out
 services.suppression_refresh = timed
+import os
+from saferhub.accounts.models import Partnership
+from saferhub.geography.models import CSP_AREA_TYPES, Area
+wanted = int(os.environ.get("PARTNERSHIPS", "0"))  # --partnerships: one per district and unitary
+areas = Area.objects.filter(area_type__in=CSP_AREA_TYPES).order_by("code")[:wanted] if wanted else []
+Partnership.objects.bulk_create(
+    Partnership(slug=f"csp-{area.code.lower()}", name=f"{area.name} CSP", kind="csp", area=area) for area in areas
+)
 ids = sorted(set(IndicatorValue.objects.values_list("indicator_id", flat=True)))
 indicators = list(Indicator.objects.filter(pk__in=ids).order_by("pk"))
 start = time.perf_counter()
@@ -51,7 +62,8 @@ except TypeError:  # older code (--src): one call per indicator, as its pipeline
         performance_refresh(indicator=indicator)
 print(json.dumps({"refresh_seconds": time.perf_counter() - start, "suppression_seconds": sum(spent),
                   "first_suppression_seconds": spent[0] if spent else None, "indicators": len(ids),
-                  "values": IndicatorValue.objects.count()}))
+                  "values": IndicatorValue.objects.count(),
+                  "partnerships": len(areas)}))
 """
 
 
@@ -67,7 +79,7 @@ def build(rows: int) -> None:
     print(f"imported without the refresh: {result}")
 
 
-def time_refresh(src: Path) -> None:
+def time_refresh(src: Path, partnerships: int) -> None:
     run = Path(tempfile.mkdtemp(prefix="refresh-", dir=WORK))
     try:
         shutil.copy(WORK / "hub" / "db.sqlite3", run / "db.sqlite3")
@@ -75,6 +87,7 @@ def time_refresh(src: Path) -> None:
         script.write_text(CHILD)
         env = child_env(run)
         env["PYTHONPATH"] = f"{src}:{env['PYTHONPATH']}"
+        env["PARTNERSHIPS"] = str(partnerships)
         done = subprocess.run(
             [sys.executable, str(script)], cwd=national.REPO, env=env, capture_output=True, text=True, check=False
         )
@@ -90,11 +103,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("step", choices=["build", "time"])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--src", type=Path, default=national.REPO / "src")
+    parser.add_argument(
+        "--partnerships", type=int, default=0, help="give this many districts and unitaries a partnership (insiders)"
+    )
     args = parser.parse_args(argv)
     if args.step == "build":
         build(args.rows)
     else:
-        time_refresh(args.src.resolve())
+        time_refresh(args.src.resolve(), args.partnerships)
     return 0
 
 

@@ -227,7 +227,10 @@ def protect(
         for k, _ in relation:
             state.by_key.setdefault(k, []).append(i)
     state.hidden = set(state.primary)
-    viewers = [Insider(knows=frozenset()), *{i if isinstance(i, Insider) else Insider(knows=i) for i in insiders}]
+    # Changed since 16edd99 as the code under test was: readers in the order given, not a set's order
+    # (which hung on the hash seed, so a decision could differ from one process to the next).
+    readers = dict.fromkeys(i if isinstance(i, Insider) else Insider(knows=i) for i in insiders)
+    viewers = [Insider(knows=frozenset()), *readers]
     exposed: set[Key] = set()
     for _ in range(len(values) + 2):
         lines_changed = True

@@ -13,6 +13,14 @@ no district's) has an unpublished remainder: the programme gives it its own unkn
 Without it the programme would have no solution, and a figure that the other relations pin (two hidden
 1s under a shown district total of 2) would be called free to move.
 
+A block's programmes differ only in their objective (the least or greatest value of one figure after
+another), so each block keeps one HiGHS model (``_Model``) and changes the objective: HiGHS solves
+again from the last basis, a few simplex steps, rather than from nothing. The model is SciPy's own
+binding of HiGHS (``scipy.optimize._highspy``, what ``linprog(method="highs")`` calls), which prints
+nothing; the separately packaged ``highspy`` prints a banner on standard output, which would corrupt
+the command line's machine-readable output. Should a SciPy lack that binding, ``linprog`` answers
+each programme from nothing, with the same result.
+
 Pure Python, NumPy and SciPy (no Django).
 """
 
@@ -20,10 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_array, hstack
+from scipy.sparse import csc_array, csr_array, hstack
+
+try:  # SciPy's binding of HiGHS (private, but the one linprog itself calls); see the module's docstring
+    from scipy.optimize._highspy import _core as highs
+except ImportError:  # pragma: no cover - depends on the installed SciPy
+    highs = None
 
 Key = Hashable
 Relation = Sequence[tuple[Key, int]]
@@ -74,11 +88,20 @@ class Programme:
         return high - inside < width and high - self._least(key) < width
 
     def _solve(self, key: Key, sense: float) -> float:
+        """The least (``sense`` 1) or greatest (−1) value of ``key``: −∞ or ∞ when the programme has
+        no solution or none bounds it."""
+        j = self.order.index(key)
+        if self._model is not None:
+            return self._model.optimum(j, sense)
         target = np.zeros(len(self.order))
-        target[self.order.index(key)] = sense
+        target[j] = sense
         bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
         result = linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
         return sense * float(result.fun) if result.status == 0 else -sense * float("inf")
+
+    @cached_property
+    def _model(self) -> _Model | None:
+        return None if highs is None else _Model(self)
 
     def _least(self, key: Key) -> float:
         return self._solve(key, 1.0)
@@ -101,9 +124,54 @@ class Programme:
             return None
         if self._true_fits():
             return dict(zip(self.order, self.true.tolist(), strict=True))
+        if self._model is not None:
+            x = self._model.feasible()
+            return None if x is None else dict(zip(self.order, map(float, x), strict=True))
         bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
         result = linprog(np.zeros(len(self.order)), A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
         return dict(zip(self.order, map(float, result.x), strict=True)) if result.status == 0 else None
+
+
+class _Model:
+    """One HiGHS model of a programme, kept: each question changes only the objective, and HiGHS
+    solves again from the last basis."""
+
+    def __init__(self, programme: Programme) -> None:
+        rows = csc_array(programme.rows)
+        n, m = rows.shape[1], rows.shape[0]
+        lp = highs.HighsLp()
+        lp.num_col_ = lp.a_matrix_.num_col_ = n
+        lp.num_row_ = lp.a_matrix_.num_row_ = m
+        lp.a_matrix_.format_ = highs.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = rows.indptr
+        lp.a_matrix_.index_ = rows.indices
+        lp.a_matrix_.value_ = rows.data
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.asarray(programme.lower, dtype=float)
+        lp.col_upper_ = np.full(n, np.inf)
+        lp.row_lower_ = lp.row_upper_ = np.asarray(programme.rhs, dtype=float)
+        self.solver = highs._Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.passModel(lp)
+        self.column = 0  # the column the objective is on now (cost 0 to start)
+
+    def optimum(self, j: int, sense: float) -> float:
+        if j != self.column:  # (one change per column: HiGHS does not apply repeated ones in order)
+            self.solver.changeColCost(self.column, 0.0)
+            self.column = j
+        self.solver.changeColCost(j, sense)
+        self.solver.run()
+        if self.solver.getModelStatus() != highs.HighsModelStatus.kOptimal:
+            return -sense * float("inf")
+        return sense * float(self.solver.getInfo().objective_function_value)
+
+    def feasible(self) -> list[float] | None:
+        """A point meeting every equation and bound (no objective), or None when there is none."""
+        self.solver.changeColCost(self.column, 0.0)
+        self.solver.run()
+        if self.solver.getModelStatus() != highs.HighsModelStatus.kOptimal:
+            return None
+        return list(self.solver.getSolution().col_value)
 
 
 class Programmes:

@@ -312,7 +312,10 @@ def protect(
         for k, _ in relation:
             state.by_key.setdefault(k, []).append(i)
     state.hidden = set(state.primary)
-    viewers = [Insider(knows=frozenset()), *{i if isinstance(i, Insider) else Insider(knows=i) for i in insiders}]
+    # In the order given (repeats dropped): the order readers are served in decides which figure is
+    # hidden for whom, so it must not hang on the process's hash seed.
+    readers = dict.fromkeys(i if isinstance(i, Insider) else Insider(knows=i) for i in insiders)
+    viewers = [Insider(knows=frozenset()), *readers]
     exposed: set[Key] = set()
     for _ in range(len(values) + 2):
         lines_changed = True

@@ -205,7 +205,8 @@ def insiders(areas: dict[str, Area]) -> list[tuple[set[str], set[str]]]:
     and the codes of the areas it lies in (totals its own figures are part of)."""
     by_pk = {a.pk: a for a in areas.values()}
     out = []
-    for area_id in set(Partnership.objects.exclude(area=None).values_list("area_id", flat=True)):
+    # In the areas' order: the order readers are served in decides which figure is hidden for whom.
+    for area_id in sorted(set(Partnership.objects.exclude(area=None).values_list("area_id", flat=True))):
         home = by_pk.get(area_id)
         if home is None:
             continue
