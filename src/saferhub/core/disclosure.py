@@ -317,14 +317,20 @@ def protect(
     readers = dict.fromkeys(i if isinstance(i, Insider) else Insider(knows=i) for i in insiders)
     viewers = [Insider(knows=frozenset()), *readers]
     exposed: set[Key] = set()
-    for _ in range(len(values) + 2):
+    # Readers before ``start`` had nothing at risk at the last step, and hiding more never works a
+    # figure out nor narrows an interval, so each step asks again from the reader it hid a figure for,
+    # not from the first (with a partnership for every district, that was every reader at every step).
+    # A last pass asks every reader once more before the decision is final.
+    start = 0
+    for _ in range(2 * len(values) + 4):  # each step hides a figure, or is a last pass, or ends
         lines_changed = True
         while lines_changed:
             lines_changed = False
             for viewer in viewers:
                 lines_changed |= _lone_lines(state, viewer.knows)
         changed = False
-        for viewer in viewers:
+        for index in range(start, len(viewers)):
+            viewer = viewers[index]
             known = viewer.knows
             unknown = (state.hidden | state.missing) - known
             mine = (state.primary - known - viewer.shares) - exposed
@@ -337,9 +343,12 @@ def protect(
                     break
                 exposed.add(key)
             if changed:
+                start = index
                 break
         if not changed:
-            break
+            if start == 0:
+                break
+            start = 0
     for key in exposed:  # nothing could protect it: hide everything it is related to
         for i in state.by_key.get(key, []):
             state.hidden |= {k for k, _ in state.relations[i] if k not in state.missing}
