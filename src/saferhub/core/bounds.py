@@ -27,7 +27,7 @@ Pure Python, NumPy and SciPy (no Django).
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -61,6 +61,8 @@ class Programme:
     rhs: np.ndarray
     lower: np.ndarray
     true: np.ndarray
+    #: The solutions found so far (each a point meeting every equation and bound), for ``witnesses``.
+    found: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
 
     def interval(self, key: Key) -> tuple[float, float]:
         """The least and greatest values ``key`` can take (−∞ or ∞ when a programme fails)."""
@@ -77,7 +79,7 @@ class Programme:
         if not self.rows.shape[0]:
             return False
         j = self.order.index(key)
-        if inside is None and self._true_fits():
+        if inside is None and self.true_fits():
             inside = float(self.true[j])
         if inside is None:
             return self._greatest(key) - self._least(key) < width
@@ -92,12 +94,32 @@ class Programme:
         no solution or none bounds it."""
         j = self.order.index(key)
         if self._model is not None:
-            return self._model.optimum(j, sense)
-        target = np.zeros(len(self.order))
-        target[j] = sense
-        bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
-        result = linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
-        return sense * float(result.fun) if result.status == 0 else -sense * float("inf")
+            value, x = self._model.optimum(j, sense)
+        else:
+            target = np.zeros(len(self.order))
+            target[j] = sense
+            bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
+            result = linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
+            value, x = (sense * float(result.fun), result.x) if result.status == 0 else (-sense * float("inf"), None)
+        if x is not None:
+            self.found.append(np.asarray(x, dtype=float))
+        return value
+
+    def witnesses(self) -> list[dict[Key, float]]:
+        """The solutions found since last asked, each as the figures it moves from their true values
+        and where to (remainders left out: every programme holding their relation has them as its own
+        unknowns). Each is a point of the programme of any reader who sees none of those figures and
+        for whom they are still hidden: their programme is this one with more figures fixed at their
+        true values. Only when the true figures meet every equation and bound (else the solutions may
+        move figures some reader knows); then empty."""
+        found, self.found[:] = list(self.found), []
+        if not found or not self.true_fits():
+            return []
+        out = []
+        for x in found:
+            moved = np.flatnonzero(np.abs(x - self.true) > 1e-7)
+            out.append({self.order[i]: float(x[i]) for i in moved if not isinstance(self.order[i], Remainder)})
+        return out
 
     @cached_property
     def _model(self) -> _Model | None:
@@ -109,7 +131,7 @@ class Programme:
     def _greatest(self, key: Key) -> float:
         return self._solve(key, -1.0)
 
-    def _true_fits(self) -> bool:
+    def true_fits(self) -> bool:
         """Whether the true figures meet every equation and bound."""
         x = self.true
         if np.isnan(x).any() or not (x >= self.lower).all():
@@ -122,7 +144,7 @@ class Programme:
         else a linear programme's; None when there are none (or no equation holds them)."""
         if not self.rows.shape[0]:
             return None
-        if self._true_fits():
+        if self.true_fits():
             return dict(zip(self.order, self.true.tolist(), strict=True))
         if self._model is not None:
             x = self._model.feasible()
@@ -155,15 +177,18 @@ class _Model:
         self.solver.passModel(lp)
         self.column = 0  # the column the objective is on now (cost 0 to start)
 
-    def optimum(self, j: int, sense: float) -> float:
+    def optimum(self, j: int, sense: float) -> tuple[float, list[float] | None]:
+        """The least (``sense`` 1) or greatest (−1) value of column ``j``, and the solution giving it
+        (None, and an infinite value, when there is none)."""
         if j != self.column:  # (one change per column: HiGHS does not apply repeated ones in order)
             self.solver.changeColCost(self.column, 0.0)
             self.column = j
         self.solver.changeColCost(j, sense)
         self.solver.run()
         if self.solver.getModelStatus() != highs.HighsModelStatus.kOptimal:
-            return -sense * float("inf")
-        return sense * float(self.solver.getInfo().objective_function_value)
+            return -sense * float("inf"), None
+        value = sense * float(self.solver.getInfo().objective_function_value)
+        return value, self.solver.getSolution().col_value
 
     def feasible(self) -> list[float] | None:
         """A point meeting every equation and bound (no objective), or None when there is none."""

@@ -121,7 +121,8 @@ class Blocks:
         self.answers: dict[frozenset[Key], Form] = {}
         self.holding: dict[Key, set[frozenset[Key]]] = {}  # remembered blocks, by one figure of each
         self.filed: dict[frozenset[Key], Key] = {}  # the figure each is filed under
-        self.points: dict[frozenset[Key], dict[Key, float] | None] = {}
+        self.points: dict[frozenset[Key], tuple[dict[Key, float] | None, bool]] = {}  # and: the true one?
+        self.witnessed: list[dict[Key, float]] = []  # points found, for ``witnesses``
         self.splits: dict[Hashable, tuple[frozenset[Key], dict[Key, Block]]] = {}
         self.programmes: tuple[Mapping[Key, float | None], Programmes] | None = None
         self.last: tuple[frozenset[Key], Programme] | None = None
@@ -300,14 +301,25 @@ class Blocks:
     def pinned(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
         """Whether the block's bounds narrow ``key`` to less than 0.5 (``Programme.pinned``, told its
         value at the block's feasible point)."""
-        point = self._point(cells, rels, values)
-        return self.programme(cells, rels, values).pinned(key, inside=None if point is None else point[key])
+        point, _ = self._point(cells, rels, values)
+        programme = self.programme(cells, rels, values)
+        pinned = programme.pinned(key, inside=None if point is None else point[key])
+        self.witnessed += programme.witnesses()
+        return pinned
+
+    def witnesses(self) -> list[dict[Key, float]]:
+        """Points found since last asked (by the bound checks' programmes, and by ``moves`` from the
+        true figures), each as the hidden figures it moves from their true values and where to: a
+        point of the programme of every reader for whom those figures are hidden (``Programme.witnesses``)."""
+        found, self.witnessed = self.witnessed, []
+        return found
 
     def _point(
         self, cells: frozenset[Key], rels: list[int], values: Mapping[Key, float | None]
-    ) -> dict[Key, float] | None:
+    ) -> tuple[dict[Key, float] | None, bool]:
         if cells not in self.points:
-            self.points[cells] = self.programme(cells, rels, values).point()
+            programme = self.programme(cells, rels, values)
+            self.points[cells] = (programme.point(), programme.true_fits())
         return self.points[cells]
 
     def moves(self, cells: frozenset[Key], rels: list[int], key: Key, values: Mapping[Key, float | None]) -> bool:
@@ -315,7 +327,7 @@ class Blocks:
         along one direction that keeps them, changing ``key`` by 0.51 or more: then its interval is
         at least that wide (0.5 decides) and no linear programme is needed for it. False when that
         cannot be shown this way."""
-        x = self._point(cells, rels, values)
+        x, true = self._point(cells, rels, values)
         if x is None:
             return False
         pivots = self.reduced(cells, rels)
@@ -330,7 +342,13 @@ class Blocks:
                     low = max(low, (floor - x[k]) / step)
                 elif step < 0:
                     high = min(high, (floor - x[k]) / step)
-            if (high - low) * abs(d.get(key, 0.0)) >= 0.51:
+            step = abs(d.get(key, 0.0))
+            if (high - low) * step >= 0.51:
+                if true:  # the way it moves, as a point any reader who sees none of d's figures has too
+                    t = high if high * step >= 0.51 else low if -low * step >= 0.51 else None
+                    if t is not None:
+                        t = max(min(t, 1 / step), -1 / step)  # moves the figure by 1 when unbounded
+                        self.witnessed.append({k: x[k] + t * dk for k, dk in d.items()})
                 return True
         return False
 

@@ -59,6 +59,8 @@ MASKED_FIELDS = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "num
 #: Blocks kept for each figure found free to move in them (``_still_wide``): one for each of the
 #: readers who ask about it most recently, since each reader's block of a figure is different.
 WIDE_KEPT = 16
+#: Points kept for each small count they move (``_witnessed``), the oldest going first.
+WITNESSES_KEPT = 8
 
 Key = Hashable
 #: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
@@ -129,6 +131,8 @@ class _State:
     pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
     lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
     wide: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _still_wide
+    witnesses: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
+    on_trial: list[dict[Key, float]] = field(default_factory=list)  # points found with a figure on trial
     names: dict[Key, str] = field(default_factory=dict)
 
     def name(self, key: Key) -> str:
@@ -145,10 +149,20 @@ class _State:
         return self.blocks
 
 
-def _pinned(state: _State, unknown: set[Key], small: Iterable[Key], blocks: Found | None = None) -> set[Key]:
+def _pinned(
+    state: _State,
+    unknown: set[Key],
+    small: Iterable[Key],
+    known: frozenset[Key],
+    blocks: Found | None = None,
+    *,
+    trial: bool = False,
+) -> set[Key]:
     """Small counts that the bounds (each hidden figure at least 1) pin to one value. Only worth a
     linear programme where another unknown figure of 1 shares a relation: otherwise every hidden
-    figure can move. ``blocks``: the unknown figures' blocks, when the caller has them."""
+    figure can move. ``known``: what this reader sees (``unknown`` is what it does not); ``blocks``: the
+    unknown figures' blocks, when the caller has them. ``trial``: a
+    figure is hidden for now only, so the points found are set aside until it is kept (``_witnessed``)."""
     ones = {k for k in unknown if state.values.get(k) == 1}
     out = set()
     for k in small:
@@ -158,7 +172,7 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key], blocks: Foun
         # Decided on k's block alone (figures outside it are free of it), remembered for that block.
         cells, rels = blocks[k] if blocks is not None and k in blocks else state.solver.block(unknown, k)
         pinned = state.pins.get((k, cells))
-        if pinned is None and _still_wide(state, k, cells):
+        if pinned is None and (_still_wide(state, k, cells) or _witnessed(state, k, known)):
             pinned = False
         if pinned is None:
             if state.solver.moves(cells, rels, k, state.values):  # wide enough, shown without a programme
@@ -166,6 +180,11 @@ def _pinned(state: _State, unknown: set[Key], small: Iterable[Key], blocks: Foun
             else:
                 pinned = state.solver.pinned(cells, rels, k, state.values)
             state.pins[(k, cells)] = pinned
+            found = state.solver.witnesses()
+            if trial:  # kept only if the figure on trial stays hidden (``_protect_exactly``)
+                state.on_trial += found
+            else:
+                _file_witnesses(state, found)
             if not pinned:  # each reader sees its own blocks: keep a few, the oldest going first
                 parts = state.wide.setdefault(k, [])
                 parts.append(cells)
@@ -184,6 +203,28 @@ def _still_wide(state: _State, key: Key, cells: frozenset[Key]) -> bool:
         if part <= cells and all((v := state.values.get(j)) is None or v >= 1 for j in cells - part):
             return True
     return False
+
+
+def _witnessed(state: _State, key: Key, known: frozenset[Key]) -> bool:
+    """Whether a point found for some reader (``Blocks.witnesses``) moves ``key`` by 0.51 or more and
+    moves none of the figures this reader sees. Its figures were hidden when it was found, and still
+    are (hiding only grows, and points found while a figure is hidden on trial are not kept), so it is
+    a point of this reader's programme too: with the true figures it shows that ``key`` is neither
+    worked out nor narrowed to less than 0.5. With a partnership for every district, most readers'
+    checks of most figures are answered so, without an elimination or a programme of their own."""
+    return any(moved.isdisjoint(known) for moved in state.witnesses.get(key, ()))
+
+
+def _file_witnesses(state: _State, points: list[dict[Key, float]]) -> None:
+    """File points found under each small count they move by 0.51 or more (by the figures they move)."""
+    for point in points:
+        moved = frozenset(point)
+        for key, value in point.items():
+            true = state.values.get(key)
+            if key in state.primary and true is not None and abs(value - true) >= 0.51:
+                kept = state.witnesses.setdefault(key, [])
+                kept.append(moved)
+                del kept[:-WITNESSES_KEPT]
 
 
 def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> list[Key]:
@@ -275,9 +316,13 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
             if stays:
                 continue
         state.hidden.add(choice)
-        if slack and key in _pinned(state, unknown, [key]):
-            state.hidden.discard(choice)
-            continue
+        if slack:
+            still = key in _pinned(state, unknown, [key], known, trial=True)
+            found, state.on_trial = state.on_trial, []
+            if still:
+                state.hidden.discard(choice)
+                continue
+            _file_witnesses(state, found)
         if certificate is not None:  # the block with ``choice`` hidden, grown rather than eliminated
             state.solver.extend(certificate, before, choice)
         return True
@@ -334,9 +379,10 @@ def protect(
             known = viewer.knows
             unknown = (state.hidden | state.missing) - known
             mine = (state.primary - known - viewer.shares) - exposed
+            mine = {k for k in mine if not _witnessed(state, k, known)}  # neither worked out nor pinned
             blocks = state.solver.split(unknown, mine, reader=known)
             at_risk = state.solver.determined(unknown, mine, blocks)
-            pinned = set() if at_risk else _pinned(state, unknown, mine, blocks)
+            pinned = set() if at_risk else _pinned(state, unknown, mine, known, blocks)
             for key in sorted(at_risk | pinned, key=repr):
                 if _protect_exactly(state, key, known, slack=key in pinned, blocks=blocks):
                     changed = True
