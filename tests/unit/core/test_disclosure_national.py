@@ -115,6 +115,39 @@ def test_the_faster_protect_decides_as_before_and_gives_no_small_count_away(seed
         theirs = small - insider.knows - insider.shares
         assert not reference.determined(relations, unknown) & theirs, "nor a partnership's members"
         assert not determination.determined(relations, unknown) & theirs
+        for key in theirs:  # nor narrow one to less than 0.5 with the bounds
+            assert feasible_width(relations, values, unknown, key) > 0.5, (insider.knows, key)
+
+
+def test_points_found_for_one_reader_answer_anothers_checks(monkeypatch):
+    """Points kept from bound checks answer other readers' checks (most of them, with a partnership
+    for every district), and the decision is the one made without them (the reference's, above)."""
+    values, relations, insiders = national_family(2)
+    answered = []
+    witnessed = disclosure._witnessed
+
+    def spy(state, key, known):
+        found = witnessed(state, key, known)
+        answered.append((found, bool(known)))
+        return found
+
+    monkeypatch.setattr(disclosure, "_witnessed", spy)
+    with_points = disclosure.protect(values, relations, insiders=insiders)
+    assert (True, True) in answered, "a partnership's check answered by a point found for another reader"
+    monkeypatch.setattr(disclosure, "_witnessed", lambda state, key, known: False)
+    without = disclosure.protect(values, relations, insiders=insiders)
+    assert with_points == without
+
+
+def test_a_point_that_moves_a_figure_a_reader_sees_is_not_theirs():
+    """The public's point moves ``b``; a partnership that sees ``b`` cannot use it."""
+    state = disclosure._State(relations=[], values={"a": 1, "b": 6}, primary={"a"}, hidden={"a", "b"}, missing=set())
+    disclosure._file_witnesses(state, [{"a": 3.0, "b": 4.0}])
+    assert disclosure._witnessed(state, "a", frozenset())
+    assert not disclosure._witnessed(state, "a", frozenset({"b"}))
+    assert not disclosure._witnessed(state, "b", frozenset()), "only small counts have points filed"
+    disclosure._file_witnesses(state, [{"a": 1.3, "c": 2.0}])  # moves a by less than 0.51: not filed
+    assert state.witnesses["a"] == [frozenset({"a", "b"})]
 
 
 DECIDE = """
