@@ -27,6 +27,7 @@ Pure Python and SciPy (no Django): the pages, exports and the refresh call it wi
 
 from __future__ import annotations
 
+import bisect
 import copy
 import heapq
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -59,8 +60,10 @@ MASKED_FIELDS = ("value", "lower_95", "upper_95", "lower_998", "upper_998", "num
 #: Blocks kept for each figure found free to move in them (``_still_wide``): one for each of the
 #: readers who ask about it most recently, since each reader's block of a figure is different.
 WIDE_KEPT = 16
-#: Points kept for each small count they move (``_witnessed``), the oldest going first.
-WITNESSES_KEPT = 8
+#: Points kept for each small count they move (``_witnessed``): this many that move the fewest figures
+#: (a bound check's solution can move hundreds; a way found on a block's form, a few), and this many
+#: found last.
+WITNESSES_KEPT = 4
 
 Key = Hashable
 #: A relation between figures: Σ coefficient × figure = 0 (a total is +1, each of its parts −1).
@@ -132,6 +135,7 @@ class _State:
     lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
     wide: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _still_wide
     witnesses: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
+    latest: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
     on_trial: list[dict[Key, float]] = field(default_factory=list)  # points found with a figure on trial
     names: dict[Key, str] = field(default_factory=dict)
 
@@ -212,7 +216,22 @@ def _witnessed(state: _State, key: Key, known: frozenset[Key]) -> bool:
     a point of this reader's programme too: with the true figures it shows that ``key`` is neither
     worked out nor narrowed to less than 0.5. With a partnership for every district, most readers'
     checks of most figures are answered so, without an elimination or a programme of their own."""
-    return any(moved.isdisjoint(known) for moved in state.witnesses.get(key, ()))
+    return any(moved.isdisjoint(known) for moved in state.witnesses.get(key, ())) or any(
+        moved.isdisjoint(known) for moved in state.latest.get(key, ())
+    )
+
+
+def _seek_witnesses(state: _State, keys: Iterable[Key], blocks: Found) -> None:
+    """For the public's small counts, when none is at risk: a way each moves by 0.51 from the true
+    figures (``Blocks.moves``, on the public's forms, found already), kept as a point for the
+    partnerships. A count with no other unknown 1 beside it gets no bound check, so no point would be
+    found for it otherwise, and each partnership would eliminate its own block to find it not worked
+    out."""
+    for key in sorted(keys, key=state.name):
+        if key in blocks and not state.witnesses.get(key):
+            cells, rels = blocks[key]
+            state.solver.moves(cells, rels, key, state.values)
+    _file_witnesses(state, state.solver.witnesses())
 
 
 def _file_witnesses(state: _State, points: list[dict[Key, float]]) -> None:
@@ -222,9 +241,13 @@ def _file_witnesses(state: _State, points: list[dict[Key, float]]) -> None:
         for key, value in point.items():
             true = state.values.get(key)
             if key in state.primary and true is not None and abs(value - true) >= 0.51:
-                kept = state.witnesses.setdefault(key, [])
-                kept.append(moved)
-                del kept[:-WITNESSES_KEPT]
+                fewest = state.witnesses.setdefault(key, [])  # the likeliest to avoid a reader's own
+                latest = state.latest.setdefault(key, [])  # found with more hidden, so the freest
+                if moved in fewest or moved in latest:
+                    continue
+                bisect.insort(fewest, moved, key=len)
+                latest.append(moved)
+                del fewest[WITNESSES_KEPT:], latest[:-WITNESSES_KEPT]
 
 
 def _candidates(state: _State, key: Key, known: frozenset[Key], *, slack: bool) -> list[Key]:
@@ -383,6 +406,8 @@ def protect(
             blocks = state.solver.split(unknown, mine, reader=known)
             at_risk = state.solver.determined(unknown, mine, blocks)
             pinned = set() if at_risk else _pinned(state, unknown, mine, known, blocks)
+            if not known and len(viewers) > 1 and not (at_risk or pinned):
+                _seek_witnesses(state, mine, blocks)
             for key in sorted(at_risk | pinned, key=repr):
                 if _protect_exactly(state, key, known, slack=key in pinned, blocks=blocks):
                     changed = True
