@@ -132,7 +132,8 @@ class _State:
     by_key: dict[Key, list[int]] = field(default_factory=dict)
     blocks: Blocks | None = None
     pins: dict[tuple[Key, frozenset[Key]], bool] = field(default_factory=dict)
-    lines_from: dict[frozenset[Key], frozenset[Key]] = field(default_factory=dict)  # _lone_lines
+    hides: list[Key] = field(default_factory=list)  # figures hidden for good, in turn (_lone_lines)
+    lines_from: dict[frozenset[Key], int] = field(default_factory=dict)  # _lone_lines: how many seen
     wide: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _still_wide
     witnesses: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
     latest: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
@@ -284,11 +285,11 @@ def _lone_lines(state: _State, known: frozenset[Key]) -> bool:
     those are visited, in the same order, with those a figure hidden during the pass reaches
     further on visited in it too: the same pass as over every relation."""
     last = state.lines_from.get(known)
-    state.lines_from[known] = frozenset(state.hidden)
+    state.lines_from[known] = len(state.hides)
     if last is None:
         queue = list(range(len(state.relations)))
     else:
-        queue = sorted({i for k in state.hidden - last for i in state.by_key.get(k, ())})
+        queue = sorted({i for k in state.hides[last:] for i in state.by_key.get(k, ())})
     heapq.heapify(queue)
     queued = set(queue)
     changed = False
@@ -310,13 +311,19 @@ def _lone_lines(state: _State, known: frozenset[Key]) -> bool:
         ]
         if options:
             chosen = min(options)[2]
-            state.hidden.add(chosen)
+            _hide(state, chosen)
             changed = True
             for later in state.by_key.get(chosen, ()):
                 if later > index and later not in queued:
                     queued.add(later)
                     heapq.heappush(queue, later)
     return changed
+
+
+def _hide(state: _State, key: Key) -> None:
+    """Hide ``key`` for good (not on trial)."""
+    state.hidden.add(key)
+    state.hides.append(key)
 
 
 def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: bool, blocks: Found) -> bool:
@@ -346,10 +353,11 @@ def _protect_exactly(state: _State, key: Key, known: frozenset[Key], *, slack: b
                 state.hidden.discard(choice)
                 continue
             _file_witnesses(state, found)
+        state.hides.append(choice)  # kept
         if certificate is not None:  # the block with ``choice`` hidden, grown rather than eliminated
             state.solver.extend(certificate, before, choice)
         return True
-    state.hidden.add(options[0])
+    _hide(state, options[0])
     if certificate is not None:
         state.solver.extend(certificate, before, options[0])
     return True
