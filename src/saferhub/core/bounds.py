@@ -105,12 +105,15 @@ class Programme:
             self.found.append(np.asarray(x, dtype=float))
         return value
 
-    def witnesses(self) -> list[dict[Key, float]]:
+    def witnesses(self) -> list[tuple[dict[Key, float], bool]]:
         """The solutions found since last asked, each as the figures it moves from their true values
         and where to (remainders left out: every programme holding their relation has them as its own
-        unknowns). Each is a point of the programme of any reader who sees none of those figures and
-        for whom they are still hidden: their programme is this one with more figures fixed at their
-        true values. Only when the true figures meet every equation and bound (else the solutions may
+        unknowns), and whether it leaves every remainder as it is. Each is a point of the programme of
+        any reader who sees none of those figures and for whom they are still hidden: their programme
+        is this one with more figures fixed at their true values. One that leaves every remainder as
+        it is also meets every relation as if exact, so it shows that a figure it moves is not worked
+        out by exact elimination (which takes every relation as exact); one that moves a remainder
+        does not. Only when the true figures meet every equation and bound (else the solutions may
         move figures some reader knows); then empty."""
         found, self.found[:] = list(self.found), []
         if not found or not self.true_fits():
@@ -118,7 +121,8 @@ class Programme:
         out = []
         for x in found:
             moved = np.flatnonzero(np.abs(x - self.true) > 1e-7)
-            out.append({self.order[i]: float(x[i]) for i in moved if not isinstance(self.order[i], Remainder)})
+            point = {self.order[i]: float(x[i]) for i in moved if not isinstance(self.order[i], Remainder)}
+            out.append((point, len(point) == len(moved)))
         return out
 
     @cached_property

@@ -122,7 +122,7 @@ class Blocks:
         self.holding: dict[Key, set[frozenset[Key]]] = {}  # remembered blocks, by one figure of each
         self.filed: dict[frozenset[Key], Key] = {}  # the figure each is filed under
         self.points: dict[frozenset[Key], tuple[dict[Key, float] | None, bool]] = {}  # and: the true one?
-        self.witnessed: list[dict[Key, float]] = []  # points found, for ``witnesses``
+        self.witnessed: list[tuple[dict[Key, float], bool]] = []  # points found, for ``witnesses``
         self.splits: dict[Hashable, tuple[frozenset[Key], dict[Key, Block]]] = {}
         self.programmes: tuple[Mapping[Key, float | None], Programmes] | None = None
         self.last: tuple[frozenset[Key], Programme] | None = None
@@ -307,10 +307,12 @@ class Blocks:
         self.witnessed += programme.witnesses()
         return pinned
 
-    def witnesses(self) -> list[dict[Key, float]]:
+    def witnesses(self) -> list[tuple[dict[Key, float], bool]]:
         """Points found since last asked (by the bound checks' programmes, and by ``moves`` from the
         true figures), each as the hidden figures it moves from their true values and where to: a
-        point of the programme of every reader for whom those figures are hidden (``Programme.witnesses``)."""
+        point of the programme of every reader for whom those figures are hidden (``Programme.witnesses``);
+        and whether it meets every relation as if exact (``moves``' always do: its directions are
+        those of the exact relations)."""
         found, self.witnessed = self.witnessed, []
         return found
 
@@ -348,7 +350,7 @@ class Blocks:
                     t = high if high * step >= 0.51 else low if -low * step >= 0.51 else None
                     if t is not None:
                         t = max(min(t, 1 / step), -1 / step)  # moves the figure by 1 when unbounded
-                        self.witnessed.append({k: x[k] + t * dk for k, dk in d.items()})
+                        self.witnessed.append(({k: x[k] + t * dk for k, dk in d.items()}, True))
                 return True
         return False
 

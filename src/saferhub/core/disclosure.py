@@ -135,9 +135,10 @@ class _State:
     hides: list[Key] = field(default_factory=list)  # figures hidden for good, in turn (_lone_lines)
     lines_from: dict[frozenset[Key], int] = field(default_factory=dict)  # _lone_lines: how many seen
     wide: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _still_wide
-    witnesses: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
-    latest: dict[Key, list[frozenset[Key]]] = field(default_factory=dict)  # _witnessed
-    on_trial: list[dict[Key, float]] = field(default_factory=list)  # points found with a figure on trial
+    # _witnessed: points kept for each small count, as the figures they move and whether they are exact
+    witnesses: dict[Key, list[tuple[frozenset[Key], bool]]] = field(default_factory=dict)
+    latest: dict[Key, list[tuple[frozenset[Key], bool]]] = field(default_factory=dict)
+    on_trial: list[tuple[dict[Key, float], bool]] = field(default_factory=list)  # points found with a figure on trial
     names: dict[Key, str] = field(default_factory=dict)
 
     def name(self, key: Key) -> str:
@@ -177,7 +178,7 @@ def _pinned(
         # Decided on k's block alone (figures outside it are free of it), remembered for that block.
         cells, rels = blocks[k] if blocks is not None and k in blocks else state.solver.block(unknown, k)
         pinned = state.pins.get((k, cells))
-        if pinned is None and (_still_wide(state, k, cells) or _witnessed(state, k, known)):
+        if pinned is None and (_still_wide(state, k, cells) or _witnessed(state, k, known, exact=False)):
             pinned = False
         if pinned is None:
             if state.solver.moves(cells, rels, k, state.values):  # wide enough, shown without a programme
@@ -210,15 +211,20 @@ def _still_wide(state: _State, key: Key, cells: frozenset[Key]) -> bool:
     return False
 
 
-def _witnessed(state: _State, key: Key, known: frozenset[Key]) -> bool:
+def _witnessed(state: _State, key: Key, known: frozenset[Key], *, exact: bool) -> bool:
     """Whether a point found for some reader (``Blocks.witnesses``) moves ``key`` by 0.51 or more and
     moves none of the figures this reader sees. Its figures were hidden when it was found, and still
     are (hiding only grows, and points found while a figure is hidden on trial are not kept), so it is
-    a point of this reader's programme too: with the true figures it shows that ``key`` is neither
-    worked out nor narrowed to less than 0.5. With a partnership for every district, most readers'
-    checks of most figures are answered so, without an elimination or a programme of their own."""
-    return any(moved.isdisjoint(known) for moved in state.witnesses.get(key, ())) or any(
-        moved.isdisjoint(known) for moved in state.latest.get(key, ())
+    a point of this reader's programme too: with the true figures it shows that ``key`` is not
+    narrowed to less than 0.5 by the bounds. ``exact``: only points that meet every relation as if
+    exact, which also show that ``key`` is not worked out by exact elimination (a point that moves a
+    force's unplaced remainder does not: exact elimination takes "force = the sum of its districts"
+    as exact). With a partnership for every district, most readers' checks of most figures are
+    answered so, without an elimination or a programme of their own."""
+    return any(
+        moved.isdisjoint(known) and (whole or not exact)
+        for kept in (state.witnesses.get(key, ()), state.latest.get(key, ()))
+        for moved, whole in kept
     )
 
 
@@ -229,25 +235,26 @@ def _seek_witnesses(state: _State, keys: Iterable[Key], blocks: Found) -> None:
     found for it otherwise, and each partnership would eliminate its own block to find it not worked
     out."""
     for key in sorted(keys, key=state.name):
-        if key in blocks and not state.witnesses.get(key):
+        if key in blocks and not any(whole for _, whole in state.witnesses.get(key, ())):
             cells, rels = blocks[key]
             state.solver.moves(cells, rels, key, state.values)
     _file_witnesses(state, state.solver.witnesses())
 
 
-def _file_witnesses(state: _State, points: list[dict[Key, float]]) -> None:
-    """File points found under each small count they move by 0.51 or more (by the figures they move)."""
-    for point in points:
-        moved = frozenset(point)
+def _file_witnesses(state: _State, points: list[tuple[dict[Key, float], bool]]) -> None:
+    """File points found under each small count they move by 0.51 or more (by the figures they move,
+    and whether they meet every relation as if exact)."""
+    for point, whole in points:
+        entry = (frozenset(point), whole)
         for key, value in point.items():
             true = state.values.get(key)
             if key in state.primary and true is not None and abs(value - true) >= 0.51:
                 fewest = state.witnesses.setdefault(key, [])  # the likeliest to avoid a reader's own
                 latest = state.latest.setdefault(key, [])  # found with more hidden, so the freest
-                if moved in fewest or moved in latest:
+                if entry in fewest or entry in latest:
                     continue
-                bisect.insort(fewest, moved, key=len)
-                latest.append(moved)
+                bisect.insort(fewest, entry, key=lambda e: (not e[1], len(e[0])))  # exact ones first
+                latest.append(entry)
                 del fewest[WITNESSES_KEPT:], latest[:-WITNESSES_KEPT]
 
 
@@ -410,7 +417,7 @@ def protect(
             known = viewer.knows
             unknown = (state.hidden | state.missing) - known
             mine = (state.primary - known - viewer.shares) - exposed
-            mine = {k for k in mine if not _witnessed(state, k, known)}  # neither worked out nor pinned
+            mine = {k for k in mine if not _witnessed(state, k, known, exact=True)}  # neither worked out nor pinned
             blocks = state.solver.split(unknown, mine, reader=known)
             at_risk = state.solver.determined(unknown, mine, blocks)
             pinned = set() if at_risk else _pinned(state, unknown, mine, known, blocks)
