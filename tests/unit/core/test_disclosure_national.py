@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from saferhub.core import determination, disclosure
+from saferhub.core import determination, disclosure, protection
 from saferhub.core.bounds import Programmes
 from tests import disclosure_reference as reference
 from tests.disclosure_audit import feasible_width
@@ -125,29 +125,29 @@ def test_points_found_for_one_reader_answer_anothers_checks(monkeypatch):
     for every district), and the decision is the one made without them (the reference's, above)."""
     values, relations, insiders = national_family(2)
     answered = []
-    witnessed = disclosure._witnessed
+    witnessed = protection._witnessed
 
     def spy(state, key, known, *, exact):
         found = witnessed(state, key, known, exact=exact)
         answered.append((found, bool(known)))
         return found
 
-    monkeypatch.setattr(disclosure, "_witnessed", spy)
+    monkeypatch.setattr(protection, "_witnessed", spy)
     with_points = disclosure.protect(values, relations, insiders=insiders)
     assert (True, True) in answered, "a partnership's check answered by a point found for another reader"
-    monkeypatch.setattr(disclosure, "_witnessed", lambda state, key, known, *, exact: False)
+    monkeypatch.setattr(protection, "_witnessed", lambda state, key, known, *, exact: False)
     without = disclosure.protect(values, relations, insiders=insiders)
     assert with_points == without
 
 
 def test_a_point_that_moves_a_figure_a_reader_sees_is_not_theirs():
     """The public's point moves ``b``; a partnership that sees ``b`` cannot use it."""
-    state = disclosure._State(relations=[], values={"a": 1, "b": 6}, primary={"a"}, hidden={"a", "b"}, missing=set())
-    disclosure._file_witnesses(state, [({"a": 3.0, "b": 4.0}, True)])
-    assert disclosure._witnessed(state, "a", frozenset(), exact=True)
-    assert not disclosure._witnessed(state, "a", frozenset({"b"}), exact=False)
-    assert not disclosure._witnessed(state, "b", frozenset(), exact=False), "only small counts have points filed"
-    disclosure._file_witnesses(state, [({"a": 1.3, "c": 2.0}, True)])  # moves a by less than 0.51: not filed
+    state = protection._State(relations=[], values={"a": 1, "b": 6}, primary={"a"}, hidden={"a", "b"}, missing=set())
+    protection._file_witnesses(state, [({"a": 3.0, "b": 4.0}, True)])
+    assert protection._witnessed(state, "a", frozenset(), exact=True)
+    assert not protection._witnessed(state, "a", frozenset({"b"}), exact=False)
+    assert not protection._witnessed(state, "b", frozenset(), exact=False), "only small counts have points filed"
+    protection._file_witnesses(state, [({"a": 1.3, "c": 2.0}, True)])  # moves a by less than 0.51: not filed
     assert state.witnesses["a"] == [(frozenset({"a", "b"}), True)]
 
 
@@ -334,10 +334,10 @@ def test_a_point_through_a_remainder_does_not_say_a_figure_is_not_worked_out():
     assert (low, high) == (1.0, 7.0)  # the remainder (at least 0) lets a rise to 7
     points = programme.witnesses()
     assert points and all(not whole for _, whole in points if _), "points that move a move the remainder"
-    state = disclosure._State(relations=relations, values=values, primary={"a", "b"}, hidden={"a"}, missing=set())
-    disclosure._file_witnesses(state, [(point, whole) for point, whole in points if point])
-    assert disclosure._witnessed(state, "a", frozenset({"b"}), exact=False)  # the bounds: not pinned
-    assert not disclosure._witnessed(state, "a", frozenset({"b"}), exact=True)  # elimination: still asked
+    state = protection._State(relations=relations, values=values, primary={"a", "b"}, hidden={"a"}, missing=set())
+    protection._file_witnesses(state, [(point, whole) for point, whole in points if point])
+    assert protection._witnessed(state, "a", frozenset({"b"}), exact=False)  # the bounds: not pinned
+    assert not protection._witnessed(state, "a", frozenset({"b"}), exact=True)  # elimination: still asked
     # And protect hides more for the reader who sees b: for them a = 9 - b exactly.
     decision = disclosure.protect(values, relations, insiders=[frozenset({"b"})])
     assert "force" in decision.hidden
