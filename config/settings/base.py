@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from csp.constants import NONCE, NONE, SELF
@@ -181,6 +182,9 @@ SAFERHUB_DUCKDB_MEMORY = env_str("SAFERHUB_DUCKDB_MEMORY", "1GB")
 # Where `saferhub fetch police-uk` downloads from: a server laid out as police.uk's archive
 # (YYYY-MM/YYYY-MM-<force>-street.csv). Empty: give --base-url.
 SAFERHUB_POLICE_UK_BASE_URL = env_str("SAFERHUB_POLICE_UK_BASE_URL", "")
+# Processes that decide large disclosure families side by side at a refresh (a partnership for every
+# district: each national family takes tens of seconds). 1: one at a time, in the refresh's process.
+SAFERHUB_DISCLOSURE_PROCESSES = env_int("SAFERHUB_DISCLOSURE_PROCESSES", min(os.cpu_count() or 1, 8))
 SAFERHUB_MAX_UPLOAD_BYTES = env_int("SAFERHUB_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

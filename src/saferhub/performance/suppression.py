@@ -23,11 +23,15 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, cast
+
+from django.conf import settings
 
 from saferhub.accounts.models import Partnership
 from saferhub.core import disclosure
 from saferhub.core.models import ChangeCounter
+from saferhub.core.protection import protect_all
 from saferhub.core.suppressions import FigureKey, suppressions_replace
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import CSP_AREA_TYPES, Area
@@ -223,30 +227,33 @@ def insiders(areas: dict[str, Area]) -> list[tuple[set[str], set[str]]]:
 
 def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
     """Decide and store what the public may not see for the families of these indicators; returns the
-    number of hidden figures by family. Call inside the refresh's transaction."""
+    number of hidden figures by family. Call inside the refresh's transaction. The families' groups
+    are decided together (``protection.protect_all``: side by side in processes when several are
+    large, as with a partnership for every district), then stored family by family."""
     done: dict[str, int] = {}
     areas: dict[str, Area] = {}
     knowledge: list[tuple[set[str], set[str]]] = []
+    pending: list[_Pending] = []
+    groups: list[tuple[dict[Cell, float | None], list[disclosure.Relation], list[disclosure.Insider]]] = []
     for indicator in indicators:
         name, members = family_of(indicator)
         if name in done or not members:
             continue
         values, shown_as, spans = family_cells(members)
         fingerprint = _fingerprint(name, values, shown_as)
-        marker = _marker(name)
-        if ChangeCounter.objects.filter(name=marker, value=fingerprint).exists():
+        if ChangeCounter.objects.filter(name=_marker(name), value=fingerprint).exists():
             done[name] = -1  # decided already for these very figures (an import refreshes each indicator)
             continue
+        done[name] = 0
         if not areas:
             areas = {a.code: a for a in Area.objects.filter(area_type__in=AREA_TYPES)}
             knowledge = insiders(areas)
         relations = family_relations(values, spans, areas)
-        hidden: list[tuple[FigureKey, str]] = []
-        covered: set[Cell] = set()
+        family = _Pending(name, fingerprint, values, shown_as, first=len(groups))
         for group in _components(values, relations):
             rels = [relations[i] for i in group]
             cells = cast("set[Cell]", {k for r in rels for k, _ in r})
-            covered |= cells
+            family.covered |= cells
             sub = {c: values[c] for c in cells}
             if not any(disclosure.is_small(v) for v in sub.values()):
                 continue  # nothing to hide: protect would hide nothing (no small count, nothing forced)
@@ -257,19 +264,43 @@ def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
                 )
                 for inside, above in knowledge
             ]
-            people = [p for p in people if p.knows and p.knows != frozenset(cells)]
-            decision = disclosure.protect(sub, rels, insiders=people)
-            primary = cast("frozenset[Cell]", decision.primary)
-            secondary = cast("frozenset[Cell]", decision.secondary)
-            hidden += [(c, "primary") for c in primary if values.get(c) is not None]
-            hidden += [(c, "secondary") for c in secondary if values.get(c) is not None]
-        # Cells in no relation: only their own smallness matters.
-        hidden += [(c, "primary") for c, v in values.items() if c not in covered and disclosure.is_small(v)]
-        rows = [((slug, c[1], c[2], c[3]), reason) for c, reason in hidden for slug in shown_as.get(c, {c[0]})]
-        done[name] = suppressions_replace(family=name, hidden=rows)
-        # In the same transaction as the decision: rolled back with it.
-        ChangeCounter.objects.update_or_create(name=marker, defaults={"value": fingerprint})
+            groups.append((sub, rels, [p for p in people if p.knows and p.knows != frozenset(cells)]))
+        family.last = len(groups)
+        pending.append(family)
+    decisions = protect_all(groups, processes=settings.SAFERHUB_DISCLOSURE_PROCESSES)
+    for family in pending:
+        done[family.name] = _store(family, decisions[family.first : family.last])
     return done
+
+
+@dataclass
+class _Pending:
+    """A family waiting for its groups' decisions (``groups[first:last]`` of ``suppression_refresh``)."""
+
+    name: str
+    fingerprint: int
+    values: dict[Cell, float | None]
+    shown_as: dict[Cell, set[str]]
+    first: int
+    last: int = 0
+    covered: set[Cell] = field(default_factory=set)
+
+
+def _store(family: _Pending, decisions: list[disclosure.Decision]) -> int:
+    """Store a family's decision (its groups', and its cells in no relation, whose own smallness alone
+    matters) with its fingerprint, in the same transaction: rolled back together."""
+    values = family.values
+    hidden: list[tuple[FigureKey, str]] = []
+    for decision in decisions:
+        primary = cast("frozenset[Cell]", decision.primary)
+        secondary = cast("frozenset[Cell]", decision.secondary)
+        hidden += [(c, "primary") for c in primary if values.get(c) is not None]
+        hidden += [(c, "secondary") for c in secondary if values.get(c) is not None]
+    hidden += [(c, "primary") for c, v in values.items() if c not in family.covered and disclosure.is_small(v)]
+    rows = [((slug, c[1], c[2], c[3]), reason) for c, reason in hidden for slug in family.shown_as.get(c, {c[0]})]
+    count = suppressions_replace(family=family.name, hidden=rows)
+    ChangeCounter.objects.update_or_create(name=_marker(family.name), defaults={"value": family.fingerprint})
+    return count
 
 
 def _marker(name: str) -> str:

@@ -370,3 +370,13 @@ def test_with_a_remainder_in_every_force_no_reader_works_a_small_count_out(seed)
     for insider in insiders:
         theirs = small - insider.knows - insider.shares
         assert not reference.determined(relations, hidden - insider.knows) & theirs, insider.knows
+
+
+def test_families_decided_side_by_side_are_decided_as_one_by_one(monkeypatch):
+    """``protect_all`` decides large families in processes of their own (started afresh: no Django);
+    each decision is the one ``protect`` makes here, in the families' order."""
+    families = [national_family(seed) for seed in (1, 2, 3)]
+    alone = [protection.protect(values, relations, insiders=insiders) for values, relations, insiders in families]
+    monkeypatch.setattr(protection, "POOLED_WORK", 1)  # every family large enough for a process
+    assert protection.protect_all(families, processes=2) == alone
+    assert protection.protect_all(families, processes=1) == alone
