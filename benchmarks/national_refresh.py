@@ -29,41 +29,47 @@ from benchmarks.ingest import child_env
 WORK = Path(tempfile.gettempdir()) / "saferhub-national-refresh"
 
 CHILD = """
-import json, time
+import json, os, time
 import django
-django.setup()
-from saferhub.framework.models import Indicator
-from saferhub.measures.models import IndicatorValue
-import saferhub.performance.services as services
-from saferhub.performance.services import performance_refresh
-decide = services.suppression_refresh
-spent = []
-def timed(**kwargs):
+
+
+def main():
+    django.setup()
+    from saferhub.framework.models import Indicator
+    from saferhub.measures.models import IndicatorValue
+    import saferhub.performance.services as services
+    from saferhub.performance.services import performance_refresh
+    decide = services.suppression_refresh
+    spent = []
+    def timed(**kwargs):
+        start = time.perf_counter()
+        out = decide(**kwargs)
+        spent.append(time.perf_counter() - start)
+        return out
+    services.suppression_refresh = timed
+    from saferhub.accounts.models import Partnership
+    from saferhub.geography.models import CSP_AREA_TYPES, Area
+    wanted = int(os.environ.get("PARTNERSHIPS", "0"))  # --partnerships: one per district and unitary
+    areas = Area.objects.filter(area_type__in=CSP_AREA_TYPES).order_by("code")[:wanted] if wanted else []
+    Partnership.objects.bulk_create(
+        Partnership(slug=f"csp-{area.code.lower()}", name=f"{area.name} CSP", kind="csp", area=area) for area in areas
+    )
+    ids = sorted(set(IndicatorValue.objects.values_list("indicator_id", flat=True)))
+    indicators = list(Indicator.objects.filter(pk__in=ids).order_by("pk"))
     start = time.perf_counter()
-    out = decide(**kwargs)
-    spent.append(time.perf_counter() - start)
-    return out
-services.suppression_refresh = timed
-import os
-from saferhub.accounts.models import Partnership
-from saferhub.geography.models import CSP_AREA_TYPES, Area
-wanted = int(os.environ.get("PARTNERSHIPS", "0"))  # --partnerships: one per district and unitary
-areas = Area.objects.filter(area_type__in=CSP_AREA_TYPES).order_by("code")[:wanted] if wanted else []
-Partnership.objects.bulk_create(
-    Partnership(slug=f"csp-{area.code.lower()}", name=f"{area.name} CSP", kind="csp", area=area) for area in areas
-)
-ids = sorted(set(IndicatorValue.objects.values_list("indicator_id", flat=True)))
-indicators = list(Indicator.objects.filter(pk__in=ids).order_by("pk"))
-start = time.perf_counter()
-try:  # one call for the import's indicators, as the pipeline makes it
-    performance_refresh(indicators=indicators)
-except TypeError:  # older code (--src): one call per indicator, as its pipeline made them
-    for indicator in indicators:
-        performance_refresh(indicator=indicator)
-print(json.dumps({"refresh_seconds": time.perf_counter() - start, "suppression_seconds": sum(spent),
-                  "first_suppression_seconds": spent[0] if spent else None, "indicators": len(ids),
-                  "values": IndicatorValue.objects.count(),
-                  "partnerships": len(areas)}))
+    try:  # one call for the import's indicators, as the pipeline makes it
+        performance_refresh(indicators=indicators)
+    except TypeError:  # older code (--src): one call per indicator, as its pipeline made them
+        for indicator in indicators:
+            performance_refresh(indicator=indicator)
+    print(json.dumps({"refresh_seconds": time.perf_counter() - start, "suppression_seconds": sum(spent),
+                      "first_suppression_seconds": spent[0] if spent else None, "indicators": len(ids),
+                      "values": IndicatorValue.objects.count(),
+                      "partnerships": len(areas)}))
+
+
+if __name__ == "__main__":  # the refresh may start processes (spawned: they import this file)
+    main()
 """
 
 

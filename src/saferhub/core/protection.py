@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import logging
 import multiprocessing
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from saferhub.core.determination import Block, Blocks
+
+logger = logging.getLogger(__name__)
 
 SMALL_MIN = 1
 SMALL_MAX = 4
@@ -415,15 +419,20 @@ def protect_all(
 ) -> list[Decision]:
     """``protect`` for each family (its figures, relations and insiders), in order. Families are
     independent, so those with much work (``POOLED_WORK``) are decided side by side in up to
-    ``processes`` processes (started afresh: this module needs no Django); the rest, and all of them
-    when ``processes`` is 1 or only one family is large, here."""
+    ``processes`` processes (started afresh: this module needs no Django; each imports the program's
+    main module, so a script that refreshes must guard its work with ``if __name__ == "__main__"``);
+    the rest, and all of them when ``processes`` is 1, only one family is large or the processes
+    fail, here."""
     heavy = [i for i, (values, _, insiders) in enumerate(families) if len(values) * (1 + len(insiders)) >= POOLED_WORK]
     out: list[Decision | None] = [None] * len(families)
     if processes > 1 and len(heavy) > 1:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(processes, len(heavy)), mp_context=context) as pool:
-            for i, decision in zip(heavy, pool.map(_protect_family, [families[i] for i in heavy]), strict=True):
-                out[i] = decision
+        try:
+            with ProcessPoolExecutor(max_workers=min(processes, len(heavy)), mp_context=context) as pool:
+                for i, decision in zip(heavy, pool.map(_protect_family, [families[i] for i in heavy]), strict=True):
+                    out[i] = decision
+        except BrokenProcessPool:  # a process could not start or died (memory): decide here instead
+            logger.warning("disclosure processes failed; deciding %d families one at a time", len(heavy))
     for i, family in enumerate(families):
         if out[i] is None:
             out[i] = _protect_family(family)

@@ -380,3 +380,20 @@ def test_families_decided_side_by_side_are_decided_as_one_by_one(monkeypatch):
     monkeypatch.setattr(protection, "POOLED_WORK", 1)  # every family large enough for a process
     assert protection.protect_all(families, processes=2) == alone
     assert protection.protect_all(families, processes=1) == alone
+
+
+def test_families_are_still_decided_when_the_processes_fail(monkeypatch, caplog):
+    """A process that cannot start (or dies, out of memory) leaves no family undecided: they are
+    decided here instead, and the failure is logged."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            raise BrokenProcessPool("no process")
+
+    families = [national_family(seed) for seed in (1, 2)]
+    alone = [protection.protect(values, relations, insiders=insiders) for values, relations, insiders in families]
+    monkeypatch.setattr(protection, "POOLED_WORK", 1)
+    monkeypatch.setattr(protection, "ProcessPoolExecutor", Broken)
+    assert protection.protect_all(families, processes=2) == alone
+    assert "deciding 2 families one at a time" in caplog.text
