@@ -124,19 +124,21 @@ def _pinned(
     *,
     trial: bool = False,
 ) -> set[Key]:
-    """Small counts that the bounds (each hidden figure at least 1) pin to one value. Only worth a
-    linear programme where another unknown figure of 1 shares a relation: otherwise every hidden
-    figure can move. ``known``: what this reader sees (``unknown`` is what it does not); ``blocks``: the
-    unknown figures' blocks, when the caller has them. ``trial``: a
-    figure is hidden for now only, so the points found are set aside until it is kept (``_witnessed``)."""
-    ones = {k for k in unknown if state.values.get(k) == 1}
+    """Small counts that the bounds (each hidden figure at least 1) pin to one value. Only worth a check
+    where another unknown figure of the count's block is 1, or published nowhere (at least 0): a
+    figure at its bound, anywhere in the block, can pin the count through a chain of relations (1, 1
+    and 5, 5 under totals 10, 6, 6 pin both 1s though neither shares a relation with the other).
+    Otherwise every hidden figure can move. ``known``: what this reader sees (``unknown`` is what it
+    does not); ``blocks``: the unknown figures' blocks, when the caller has them. ``trial``: a
+    figure is hidden for now only, so the points found are set aside until it is kept
+    (``_witnessed``)."""
+    tight = {k for k in unknown if (v := state.values.get(k)) is None or v <= 1}
     out = set()
     for k in small:
-        near = {j for i in state.by_key.get(k, []) for j, _ in state.relations[i]} & ones
-        if not (near - {k}):
-            continue
         # Decided on k's block alone (figures outside it are free of it), remembered for that block.
         cells, rels = blocks[k] if blocks is not None and k in blocks else state.solver.block(unknown, k)
+        if not (tight & cells) - {k}:
+            continue
         pinned = state.pins.get((k, cells))
         if pinned is None and (_still_wide(state, k, cells) or _witnessed(state, k, known, exact=False)):
             pinned = False
