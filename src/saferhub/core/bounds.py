@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 from scipy.sparse import csc_array, csr_array, hstack
 
 try:  # SciPy's binding of HiGHS (private, but the one linprog itself calls); see the module's docstring
@@ -98,8 +98,7 @@ class Programme:
         else:
             target = np.zeros(len(self.order))
             target[j] = sense
-            bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
-            result = linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
+            result = self._linprog(target)
             value, x = (sense * float(result.fun), result.x) if result.status == 0 else (-sense * float("inf"), None)
         if x is not None:
             self.found.append(np.asarray(x, dtype=float))
@@ -153,9 +152,13 @@ class Programme:
         if self._model is not None:
             x = self._model.feasible()
             return None if x is None else dict(zip(self.order, map(float, x), strict=True))
-        bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
-        result = linprog(np.zeros(len(self.order)), A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
+        result = self._linprog(np.zeros(len(self.order)))
         return dict(zip(self.order, map(float, result.x), strict=True)) if result.status == 0 else None
+
+    def _linprog(self, target: np.ndarray) -> OptimizeResult:
+        """The programme solved from nothing by ``linprog`` (without SciPy's HiGHS binding)."""
+        bounds = np.column_stack((self.lower, np.full(len(self.order), np.inf)))
+        return linprog(target, A_eq=self.rows, b_eq=self.rhs, bounds=bounds, method="highs")
 
 
 class _Model:
