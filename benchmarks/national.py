@@ -60,39 +60,74 @@ print(time.perf_counter() - start)
 """
 
 CHILD = """
-import json, resource, sys, time
-import django
-django.setup()
-from saferhub.ingest import pipeline
-from saferhub.ingest.services import police_uk_import
-refresh = pipeline._refresh_performance
-spent = []
-skip_refresh = "no-refresh" in sys.argv[2:]
-def timed_refresh(values):  # the performance summaries' refresh after the commit, timed on its own
+import json, os, resource, sys, threading, time
+
+
+def watch_workers(peaks):
+    # Each child process's peak resident memory (VmHWM of its own image), every half second: the
+    # processes a refresh starts to decide families. (RUSAGE_CHILDREN would count the parent's pages a
+    # child had between fork and exec.)
+    me = os.getpid()
+    while True:
+        for task in os.listdir(f"/proc/{me}/task"):
+            try:
+                kids = open(f"/proc/{me}/task/{task}/children").read().split()
+            except OSError:
+                continue
+            for kid in kids:
+                try:
+                    for line in open(f"/proc/{kid}/status"):
+                        if line.startswith("VmHWM:"):
+                            peaks[kid] = max(peaks.get(kid, 0), int(line.split()[1]))
+                except OSError:
+                    pass
+        time.sleep(0.5)
+
+
+def main():
+    peaks = {}
+    threading.Thread(target=watch_workers, args=(peaks,), daemon=True).start()
+    import django
+    django.setup()
+    from django.conf import settings
+    from saferhub.ingest import pipeline
+    from saferhub.ingest.services import police_uk_import
+    refresh = pipeline._refresh_performance
+    spent = []
+    skip_refresh = "no-refresh" in sys.argv[2:]
+    def timed_refresh(values):  # the performance summaries' refresh after the commit, timed on its own
+        start = time.perf_counter()
+        if not skip_refresh:
+            refresh(values)
+        spent.append(time.perf_counter() - start)
+    pipeline._refresh_performance = timed_refresh
+    warm = "warm" in sys.argv[2:]  # time the import alone (lazy imports done first), or the whole process
+    if warm:
+        import duckdb, pyarrow
+        import saferhub.measures.services
+        duckdb.connect().register("warm", pyarrow.table({"a": [1]}))
+    marks = {}
+    def progress(done, total, note):
+        marks.setdefault(note.split(" ")[0], time.perf_counter())
     start = time.perf_counter()
-    if not skip_refresh:
-        refresh(values)
-    spent.append(time.perf_counter() - start)
-pipeline._refresh_performance = timed_refresh
-warm = "warm" in sys.argv[2:]  # time the import alone (lazy imports done first), or the whole process
-if warm:
-    import duckdb, pyarrow
-    import saferhub.measures.services
-    duckdb.connect().register("warm", pyarrow.table({"a": [1]}))
-marks = {}
-def progress(done, total, note):
-    marks.setdefault(note.split(" ")[0], time.perf_counter())
-start = time.perf_counter()
-outcome = police_uk_import(paths=[sys.argv[1]], progress=progress)
-end = time.perf_counter()
-print(json.dumps({
-    "seconds": end - start,
-    "records_seconds": marks.get("Working", end) - start,
-    "refresh_seconds": sum(spent),
-    "rows": outcome.stage.rows_read,
-    "values": outcome.values,
-    "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-}))
+    outcome = police_uk_import(paths=[sys.argv[1]], progress=progress)
+    end = time.perf_counter()
+    print(json.dumps({
+        "seconds": end - start,
+        "records_seconds": marks.get("Working", end) - start,
+        "refresh_seconds": sum(spent),
+        "rows": outcome.stage.rows_read,
+        "values": outcome.values,
+        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        # the largest of the processes the refresh started to decide families side by side (0: none)
+        "workers_peak_kb": max(peaks.values(), default=0),
+        "workers": len(peaks),
+        "processes": settings.SAFERHUB_DISCLOSURE_PROCESSES,
+    }))
+
+
+if __name__ == "__main__":  # the refresh may start processes (spawned: they import this file)
+    main()
 """
 
 POLARS = """
@@ -268,6 +303,13 @@ def main(argv: list[str]) -> int:
         )
         print(f"polars scan_csv + group-by: {t_polars:.2f} s ({polars_rows:,} rows)")
         print(f"ratio: {ratio:.1f}× polars (goal ≤ {GOAL_RATIO:.0f}×); peak memory of the import {peak_mb:,.0f} MB")
+        worker_mb = result.get("workers_peak_kb", 0) / 1024
+        if worker_mb:
+            print(
+                f"beside it, {int(result['workers'])} processes (up to SAFERHUB_DISCLOSURE_PROCESSES="
+                f"{int(result['processes'])} deciding families, and multiprocessing's tracker): the largest "
+                f"peaked at {worker_mb:,.0f} MB"
+            )
         record(
             "national",
             f"national year import ({total:,} rows)",

@@ -6,8 +6,10 @@
 ``build`` makes the national geography and the synthetic year of ``benchmarks.national`` and imports
 it without the refresh into a SQLite hub kept in ``WORK``. ``time`` copies that hub and, in a child
 process, calls ``performance_refresh`` for the imported indicators as the ingest pipeline does (one
-call; older code, one per indicator), printing the refresh's seconds and those of
-``suppression_refresh``. ``--src`` runs another checkout's code (``git archive`` of an older
+call; older code, one per indicator), printing the refresh's seconds and those of the suppression
+decision: ``suppression_refresh`` in older code; now, as the families are decided in other processes
+while the summaries are worked out, the time the refresh waits for them after its summaries (and
+stores them). ``--src`` runs another checkout's code (``git archive`` of an older
 commit) on the same copy, for before and after in the same conditions. ``--partnerships N`` first gives
 the first N districts and unitaries (by code) a community safety partnership each, as a national
 deployment has: each is then a reader whose own figures must not give another's away (0: the public
@@ -38,15 +40,20 @@ def main():
     from saferhub.framework.models import Indicator
     from saferhub.measures.models import IndicatorValue
     import saferhub.performance.services as services
+    import saferhub.performance.suppression as suppression
     from saferhub.performance.services import performance_refresh
-    decide = services.suppression_refresh
     spent = []
-    def timed(**kwargs):
-        start = time.perf_counter()
-        out = decide(**kwargs)
-        spent.append(time.perf_counter() - start)
-        return out
-    services.suppression_refresh = timed
+    def timing(decide):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            out = decide(*args, **kwargs)
+            spent.append(time.perf_counter() - start)
+            return out
+        return timed
+    if hasattr(suppression, "Deciding"):  # decided beside the summaries: the time the refresh waits after them
+        suppression.Deciding.finish = timing(suppression.Deciding.finish)
+    else:  # older code (--src): decided before the summaries
+        services.suppression_refresh = timing(services.suppression_refresh)
     from saferhub.accounts.models import Partnership
     from saferhub.geography.models import CSP_AREA_TYPES, Area
     wanted = int(os.environ.get("PARTNERSHIPS", "0"))  # --partnerships: one per district and unitary

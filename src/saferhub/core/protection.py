@@ -25,7 +25,7 @@ import heapq
 import logging
 import multiprocessing
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
@@ -410,37 +410,89 @@ def protect(
     )
 
 
-#: The work (figures × readers) above which a family is worth a process of its own in ``protect_all``:
-#: a national family with a partnership for every district (5,824 figures, 347 readers, about 40 s)
-#: is; a family decided for the public alone (a second or two) is not worth starting a process for.
-POOLED_WORK = 500_000
+#: When a family is worth a process of its own. A national family (5,824 figures) takes 2–5 s for the
+#: public alone, and about 40 s with a partnership for every district (347 readers); a process takes
+#: 1–3 s to start (it imports SciPy). A county's families (a few hundred figures, a dozen or two
+#: readers) take well under a second, and are decided here.
+FAMILY_FIGURES = 2_000
+FAMILY_WORK = 500_000  # figures × (readers + 1)
+
+Family = tuple[Mapping[Any, float | None], Sequence[Relation], Sequence[Insider]]
 
 
-def protect_all(
-    families: Sequence[tuple[Mapping[Any, float | None], Sequence[Relation], Sequence[Insider]]], *, processes: int
-) -> list[Decision]:
-    """``protect`` for each family (its figures, relations and insiders), in order. Families are
-    independent, so those with much work (``POOLED_WORK``) are decided side by side in up to
-    ``processes`` processes (started afresh: this module needs no Django; each imports the program's
-    main module, so a script that refreshes must guard its work with ``if __name__ == "__main__"``);
-    the rest, and all of them when ``processes`` is 1, only one family is large or the processes
-    fail, here."""
-    heavy = [i for i, (values, _, insiders) in enumerate(families) if len(values) * (1 + len(insiders)) >= POOLED_WORK]
-    out: list[Decision | None] = [None] * len(families)
-    if processes > 1 and len(heavy) > 1:
-        context = multiprocessing.get_context("spawn")
+def work(family: Family) -> int:
+    values, _, insiders = family
+    return len(values) * (1 + len(insiders))
+
+
+def heavy(family: Family) -> bool:
+    return len(family[0]) >= FAMILY_FIGURES or work(family) >= FAMILY_WORK
+
+
+class Protecting:
+    """``protect`` for each family (its figures, relations and insiders), begun at once and collected by
+    ``decisions()``, in order. Families are independent: when ``processes`` > 1, the large ones
+    (``heavy``) go to up to ``processes`` processes, which work while the caller does something else
+    (the refresh works out its summaries meanwhile); the rest are decided here when ``decisions()`` is
+    called. Processes are started afresh: this module needs no Django; each imports the program's main
+    module, so a script that refreshes must guard its work with ``if __name__ == "__main__"``. If they
+    fail, their families are decided here. Use it as a context manager, so that the processes are shut
+    down when the caller fails before collecting (a family already begun is finished first)."""
+
+    def __init__(self, families: Sequence[Family], *, processes: int) -> None:
+        self.families = list(families)
+        self._futures: dict[int, Future[Decision]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        large = sorted(
+            (i for i, family in enumerate(self.families) if heavy(family)),
+            key=lambda i: -work(self.families[i]),  # the longest first, so no process waits on one at the end
+        )
+        if processes < 2 or not large:
+            return
         try:
-            with ProcessPoolExecutor(max_workers=min(processes, len(heavy)), mp_context=context) as pool:
-                for i, decision in zip(heavy, pool.map(_protect_family, [families[i] for i in heavy]), strict=True):
-                    out[i] = decision
-        except BrokenProcessPool:  # a process could not start or died (memory): decide here instead
-            logger.warning("disclosure processes failed; deciding %d families one at a time", len(heavy))
-    for i, family in enumerate(families):
-        if out[i] is None:
-            out[i] = _protect_family(family)
-    return [d for d in out if d is not None]
+            self._pool = ProcessPoolExecutor(
+                max_workers=min(processes, len(large)), mp_context=multiprocessing.get_context("spawn")
+            )
+            self._futures = {i: self._pool.submit(_protect_family, self.families[i]) for i in large}
+        except BrokenProcessPool:
+            self._broken(len(large))
+
+    def decisions(self) -> list[Decision]:
+        out: list[Decision | None] = [None] * len(self.families)
+        for i, future in self._futures.items():
+            try:
+                out[i] = future.result()
+            except BrokenProcessPool:  # a process could not start or died (memory): decide here instead
+                self._broken(len(self._futures))
+                break
+        self.close()
+        for i, family in enumerate(self.families):
+            if out[i] is None:
+                out[i] = _protect_family(family)
+        return [d for d in out if d is not None]
+
+    def _broken(self, families: int) -> None:
+        logger.warning("disclosure processes failed; deciding %d families one at a time", families)
+        self._futures = {}
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Protecting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _protect_family(family: tuple[Mapping[Any, float | None], Sequence[Relation], Sequence[Insider]]) -> Decision:
+def protect_all(families: Sequence[Family], *, processes: int) -> list[Decision]:
+    """``protect`` for each family, in order (``Protecting``, collected at once)."""
+    with Protecting(families, processes=processes) as protecting:
+        return protecting.decisions()
+
+
+def _protect_family(family: Family) -> Decision:
     values, relations, insiders = family
     return protect(values, relations, insiders=insiders)

@@ -31,7 +31,7 @@ from django.conf import settings
 from saferhub.accounts.models import Partnership
 from saferhub.core import disclosure
 from saferhub.core.models import ChangeCounter
-from saferhub.core.protection import protect_all
+from saferhub.core.protection import Protecting
 from saferhub.core.suppressions import FigureKey, suppressions_replace
 from saferhub.framework.models import Indicator
 from saferhub.geography.models import CSP_AREA_TYPES, Area
@@ -227,9 +227,16 @@ def insiders(areas: dict[str, Area]) -> list[tuple[set[str], set[str]]]:
 
 def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
     """Decide and store what the public may not see for the families of these indicators; returns the
-    number of hidden figures by family. Call inside the refresh's transaction. The families' groups
-    are decided together (``protection.protect_all``: side by side in processes when several are
-    large, as with a partnership for every district), then stored family by family."""
+    number of hidden figures by family. Call inside the refresh's transaction."""
+    with suppression_begin(indicators=indicators) as deciding:
+        return deciding.finish()
+
+
+def suppression_begin(*, indicators: Iterable[Indicator]) -> Deciding:
+    """Begin ``suppression_refresh``: read the families' figures and start deciding them; ``finish()``
+    stores the decisions. The families' groups are decided together (``protection.Protecting``: side
+    by side in processes when there is enough work, while the caller works out its summaries). Call
+    both inside the refresh's transaction."""
     done: dict[str, int] = {}
     areas: dict[str, Area] = {}
     knowledge: list[tuple[set[str], set[str]]] = []
@@ -267,10 +274,28 @@ def suppression_refresh(*, indicators: Iterable[Indicator]) -> dict[str, int]:
             groups.append((sub, rels, [p for p in people if p.knows and p.knows != frozenset(cells)]))
         family.last = len(groups)
         pending.append(family)
-    decisions = protect_all(groups, processes=settings.SAFERHUB_DISCLOSURE_PROCESSES)
-    for family in pending:
-        done[family.name] = _store(family, decisions[family.first : family.last])
-    return done
+    return Deciding(done, pending, Protecting(groups, processes=settings.SAFERHUB_DISCLOSURE_PROCESSES))
+
+
+@dataclass
+class Deciding:
+    """Decisions under way (``suppression_begin``): ``finish()`` waits for them and stores each family's."""
+
+    done: dict[str, int]
+    pending: list[_Pending]
+    protecting: Protecting
+
+    def finish(self) -> dict[str, int]:
+        decisions = self.protecting.decisions()
+        for family in self.pending:
+            self.done[family.name] = _store(family, decisions[family.first : family.last])
+        return self.done
+
+    def __enter__(self) -> Deciding:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.protecting.close()  # the processes stop if the caller failed before finishing
 
 
 @dataclass

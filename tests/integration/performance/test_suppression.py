@@ -169,3 +169,77 @@ def test_the_framework_page_hides_a_small_latest_count_from_the_public(client, s
     client.force_login(member_of(small_counts["owner"]))
     rows = client.get(url).context["outcomes"][0]["themes"][0]["rows"]
     assert rows[0]["suppressed_text"] == "" and rows[0]["latest"].value == value
+
+
+def _hidden():
+    from saferhub.core.models import SuppressedFigure
+
+    return sorted(
+        SuppressedFigure.objects.values_list("family", "measure", "area_code", "period_label", "breakdown", "reason")
+    )
+
+
+def _decide_again():
+    """Forget the decisions (and the fingerprints that let a refresh skip an unchanged family)."""
+    from saferhub.core.models import ChangeCounter, SuppressedFigure
+
+    ChangeCounter.objects.filter(name__startswith="suppression:").delete()
+    SuppressedFigure.objects.all().delete()
+
+
+def test_families_decided_in_processes_beside_the_summaries_hide_what_one_process_hides(
+    small_counts, settings, monkeypatch
+):
+    """With processors to spare, large families are decided in processes of their own while the
+    refresh works out its summaries: the same figures are hidden as when decided in one process, and
+    the processes are gone when the refresh returns."""
+    import multiprocessing
+
+    from saferhub.core import protection
+
+    here = _hidden()
+    assert here, "the fixture's refresh must hide figures"
+    _decide_again()
+    settings.SAFERHUB_DISCLOSURE_PROCESSES = 2
+    monkeypatch.setattr(protection, "FAMILY_FIGURES", 1)  # every family large enough for a process
+    pools = []
+    real = protection.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        pools.append(real(*args, **kwargs))
+        return pools[-1]
+
+    monkeypatch.setattr(protection, "ProcessPoolExecutor", counted)
+    performance_refresh()
+    assert len(pools) == 1
+    assert _hidden() == here
+    assert not multiprocessing.active_children()
+
+
+def test_a_refresh_that_fails_while_its_processes_decide_stops_them_and_keeps_what_was_there(
+    small_counts, settings, monkeypatch
+):
+    """A summary that fails while families are being decided elsewhere: the processes are stopped, and
+    the transaction keeps every stored decision and summary as it was."""
+    import multiprocessing
+
+    from saferhub.core import protection
+    from saferhub.performance import compute
+    from saferhub.performance.models import IndicatorSummary
+
+    before, summaries = _hidden(), IndicatorSummary.objects.count()
+    from saferhub.core.models import ChangeCounter
+
+    ChangeCounter.objects.filter(name__startswith="suppression:").delete()  # so that the families are decided
+    settings.SAFERHUB_DISCLOSURE_PROCESSES = 2
+    monkeypatch.setattr(protection, "FAMILY_FIGURES", 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a summary failed")
+
+    monkeypatch.setattr(compute, "summarise", broken)
+    with pytest.raises(RuntimeError, match="a summary failed"):
+        performance_refresh()
+    assert not multiprocessing.active_children()
+    assert _hidden() == before
+    assert IndicatorSummary.objects.count() == summaries

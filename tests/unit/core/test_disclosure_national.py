@@ -377,7 +377,7 @@ def test_families_decided_side_by_side_are_decided_as_one_by_one(monkeypatch):
     each decision is the one ``protect`` makes here, in the families' order."""
     families = [national_family(seed) for seed in (1, 2, 3)]
     alone = [protection.protect(values, relations, insiders=insiders) for values, relations, insiders in families]
-    monkeypatch.setattr(protection, "POOLED_WORK", 1)  # every family large enough for a process
+    monkeypatch.setattr(protection, "FAMILY_FIGURES", 1)  # every family large enough for a process
     assert protection.protect_all(families, processes=2) == alone
     assert protection.protect_all(families, processes=1) == alone
 
@@ -393,7 +393,7 @@ def test_families_are_still_decided_when_the_processes_fail(monkeypatch, caplog)
 
     families = [national_family(seed) for seed in (1, 2)]
     alone = [protection.protect(values, relations, insiders=insiders) for values, relations, insiders in families]
-    monkeypatch.setattr(protection, "POOLED_WORK", 1)
+    monkeypatch.setattr(protection, "FAMILY_FIGURES", 1)
     monkeypatch.setattr(protection, "ProcessPoolExecutor", Broken)
     assert protection.protect_all(families, processes=2) == alone
     assert "deciding 2 families one at a time" in caplog.text
