@@ -25,9 +25,10 @@ import dataclasses
 import warnings
 
 import numpy as np
-import statsmodels.api as sm
 from scipy.stats import norm
 from scipy.stats import t as student_t
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from saferhub.core.errors import ValidationProblem
 from saferhub.stats._checks import FloatArray
@@ -111,7 +112,7 @@ def quasi_poisson_forecast(x: FloatArray, y: FloatArray, x0: FloatArray, confide
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # non-integer rates and near-zero fits: the checks below decide
-            result = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+            result = GLM(y, x, family=Poisson()).fit()
     except (np.linalg.LinAlgError, ValueError, OverflowError) as exc:
         raise NoFiniteFit(f"the log-linear trend could not be fitted to these values ({exc})") from None
     beta = np.asarray(result.params, dtype=np.float64)
