@@ -124,3 +124,17 @@ def test_one_indicator_and_a_list_together_are_refused(crime_framework):
     with pytest.raises(ValueError, match="not both"):
         performance_refresh(indicator=crime, indicators=[crime])
     assert performance_refresh(indicators=[crime, crime]).indicators == 1  # a list is read once per indicator
+
+
+def test_summaries_written_in_many_small_batches_are_those_written_at_once(crime_framework, monkeypatch):
+    """The refresh writes summaries as it makes them, a batch at a time: with batches of one, every
+    summary is still written, each with the same figures and detail."""
+    from saferhub.performance import services
+
+    fields = ["indicator_id", "area_id", *(f for f in services._SUMMARY_FIELDS if f != "computed_at")]
+    at_once = list(IndicatorSummary.objects.order_by("indicator_id", "area_id").values_list(*fields))
+    IndicatorSummary.objects.all().delete()
+    monkeypatch.setattr(services, "_WRITE_BATCH", 1)
+    performance_refresh()
+    assert list(IndicatorSummary.objects.order_by("indicator_id", "area_id").values_list(*fields)) == at_once
+    assert len(at_once) > 1
