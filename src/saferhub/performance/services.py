@@ -200,7 +200,7 @@ def performance_refresh(
 
 # Summaries written at once. One statement per batch, not one query per summary (a national refresh
 # writes 7,000); written as they are made, as a county's or force's detail (each partnership area and
-# the funnel) is large: holding a national refresh's summaries until the end took 250 MB.
+# the funnel) is large: a national refresh's summaries come to 100 MB as JSON, more as Python objects.
 _WRITE_BATCH = 500
 
 
